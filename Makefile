@@ -1,0 +1,37 @@
+# Two commands do all the setup on a fresh machine with Python 3.11+ and make:
+#   make run    the dashboard (on the embedded Scalekit emulator when no credentials are set)
+#   make test   lint and every test
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint emulator bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamps re-run pip only when a requirements file changed.
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements.txt requirements-test.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(PY) -m streamlit run streamlit_app.py
+
+lint: $(VENV)/.test
+	$(PY) -m ruff check .
+
+test: lint
+	$(PY) -m pytest
+
+# The emulator on its own, for any team testing a Scalekit integration.
+emulator: $(VENV)/.runtime
+	$(PY) -m dashboard.emulator --env-file .env.emulator
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache

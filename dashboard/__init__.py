@@ -1,0 +1,1 @@
+"""Portal Desk: services behind the Streamlit pages."""

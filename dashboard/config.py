@@ -1,0 +1,112 @@
+"""Settings from the environment and ``.env``.
+
+All three Scalekit variables set means a live environment; none means the bundled emulator; a
+partial set is a startup error that names what is missing. Secrets stay out of ``repr`` so a
+settings object can be logged or shown in a traceback without leaking them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+SCALEKIT_KEYS = ("SCALEKIT_ENVIRONMENT_URL", "SCALEKIT_CLIENT_ID", "SCALEKIT_CLIENT_SECRET")
+DEFAULT_DATABASE_URL = "sqlite:///data/issuance.db"
+EMULATOR_LABEL = "Local emulator"
+
+
+class ConfigError(Exception):
+    """The configuration cannot work; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment_url: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    # A CA bundle to trust for Scalekit (set by an emulator's --env-file); None keeps normal trust.
+    ca_bundle: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    operator: str | None = None
+    call_timeout_s: float = 10.0
+    emulator_orgs: int = 40
+    emulator_seed: int = 7
+
+    @property
+    def uses_emulator(self) -> bool:
+        return self.environment_url is None
+
+    @property
+    def environment_host(self) -> str:
+        """Where rows and caches are filed: the live host, or ``emulator``."""
+        if self.environment_url is None:
+            return "emulator"
+        return urlsplit(self.environment_url).netloc or self.environment_url
+
+    @property
+    def environment_label(self) -> str:
+        return EMULATOR_LABEL if self.uses_emulator else self.environment_host
+
+
+def _number(values: Mapping[str, str], key: str, default: float, kind: type) -> float:
+    raw = values.get(key)
+    if raw in (None, ""):
+        return default
+    try:
+        number = kind(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{key} must be a number, got {raw!r}.") from exc
+    if number <= 0:
+        raise ConfigError(f"{key} must be greater than zero.")
+    return number
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, dotenv_path: str | Path | None = ".env"
+) -> Settings:
+    """Read settings; the process environment wins over ``.env``."""
+    values: dict[str, str] = {}
+    if dotenv_path and Path(dotenv_path).is_file():
+        values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    present = {key: values.get(key, "").strip() for key in SCALEKIT_KEYS}
+    missing = [key for key, value in present.items() if not value]
+    if 0 < len(missing) < len(SCALEKIT_KEYS):
+        raise ConfigError(
+            f"Scalekit credentials are incomplete: {', '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} missing. Set all three of "
+            f"{', '.join(SCALEKIT_KEYS)} to use a live environment, or none to use the local emulator."
+        )
+    live = not missing
+    url = present["SCALEKIT_ENVIRONMENT_URL"].rstrip("/") if live else None
+    if url is not None and urlsplit(url).scheme != "https":
+        raise ConfigError(
+            "SCALEKIT_ENVIRONMENT_URL must be an https:// URL, as shown in Scalekit's dashboard."
+        )
+    return Settings(
+        environment_url=url,
+        client_id=present["SCALEKIT_CLIENT_ID"] if live else None,
+        client_secret=present["SCALEKIT_CLIENT_SECRET"] if live else None,
+        ca_bundle=(values.get("SCALEKIT_CA_BUNDLE") or None) if live else None,
+        database_url=values.get("DASHBOARD_DATABASE_URL") or DEFAULT_DATABASE_URL,
+        operator=(values.get("DASHBOARD_OPERATOR") or "").strip() or None,
+        call_timeout_s=_number(values, "SCALEKIT_CALL_TIMEOUT", 10.0, float),
+        emulator_orgs=int(_number(values, "DASHBOARD_EMULATOR_ORGS", 40, int)),
+        emulator_seed=int(_number(values, "DASHBOARD_EMULATOR_SEED", 7, int)),
+    )
+
+
+def trust_ca_bundle(path: str) -> None:
+    """Make the SDK's HTTP and gRPC clients trust ``path``.
+
+    gRPC reads GRPC_DEFAULT_SSL_ROOTS_FILE_PATH once per process, before its first secure
+    channel, so this must run before any Scalekit client is built. Both variables are
+    overwritten: machines often preset them to the system bundle, which lacks the emulator CA.
+    """
+    os.environ["REQUESTS_CA_BUNDLE"] = path
+    os.environ["GRPC_DEFAULT_SSL_ROOTS_FILE_PATH"] = path

@@ -1,0 +1,86 @@
+"""``python -m dashboard.emulator``: run a local Scalekit environment until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard.emulator",
+        description="A local Scalekit environment for the real scalekit-sdk-python.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="HTTPS + gRPC port (default: a free one)")
+    parser.add_argument(
+        "--portal-port",
+        type=int,
+        default=0,
+        help="plain-HTTP port for portal pages and the control API (default: a free one)",
+    )
+    parser.add_argument("--orgs", type=int, default=40, help="seeded organizations (default 40)")
+    parser.add_argument("--seed", type=int, default=7, help="seed for ids and demo data (default 7)")
+    parser.add_argument(
+        "--env-file", type=Path, help="write a dotenv file another process can load to reach this emulator"
+    )
+    parser.add_argument(
+        "--token-ttl", type=float, default=3600, help="access token lifetime in seconds (default 3600)"
+    )
+    parser.add_argument(
+        "--link-ttl",
+        type=float,
+        default=7 * 24 * 3600,
+        help="portal link lifetime in seconds (default 7 days)",
+    )
+    parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
+    parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.orgs < 0:
+        print("--orgs must not be negative", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    emulator = Emulator(
+        host=args.host,
+        port=args.port,
+        portal_port=args.portal_port,
+        orgs=args.orgs,
+        seed=args.seed,
+        token_ttl=args.token_ttl,
+        link_ttl=dt.timedelta(seconds=args.link_ttl),
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+    ).start()
+    elapsed = time.perf_counter() - started
+    print(f"Scalekit emulator ready in {elapsed:.2f}s with {args.orgs} organizations (seed {args.seed})")
+    print(f"  environment URL (HTTPS + gRPC): {emulator.env_url}")
+    print(f"  portal pages + control API:     {emulator.portal_url}")
+    print(f"  client id:                      {emulator.client_id}")
+    print(f"  CA to trust:                    {emulator.ca_file}")
+    if args.env_file:
+        emulator.write_env_file(args.env_file)
+        print(f"  settings for other processes:   {args.env_file}")
+    sys.stdout.flush()
+
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
+    done.wait()
+    emulator.stop()
+    print("Scalekit emulator stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

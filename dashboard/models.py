@@ -1,0 +1,77 @@
+"""Frozen dataclasses that cross module boundaries. No protobuf or SQL types leak past here.
+
+Every timestamp is timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+FEATURE_LABELS = {"sso": "SSO", "dir_sync": "Directory sync"}
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    display_name: str
+    external_id: str | None
+    region: str  # "US", "EU" or "" when Scalekit doesn't say
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    sso_feature: bool = False  # the admin portal may show SSO settings
+    dir_sync_feature: bool = False  # the admin portal may show directory sync settings
+    metadata: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def enabled_features(self) -> tuple[str, ...]:
+        return tuple(
+            name for name, on in (("sso", self.sso_feature), ("dir_sync", self.dir_sync_feature)) if on
+        )
+
+
+@dataclass(frozen=True)
+class PortalLink:
+    """A link to the admin portal. ``location`` is a credential: it is kept out of ``repr``."""
+
+    id: str
+    organization_id: str
+    expires_at: dt.datetime | None
+    location: str = field(repr=False)
+
+    def remaining(self, now: dt.datetime | None = None) -> dt.timedelta | None:
+        if self.expires_at is None:
+            return None
+        return self.expires_at - (now or dt.datetime.now(dt.UTC))
+
+
+@dataclass(frozen=True)
+class Connection:
+    id: str
+    organization_id: str
+    provider: str  # display name: "Okta", "Microsoft Entra ID", ...
+    type: str  # "SAML", "OIDC", ...
+    status: str  # "draft", "in_progress", "completed"
+    enabled: bool
+    created_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Directory:
+    id: str
+    organization_id: str
+    name: str
+    provider: str
+    enabled: bool
+    total_users: int
+    total_groups: int
+    last_synced_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    organization_id: str
+    domain: str
+    verification_status: str  # "verified", "pending", ...
+    created_at: dt.datetime | None

@@ -1,0 +1,53 @@
+"""Shared fixtures: one emulator for the session, reached through the real SDK."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from dashboard.config import SCALEKIT_KEYS, Settings, trust_ca_bundle
+from dashboard.emulator import Emulator
+from dashboard.gateway import ScalekitGateway
+
+SESSION_ORGS = 250  # three pages at Scalekit's page size of 100
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests always run on emulators, whatever the developer's shell or .env says.
+    for key in SCALEKIT_KEYS:
+        os.environ.pop(key, None)
+    os.environ["DASHBOARD_DOTENV"] = ""
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[Emulator]:
+    with Emulator(orgs=SESSION_ORGS, seed=11) as emu:
+        # Every emulator in this process shares one CA, so trusting it once is enough; it must
+        # happen before the first gRPC channel is made.
+        trust_ca_bundle(str(emu.ca_bundle_file))
+        yield emu
+
+
+@pytest.fixture(autouse=True)
+def _clean_emulator_faults(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "emulator" in request.fixturenames:
+        request.getfixturevalue("emulator").clear_faults()
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(call_timeout_s=2.0)
+
+
+@pytest.fixture(scope="session")
+def gateway(emulator: Emulator, settings: Settings) -> ScalekitGateway:
+    return ScalekitGateway.connect(settings, emulator.env_url, emulator.client_id, emulator.client_secret)
+
+
+@pytest.fixture
+def org_id(emulator: Emulator) -> str:
+    """A fresh organization per test, so tests that change state never meet each other's links."""
+    return emulator.backend.create_organization("Fixture Org").id

@@ -1,0 +1,191 @@
+"""Every gateway method, through the real SDK, against the emulator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from dashboard.config import Settings
+from dashboard.emulator import Emulator, Fault
+from dashboard.errors import BadCredentials, InvalidRequest, NotFound, RateLimited, TimedOut, Unavailable
+from dashboard.gateway import ScalekitGateway
+
+from .conftest import SESSION_ORGS
+
+
+def test_lists_every_organization_across_pages_with_progress(gateway: ScalekitGateway) -> None:
+    calls: list[tuple[int, int]] = []
+    orgs = gateway.list_organizations(progress=lambda done, total: calls.append((done, total)))
+    assert len(orgs) >= SESSION_ORGS
+    assert len({o.id for o in orgs}) == len(orgs)
+    assert [done for done, _ in calls][:3] == [100, 200, 300 if len(orgs) >= 300 else len(orgs)]
+    assert calls[-1][0] == calls[-1][1] == len(orgs)
+
+
+def test_small_pages_follow_tokens_to_the_same_result(gateway: ScalekitGateway) -> None:
+    assert [o.id for o in gateway.list_organizations(page_size=7)] == [
+        o.id for o in gateway.list_organizations()
+    ]
+
+
+def test_organizations_carry_aware_timestamps_and_no_protobuf(gateway: ScalekitGateway) -> None:
+    org = gateway.list_organizations()[0]
+    assert org.created_at is not None and org.created_at.tzinfo is not None
+    assert org.created_at.utcoffset() == dt.timedelta(0)
+    assert org.region in ("US", "EU")
+    assert isinstance(org.metadata, tuple)
+
+
+def test_search_by_name_id_and_external_id(gateway: ScalekitGateway) -> None:
+    target = next(o for o in gateway.list_organizations() if o.external_id)
+    word = target.display_name.split()[0]
+    assert target.id in {o.id for o in gateway.search_organizations(word.lower())}
+    assert [o.id for o in gateway.search_organizations(target.id)] == [target.id]
+    assert target.id in {o.id for o in gateway.search_organizations(target.external_id)}
+    assert gateway.search_organizations("no such company zzz") == []
+    assert gateway.search_organizations("   ") == []
+
+
+def test_get_organization_and_unknown_or_malformed_ids(gateway: ScalekitGateway) -> None:
+    org = gateway.list_organizations()[0]
+    assert gateway.get_organization(org.id) == org
+    with pytest.raises(NotFound, match="org_10000000000000000 was not found"):
+        gateway.get_organization("org_10000000000000000")
+    with pytest.raises(InvalidRequest, match="malformed"):
+        gateway.get_organization("not-an-org")
+
+
+def test_create_organization_and_duplicate_external_id(gateway: ScalekitGateway) -> None:
+    created = gateway.create_organization("  Umbrella Health  ", external_id="CRM-42", region="EU")
+    assert (created.display_name, created.external_id, created.region) == ("Umbrella Health", "CRM-42", "EU")
+    assert gateway.get_organization(created.id).display_name == "Umbrella Health"
+    with pytest.raises(InvalidRequest, match="already exists"):
+        gateway.create_organization("Another", external_id="CRM-42")
+    with pytest.raises(InvalidRequest, match="display name must not be empty"):
+        gateway.create_organization("   ")
+
+
+def test_update_organization_settings(gateway: ScalekitGateway, org_id: str) -> None:
+    updated = gateway.update_organization_settings(org_id, sso=True, dir_sync=False)
+    assert (updated.sso_feature, updated.dir_sync_feature) == (True, False)
+    updated = gateway.update_organization_settings(org_id, dir_sync=True)
+    assert (updated.sso_feature, updated.dir_sync_feature) == (True, True)
+    assert gateway.get_organization(org_id).enabled_features == ("sso", "dir_sync")
+
+
+def test_generate_list_and_revoke_portal_links(gateway: ScalekitGateway, org_id: str) -> None:
+    before = dt.datetime.now(dt.UTC)
+    link = gateway.generate_portal_link(org_id, ["sso"])
+    assert link.location.endswith(f"/magicLink/{link.id}")
+    assert link.location not in repr(link)
+    assert link.expires_at is not None
+    assert dt.timedelta(days=6, hours=23) < link.expires_at - before <= dt.timedelta(days=7, seconds=5)
+    other = gateway.generate_portal_link(org_id, ["sso", "dir_sync"])
+    assert [x.id for x in gateway.list_portal_links(org_id)] == [link.id, other.id]
+
+    gateway.revoke_portal_link(org_id, link.id)
+    assert [x.id for x in gateway.list_portal_links(org_id)] == [other.id]
+    with pytest.raises(NotFound, match="Portal link"):
+        gateway.revoke_portal_link(org_id, link.id)
+
+
+def test_a_link_needs_a_known_feature(gateway: ScalekitGateway, org_id: str) -> None:
+    with pytest.raises(InvalidRequest, match="at least one feature"):
+        gateway.generate_portal_link(org_id, [])
+    with pytest.raises(NotFound):
+        gateway.generate_portal_link("org_10000000000000000", ["sso"])
+
+
+def test_expired_links_drop_out(emulator: Emulator, gateway: ScalekitGateway, org_id: str) -> None:
+    link = gateway.generate_portal_link(org_id, ["sso"])
+    emulator.backend._links[link.id].expire_time = dt.datetime.now(dt.UTC)
+    assert gateway.list_portal_links(org_id) == []
+
+
+def test_connections_directories_and_domains(gateway: ScalekitGateway, emulator: Emulator) -> None:
+    with_directory = next(oid for oid, dirs in emulator.backend._directories.items() if dirs)
+    connections = gateway.list_connections(with_directory)
+    assert connections and connections[0].provider in (
+        "Okta",
+        "Microsoft Entra ID",
+        "Google Workspace",
+        "OneLogin",
+        "JumpCloud",
+        "Ping Identity",
+    )
+    assert connections[0].type in ("SAML", "OIDC")
+    assert connections[0].status == "completed"
+    directory = gateway.list_directories(with_directory)[0]
+    assert directory.organization_id == with_directory
+    assert directory.total_users >= 0
+    domains = gateway.list_domains(with_directory)
+    assert domains and "." in domains[0].domain
+    assert domains[0].verification_status in ("verified", "pending")
+
+
+def test_wrong_secret_is_bad_credentials(emulator: Emulator, settings: Settings) -> None:
+    with pytest.raises(BadCredentials, match="SCALEKIT_CLIENT_SECRET"):
+        ScalekitGateway.connect(settings, emulator.env_url, emulator.client_id, "wrong")
+
+
+def test_expired_token_is_renewed_transparently(emulator: Emulator, settings: Settings) -> None:
+    gateway = ScalekitGateway.connect(settings, emulator.env_url, emulator.client_id, emulator.client_secret)
+    first = gateway._core.access_token
+    emulator.tokens.expire_all()
+    assert gateway.list_organizations(page_size=100)
+    assert gateway._core.access_token != first
+
+
+def test_short_lived_tokens_expire_and_renew() -> None:
+    with Emulator(orgs=3, seed=5, token_ttl=1) as emu:
+        gateway = ScalekitGateway.connect(
+            Settings(call_timeout_s=2), emu.env_url, emu.client_id, emu.client_secret
+        )
+        first = gateway._core.access_token
+        time.sleep(1.2)
+        assert len(gateway.list_organizations()) == 3
+        assert gateway._core.access_token != first
+
+
+@pytest.mark.parametrize(
+    ("code", "error", "words"),
+    [
+        ("UNAVAILABLE", Unavailable, "unavailable"),
+        ("RESOURCE_EXHAUSTED", RateLimited, "rate limiting"),
+        ("PERMISSION_DENIED", BadCredentials, "credentials"),
+        ("INTERNAL", Unavailable, "internal error"),
+    ],
+)
+def test_injected_faults_become_actionable_errors(
+    emulator: Emulator, gateway: ScalekitGateway, org_id: str, code: str, error: type, words: str
+) -> None:
+    emulator.inject_fault(Fault(method="GeneratePortalLink", code=code))
+    with pytest.raises(error, match=words):
+        gateway.generate_portal_link(org_id, ["sso"])
+    assert gateway.list_portal_links(org_id) == []  # nothing was made
+
+
+def test_a_passing_outage_is_retried_by_the_sdk(
+    emulator: Emulator, gateway: ScalekitGateway, org_id: str
+) -> None:
+    emulator.inject_fault(Fault(method="GetPortalLinks", code="UNAVAILABLE", times=1))
+    assert gateway.list_portal_links(org_id) == []
+    assert emulator.faults.active() == []
+
+
+def test_slow_answers_time_out(emulator: Emulator, gateway: ScalekitGateway, org_id: str) -> None:
+    emulator.inject_fault(Fault(method="ListConnections", delay_seconds=3))
+    with pytest.raises(TimedOut, match="did not answer in time"):
+        gateway.list_connections(org_id)
+
+
+def test_a_stopped_scalekit_is_unavailable(settings: Settings) -> None:
+    emu = Emulator(orgs=1, seed=3).start()
+    gateway = ScalekitGateway.connect(settings, emu.env_url, emu.client_id, emu.client_secret)
+    emu.stop()
+    with pytest.raises(Unavailable):
+        gateway.list_organizations()
+    with pytest.raises(Unavailable, match="could not reach Scalekit"):
+        ScalekitGateway.connect(settings, emu.env_url, emu.client_id, emu.client_secret)
