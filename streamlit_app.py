@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import runtime
 from dashboard.config import ConfigError
-from dashboard.ui.sidebar import environment_badge
+from dashboard.ui.sidebar import environment_badge, operator_box
 
 st.set_page_config(page_title="Portal Desk", page_icon=":material/admin_panel_settings:", layout="wide")
 
@@ -15,10 +15,12 @@ except ConfigError as error:
     st.error(str(error), icon=":material/settings_alert:")
     st.stop()
 
+environment_badge(config)
+operator_box(config)
 navigation = st.navigation(
     [
         st.Page("pages/organizations.py", title="Organizations", icon=":material/apartment:", default=True),
+        st.Page("pages/share_link.py", title="Share link", icon=":material/share:"),
     ]
 )
-environment_badge(config)
 navigation.run()

@@ -75,3 +75,36 @@ class Domain:
     domain: str
     verification_status: str  # "verified", "pending", ...
     created_at: dt.datetime | None
+
+
+ISSUANCE_KINDS = ("shareable", "embed")
+
+
+@dataclass(frozen=True)
+class Issuance:
+    """One link issued through Portal Desk, as the history keeps it (never its location)."""
+
+    id: int
+    link_id: str
+    organization_id: str
+    organization_name: str
+    features: tuple[str, ...]
+    kind: str  # "shareable" | "embed"
+    issued_by: str
+    issued_at: dt.datetime
+    expires_at: dt.datetime | None
+    environment: str
+    link_fingerprint: str
+    recipient_email: str | None = None
+    note: str | None = None
+    revoked_at: dt.datetime | None = None
+    revoked_by: str | None = None
+
+    def status(self, now: dt.datetime | None = None) -> str:
+        """ "revoked", "expired" or "active"."""
+        if self.revoked_at is not None:
+            return "revoked"
+        now = now or dt.datetime.now(dt.UTC)
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "active"

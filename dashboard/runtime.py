@@ -1,7 +1,8 @@
 """The one place where long-lived resources are built and cached for the Streamlit server.
 
 ``st.cache_resource`` makes each of these once per server process (not per rerun or session):
-the embedded emulator, the Scalekit gateway. Pages ask for them here and never build their own.
+the embedded emulator, the Scalekit gateway, the issuance store. Listings shared by several pages
+are cached here too, with ``st.cache_data`` and a TTL. Pages ask for them here and never build their own.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import streamlit as st
 from .config import Settings, load_settings, trust_ca_bundle
 from .emulator import Emulator
 from .gateway import ScalekitGateway
+from .models import Organization
+from .store import IssuanceStore
 
 
 def settings() -> Settings:
@@ -43,3 +46,15 @@ def clear() -> None:
     """Forget every cached resource and listing (tests; the Refresh buttons use narrower clears)."""
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@st.cache_resource(show_spinner=False)
+def store(database_url: str) -> IssuanceStore:
+    """The issuance history for this server process; migrated when first opened."""
+    return IssuanceStore(database_url)
+
+
+@st.cache_data(ttl=300, show_spinner="Loading organizations…")
+def organizations(environment: str, _gateway: ScalekitGateway) -> list[Organization]:
+    """Every organization of ``environment`` (the cache key), for pickers; five minutes fresh."""
+    return _gateway.list_organizations()

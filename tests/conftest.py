@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import streamlit as st
 
 from dashboard.config import SCALEKIT_KEYS, Settings, trust_ca_bundle
 from dashboard.emulator import Emulator
 from dashboard.gateway import ScalekitGateway
+
+from .apptest import app_emulator
 
 SESSION_ORGS = 250  # three pages at Scalekit's page size of 100
 
@@ -51,3 +56,21 @@ def gateway(emulator: Emulator, settings: Settings) -> ScalekitGateway:
 def org_id(emulator: Emulator) -> str:
     """A fresh organization per test, so tests that change state never meet each other's links."""
     return emulator.backend.create_organization("Fixture Org").id
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Settings for an AppTest run of the app: a fresh history file and a known operator.
+
+    The app's embedded emulator is built once per process (st.cache_resource) and reset after
+    each test; listings cached with st.cache_data are cleared so no test sees another's data.
+    """
+    database = tmp_path / "issuance.db"
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.setenv("DASHBOARD_OPERATOR", "ana@portal.test")
+    st.cache_data.clear()
+    yield database
+    st.cache_data.clear()
+    emulator = app_emulator()
+    emulator.reset()
+    emulator.backend.link_ttl = dt.timedelta(days=7)

@@ -60,7 +60,13 @@ class TLSFront:
         except OSError:
             writer.close()
             return
-        await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+        try:
+            await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+        except asyncio.CancelledError:
+            # stop() cancels open connections. Finishing normally matters: asyncio's stream
+            # callback asks a cancelled handler task for its exception and logs a traceback.
+            for end in (writer, up_writer):
+                end.close()
 
     def stop(self) -> None:
         async def _close() -> None:

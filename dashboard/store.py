@@ -1,0 +1,347 @@
+"""The issuance history: every database access in Portal Desk goes through this module.
+
+SQLAlchemy Core over a database URL (SQLite by default). SQLite runs in WAL mode with a busy
+timeout and takes its write lock up front (BEGIN IMMEDIATE), so concurrent Streamlit sessions
+queue for a moment instead of failing with "database is locked". The schema is versioned:
+``schema_version`` holds the number of migrations applied, and migrations only ever add.
+
+A portal link's location never reaches this module: only its SHA-256 fingerprint does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from .errors import PortalDeskError
+from .models import Issuance
+
+REVOKED_OUTSIDE = "outside Portal Desk"
+
+
+class StoreError(PortalDeskError):
+    """The history could not be read or written; the message says what to do."""
+
+
+class StoreBusy(StoreError):
+    pass
+
+
+def fingerprint(location: str) -> str:
+    """What the history keeps of a link's location: enough to match it, useless to open it."""
+    return hashlib.sha256(location.encode()).hexdigest()
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out; stored naive (ISO text in SQLite), which
+    keeps SQL date functions and index range scans working on the raw column."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+metadata = sa.MetaData()
+
+# The current shape of the tables, for queries. Migrations below create them and never use these
+# objects, so an old migration keeps meaning what it meant when it was written.
+link_issuance = sa.Table(
+    "link_issuance",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("link_id", sa.String(64), nullable=False),
+    sa.Column("organization_id", sa.String(64), nullable=False),
+    sa.Column("organization_name", sa.String(255), nullable=False),
+    sa.Column("features", sa.String(32), nullable=False),  # "sso", "dir_sync" or "sso,dir_sync"
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("issued_by", sa.String(255), nullable=False),
+    sa.Column("issued_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime),
+    sa.Column("revoked_at", UTCDateTime),
+    sa.Column("revoked_by", sa.String(255)),
+    sa.Column("recipient_email", sa.String(254)),
+    sa.Column("note", sa.String(500)),
+    sa.Column("environment", sa.String(255), nullable=False),
+    sa.Column("link_fingerprint", sa.String(64), nullable=False),
+)
+
+portal_event = sa.Table(
+    "portal_event",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("organization_id", sa.String(64), nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("environment", sa.String(255), nullable=False),
+)
+
+
+def _migration_1(conn: Connection) -> None:
+    """The issuance history and the indexes the stats and organization pages query by."""
+    conn.exec_driver_sql(
+        """
+        CREATE TABLE link_issuance (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            link_id VARCHAR(64) NOT NULL,
+            organization_id VARCHAR(64) NOT NULL,
+            organization_name VARCHAR(255) NOT NULL,
+            features VARCHAR(32) NOT NULL,
+            kind VARCHAR(16) NOT NULL CHECK (kind IN ('shareable', 'embed')),
+            issued_by VARCHAR(255) NOT NULL,
+            issued_at DATETIME NOT NULL,
+            expires_at DATETIME,
+            revoked_at DATETIME,
+            revoked_by VARCHAR(255),
+            recipient_email VARCHAR(254),
+            note VARCHAR(500),
+            environment VARCHAR(255) NOT NULL,
+            link_fingerprint VARCHAR(64) NOT NULL
+        )
+        """
+    )
+    for statement in (
+        "CREATE UNIQUE INDEX ix_link_issuance_link ON link_issuance (environment, link_id)",
+        "CREATE INDEX ix_link_issuance_issued_at ON link_issuance (environment, issued_at)",
+        "CREATE INDEX ix_link_issuance_org ON link_issuance (environment, organization_id, issued_at)",
+        "CREATE INDEX ix_link_issuance_issued_by ON link_issuance (environment, issued_by, issued_at)",
+    ):
+        conn.exec_driver_sql(statement)
+
+
+def _migration_2(conn: Connection) -> None:
+    """UI events the embedded portal posted to the preview page."""
+    conn.exec_driver_sql(
+        """
+        CREATE TABLE portal_event (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            organization_id VARCHAR(64) NOT NULL,
+            event_type VARCHAR(64) NOT NULL,
+            payload TEXT NOT NULL,
+            received_at DATETIME NOT NULL,
+            environment VARCHAR(255) NOT NULL
+        )
+        """
+    )
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_portal_event_org ON portal_event (environment, organization_id, received_at)"
+    )
+
+
+# Ordered; append only. The schema version of a database is how many of these it has applied.
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1, _migration_2)
+
+
+@dataclass(frozen=True)
+class NewIssuance:
+    link_id: str
+    organization_id: str
+    organization_name: str
+    features: tuple[str, ...]
+    kind: str
+    issued_by: str
+    issued_at: dt.datetime
+    expires_at: dt.datetime | None
+    environment: str
+    link_fingerprint: str
+    recipient_email: str | None = None
+    note: str | None = None
+
+
+def _issuance(row: sa.Row) -> Issuance:
+    return Issuance(
+        id=row.id,
+        link_id=row.link_id,
+        organization_id=row.organization_id,
+        organization_name=row.organization_name,
+        features=tuple(f for f in row.features.split(",") if f),
+        kind=row.kind,
+        issued_by=row.issued_by,
+        issued_at=row.issued_at,
+        expires_at=row.expires_at,
+        environment=row.environment,
+        link_fingerprint=row.link_fingerprint,
+        recipient_email=row.recipient_email,
+        note=row.note,
+        revoked_at=row.revoked_at,
+        revoked_by=row.revoked_by,
+    )
+
+
+def create_engine(url: str, busy_timeout_s: float = 10.0) -> Engine:
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return sa.create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_s})
+
+    @sa.event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+        # SQLAlchemy's documented recipe for pysqlite: the driver stops issuing its own BEGIN,
+        # so the "begin" hook below decides how each transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe in WAL mode, much faster commits
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # Take the write lock at the start: a deferred transaction that upgrades to a writer
+        # midway fails with "database is locked" at once, whatever the busy timeout says.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+    return engine
+
+
+class IssuanceStore:
+    """Link issuance history and portal events for every environment Portal Desk has seen."""
+
+    def __init__(self, url: str, busy_timeout_s: float = 10.0) -> None:
+        self.url = url
+        self.engine = create_engine(url, busy_timeout_s)
+        with self._guard("open the issuance history"):
+            self.migrate()
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        """Database errors become one sentence; the driver's text (SQL, paths) stays out."""
+        try:
+            yield
+        except OperationalError as exc:
+            text = str(exc.orig).lower()
+            if "locked" in text or "busy" in text:
+                raise StoreBusy(
+                    f"The issuance history is busy, so Portal Desk could not {action}. Try again in a moment."
+                ) from exc
+            if "readonly" in text or "read-only" in text or "unable to open" in text:
+                raise StoreError(
+                    f"Portal Desk could not {action}: the history database is not "
+                    "writable. Check DASHBOARD_DATABASE_URL and the file's permissions."
+                ) from exc
+            raise StoreError(
+                f"Portal Desk could not {action}: the history database failed ({type(exc.orig).__name__})."
+            ) from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"Portal Desk could not {action}: the history database failed ({type(exc).__name__})."
+            ) from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn.info["write"] = True
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                conn.info.pop("write", None)
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return self._version(conn)
+
+    @staticmethod
+    def _version(conn: Connection) -> int:
+        if not sa.inspect(conn).has_table("schema_version"):
+            return 0
+        return conn.exec_driver_sql("SELECT version FROM schema_version").scalar_one()
+
+    def migrate(self, target: int | None = None) -> int:
+        """Apply pending migrations (up to ``target``), each in its own transaction."""
+        target = len(MIGRATIONS) if target is None else target
+        with self._write() as conn:
+            if not sa.inspect(conn).has_table("schema_version"):
+                conn.exec_driver_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+                conn.exec_driver_sql("INSERT INTO schema_version (version) VALUES (0)")
+        while (version := self.schema_version()) < target:
+            with self._write() as conn:
+                if self._version(conn) != version:
+                    continue  # another process migrated meanwhile
+                MIGRATIONS[version](conn)
+                conn.execute(sa.text("UPDATE schema_version SET version = :v"), {"v": version + 1})
+        return self.schema_version()
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def record_issuance(self, new: NewIssuance) -> Issuance:
+        values = {
+            "link_id": new.link_id,
+            "organization_id": new.organization_id,
+            "organization_name": new.organization_name,
+            "features": ",".join(new.features),
+            "kind": new.kind,
+            "issued_by": new.issued_by,
+            "issued_at": new.issued_at,
+            "expires_at": new.expires_at,
+            "environment": new.environment,
+            "link_fingerprint": new.link_fingerprint,
+            "recipient_email": new.recipient_email,
+            "note": new.note,
+        }
+        with self._guard("record the link in the issuance history"), self._write() as conn:
+            row = conn.execute(link_issuance.insert().values(**values).returning(link_issuance)).one()
+        return _issuance(row)
+
+    def record_revocation(
+        self, environment: str, link_ids: Iterable[str], revoked_by: str, revoked_at: dt.datetime
+    ) -> int:
+        """Mark links revoked (once: an earlier revocation is kept). Returns rows changed."""
+        ids = list(link_ids)
+        if not ids:
+            return 0
+        statement = (
+            link_issuance.update()
+            .where(
+                link_issuance.c.environment == environment,
+                link_issuance.c.link_id.in_(ids),
+                link_issuance.c.revoked_at.is_(None),
+            )
+            .values(revoked_at=revoked_at, revoked_by=revoked_by)
+        )
+        with self._guard("record the revocation in the issuance history"), self._write() as conn:
+            return conn.execute(statement).rowcount
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def _select(self, action: str, statement: sa.Select) -> list[Issuance]:
+        with self._guard(action), self.engine.connect() as conn:
+            return [_issuance(row) for row in conn.execute(statement)]
+
+    def issuances_for_organization(self, environment: str, org_id: str) -> list[Issuance]:
+        """This organization's history, newest first."""
+        statement = (
+            sa.select(link_issuance)
+            .where(link_issuance.c.environment == environment, link_issuance.c.organization_id == org_id)
+            .order_by(link_issuance.c.issued_at.desc(), link_issuance.c.id.desc())
+        )
+        return self._select("read the organization's link history", statement)
+
+    def issuances_by_link_id(self, environment: str, link_ids: Sequence[str]) -> dict[str, Issuance]:
+        if not link_ids:
+            return {}
+        statement = sa.select(link_issuance).where(
+            link_issuance.c.environment == environment, link_issuance.c.link_id.in_(list(link_ids))
+        )
+        return {i.link_id: i for i in self._select("read the link history", statement)}

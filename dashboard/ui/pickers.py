@@ -1,0 +1,36 @@
+"""The organization picker every page shares: type to filter, preselected from ``?org=``."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..models import Organization
+
+
+def organization_label(org: Organization) -> str:
+    external = f" · {org.external_id}" if org.external_id else ""
+    return f"{org.display_name}{external} · {org.id}"
+
+
+def organization_picker(orgs: list[Organization], *, key: str = "org_picker") -> Organization | None:
+    """A selectbox over ``orgs`` that follows and sets the ``org`` query parameter, so a URL
+    such as ``/share_link?org=org_123`` opens with that organization chosen."""
+    by_id = {org.id: org for org in orgs}
+    wanted = st.query_params.get("org")
+    if key not in st.session_state and wanted in by_id:
+        st.session_state[key] = wanted
+    elif wanted and wanted not in by_id and key not in st.session_state:
+        st.warning(
+            f"Organization {wanted} is not in this environment; choose another.", icon=":material/search_off:"
+        )
+    chosen = st.selectbox(
+        "Organization",
+        options=list(by_id),
+        format_func=lambda org_id: organization_label(by_id[org_id]),
+        index=None,
+        placeholder="Type a name, external id or organization id…",
+        key=key,
+    )
+    if chosen is not None and st.query_params.get("org") != chosen:
+        st.query_params["org"] = chosen
+    return by_id.get(chosen) if chosen else None

@@ -1,0 +1,95 @@
+"""Share link: send a customer's IT admin an admin portal link, and revoke links."""
+
+import streamlit as st
+
+from dashboard import identity, links, runtime
+from dashboard.errors import NotFound, PortalDeskError
+from dashboard.ui.active_links import active_links_list, flash, show_flash
+from dashboard.ui.feedback import show_error
+from dashboard.ui.link_card import issued_link_card
+from dashboard.ui.pickers import organization_picker
+
+st.title("Share link")
+st.caption(
+    "Send a customer's IT admin a link to Scalekit's admin portal, where they configure "
+    "SSO and directory sync themselves."
+)
+
+config = runtime.settings()
+operator = identity.current(config)
+try:
+    gateway = runtime.gateway(config)
+    store = runtime.store(config.database_url)
+    orgs = runtime.organizations(config.environment_host, gateway)
+except PortalDeskError as error:
+    show_error(error)
+    st.stop()
+
+org = organization_picker(orgs)
+if not operator.known:
+    st.info(
+        "Issuing and revoking are disabled until Portal Desk knows who you are: enter your name "
+        "in the sidebar.",
+        icon=":material/badge:",
+    )
+
+scope = org.id if org else "none"  # fresh defaults whenever another organization is chosen
+with st.form(f"issue-{scope}"):
+    st.markdown("**Features the link opens**")
+    left, right = st.columns(2)
+    enabled = org.enabled_features if org else ()
+    sso = left.checkbox("SSO", value=("sso" in enabled) or not enabled)
+    dir_sync = right.checkbox("Directory sync (SCIM)", value="dir_sync" in enabled)
+    email = st.text_input("Recipient email (optional)", placeholder="it-admin@customer.com")
+    note = st.text_input(
+        "Note or ticket (optional)", placeholder="e.g. SUP-1234, kickoff call", max_chars=links.NOTE_MAX
+    )
+    submitted = st.form_submit_button(
+        "Generate link", type="primary", icon=":material/add_link:", disabled=not operator.known
+    )
+
+if submitted:
+    try:
+        issued = links.issue_link(
+            gateway,
+            store,
+            environment=config.environment_host,
+            organization=org,
+            features=[name for name, on in (("sso", sso), ("dir_sync", dir_sync)) if on],
+            operator=operator.name,
+            recipient_email=email,
+            note=note,
+        )
+    except PortalDeskError as error:
+        show_error(error)
+    else:
+        issued_link_card(issued)  # shown this once: the location lives in no state, file or log
+
+if org is not None:
+    st.subheader("Active links")
+    show_flash()
+
+    def revoke(row: links.ActiveLink) -> None:
+        try:
+            links.revoke_link(
+                gateway,
+                store,
+                environment=config.environment_host,
+                org_id=org.id,
+                link_id=row.link_id,
+                operator=operator.name,
+            )
+        except PortalDeskError as error:
+            flash("error", str(error))
+        else:
+            flash("success", f"Link {row.link_id} revoked.")
+
+    try:
+        rows = links.active_links(gateway, store, environment=config.environment_host, org_id=org.id)
+    except NotFound:
+        st.warning("This organization no longer exists in Scalekit. Refresh the list.")
+        runtime.organizations.clear()
+    except PortalDeskError as error:
+        show_error(error)
+    else:
+        active_links_list(org, rows, revoke=revoke, can_revoke=operator.known)

@@ -1,0 +1,58 @@
+"""Helpers for AppTest runs of the real app against its embedded emulator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from dashboard import runtime
+from dashboard.config import load_settings
+from dashboard.emulator import Emulator
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+TEXT_ELEMENTS = (
+    "title",
+    "header",
+    "subheader",
+    "markdown",
+    "caption",
+    "error",
+    "warning",
+    "info",
+    "success",
+    "text",
+    "code",
+    "exception",
+)
+
+
+def open_page(page: str | None = None, *, org: str | None = None, timeout: float = 60) -> AppTest:
+    """Boot the app (first run on the default page, as a browser would), then switch pages."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if org:
+        at.query_params["org"] = org
+    at.run()
+    if page:
+        at.switch_page(page)
+        if org:
+            at.query_params["org"] = org
+        at.run()
+    return at
+
+
+def app_emulator() -> Emulator:
+    """The emulator the app under test embeds (st.cache_resource is process-wide)."""
+    settings = load_settings(dotenv_path=None)
+    return runtime.embedded_emulator(settings.emulator_orgs, settings.emulator_seed)
+
+
+def rendered_text(at: AppTest) -> str:
+    """Everything a person could read on the page, for "never rendered" checks."""
+    return "\n".join(str(getattr(e, "value", "")) for kind in TEXT_ELEMENTS for e in at.get(kind))
+
+
+def button(at: AppTest, label: str):
+    matches = [b for b in at.get("button") + at.get("form_submit_button") if b.label == label]
+    assert matches, f"no button labelled {label!r}"
+    return matches[0]
