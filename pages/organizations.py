@@ -6,6 +6,9 @@ import streamlit as st
 from dashboard import runtime
 from dashboard.errors import PortalDeskError
 from dashboard.ui.feedback import show_error
+from dashboard.ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 st.title("Organizations")
 

@@ -8,6 +8,9 @@ from dashboard.ui.active_links import active_links_list, flash, show_flash
 from dashboard.ui.feedback import show_error
 from dashboard.ui.link_card import issued_link_card
 from dashboard.ui.pickers import organization_picker
+from dashboard.ui.shell import ensure_app_shell
+
+ensure_app_shell()
 
 st.title("Share link")
 st.caption(
