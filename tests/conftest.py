@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard.config import SCALEKIT_KEYS, Settings, trust_ca_bundle
 from dashboard.emulator import Emulator
@@ -56,6 +57,23 @@ def gateway(emulator: Emulator, settings: Settings) -> ScalekitGateway:
 def org_id(emulator: Emulator) -> str:
     """A fresh organization per test, so tests that change state never meet each other's links."""
     return emulator.backend.create_organization("Fixture Org").id
+
+
+@pytest.fixture(autouse=True)
+def _multipage_as_in_a_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run AppTest the way a browser session runs after its first script run.
+
+    A pages/ folder starts Streamlit in its legacy multipage mode until the first st.navigation
+    call, once per server (dashboard.ui.shell.ensure_app_shell handles that first run; a browser
+    test covers it). AppTest re-enters that mode at every run(), which a server never does.
+    """
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture

@@ -1,0 +1,92 @@
+"""Real Chromium (Debian's) driven by Playwright against `streamlit run` on a free port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("PORTAL_DESK_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}; set PORTAL_DESK_CHROMIUM (.ci/run installs it)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        # Without the background-networking flags Chromium keeps dialing Google on a closed network.
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    url: str
+    database: Path
+    log: Path
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
+    """`streamlit run streamlit_app.py` with no Scalekit credentials: the embedded emulator."""
+    folder = tmp_path_factory.mktemp("dashboard")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCALEKIT_", "DASHBOARD_"))}
+    env.update(DASHBOARD_DOTENV="", DASHBOARD_DATABASE_URL=f"sqlite:///{folder / 'issuance.db'}",
+               DASHBOARD_OPERATOR="browser@portal.test")
+    log = folder / "streamlit.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, log.read_text()
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield Dashboard(url=url, database=folder / "issuance.db", log=log)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+@pytest.fixture
+def shot(request: pytest.FixtureRequest):  # noqa: ANN201 - returns a small callable
+    """Save a screenshot named after the test, to look at (test-artifacts/ is gitignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def save(page, suffix: str = "") -> Path:  # noqa: ANN001 - Playwright's Page
+        path = ARTIFACTS / f"{request.node.name}{suffix}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
