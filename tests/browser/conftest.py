@@ -27,8 +27,16 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         # Without the background-networking flags Chromium keeps dialing Google on a closed network.
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
     }
 
 
@@ -51,14 +59,31 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     folder = tmp_path_factory.mktemp("dashboard")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCALEKIT_", "DASHBOARD_"))}
-    env.update(DASHBOARD_DOTENV="", DASHBOARD_DATABASE_URL=f"sqlite:///{folder / 'issuance.db'}",
-               DASHBOARD_OPERATOR="browser@portal.test")
+    env.update(
+        DASHBOARD_DOTENV="",
+        DASHBOARD_DATABASE_URL=f"sqlite:///{folder / 'issuance.db'}",
+        DASHBOARD_OPERATOR="browser@portal.test",
+    )
     log = folder / "streamlit.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "streamlit_app.py",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -80,11 +105,11 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
 
 
 @pytest.fixture
-def shot(request: pytest.FixtureRequest):  # noqa: ANN201 - returns a small callable
+def shot(request: pytest.FixtureRequest):
     """Save a screenshot named after the test, to look at (test-artifacts/ is gitignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def save(page, suffix: str = "") -> Path:  # noqa: ANN001 - Playwright's Page
+    def save(page, suffix: str = "") -> Path:
         path = ARTIFACTS / f"{request.node.name}{suffix}.png"
         page.screenshot(path=str(path), full_page=True)
         return path

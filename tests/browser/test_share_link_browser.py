@@ -50,6 +50,9 @@ def test_issue_copy_and_revoke(dashboard: Dashboard, page: Page, shot) -> None:
     shot(page, "-revoked")
     assert portal.goto(location).status == 410
 
-    rows = sqlite3.connect(dashboard.database).execute(
-        "SELECT issued_by, revoked_by, recipient_email FROM link_issuance").fetchall()
+    rows = (
+        sqlite3.connect(dashboard.database)
+        .execute("SELECT issued_by, revoked_by, recipient_email FROM link_issuance")
+        .fetchall()
+    )
     assert rows == [("browser@portal.test", "browser@portal.test", "it-admin@customer.com")]
