@@ -33,3 +33,7 @@ class RateLimited(ScalekitError):
 
 class InvalidRequest(ScalekitError):
     """Scalekit refused the input (malformed, or a conflict such as a duplicate external id)."""
+
+
+class InvalidInput(PortalDeskError):
+    """Something the rep typed or chose cannot work; nothing was changed."""

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .errors import NotFound, PortalDeskError, ScalekitError
+from .errors import InvalidInput, NotFound, ScalekitError
 from .gateway import FEATURES, ScalekitGateway
 from .models import ISSUANCE_KINDS, Issuance, Organization, PortalLink
 from .store import REVOKED_OUTSIDE, IssuanceStore, NewIssuance, StoreError, fingerprint
@@ -21,10 +21,6 @@ from .store import REVOKED_OUTSIDE, IssuanceStore, NewIssuance, StoreError, fing
 EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 NOTE_MAX = 500
 SHORT_LIVED = dt.timedelta(hours=1)
-
-
-class InvalidInput(PortalDeskError):
-    """Something the rep typed or chose cannot work; nothing was changed."""
 
 
 @dataclass(frozen=True)

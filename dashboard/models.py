@@ -108,3 +108,48 @@ class Issuance:
         if self.expires_at is not None and self.expires_at <= now:
             return "expired"
         return "active"
+
+
+# How far an organization's SSO setup has got, in order.
+SSO_STATES = ("none", "draft", "in_progress", "configured", "enabled")
+SSO_LABELS = {
+    "none": "None",
+    "draft": "Draft",
+    "in_progress": "In progress",
+    "configured": "Configured, off",
+    "enabled": "Enabled",
+}
+SCIM_STATES = ("none", "disabled", "enabled")
+
+
+@dataclass(frozen=True)
+class OnboardingStatus:
+    """An organization's SSO and directory sync state, derived from its connections/directories."""
+
+    organization_id: str
+    sso: str  # one of SSO_STATES
+    sso_provider: str | None
+    scim: str  # one of SCIM_STATES
+    scim_users: int | None
+    fetched_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    """What the history says of an organization's links (links issued through Portal Desk)."""
+
+    organization_id: str
+    active_links: int
+    next_expiry: dt.datetime | None  # soonest expiry among active links
+    last_issued_at: dt.datetime
+    last_issued_by: str
+    last_expires_at: dt.datetime | None
+    last_revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class OrganizationDetail:
+    organization: Organization
+    connections: tuple[Connection, ...]
+    directories: tuple[Directory, ...]
+    domains: tuple[Domain, ...]

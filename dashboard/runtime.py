@@ -11,10 +11,12 @@ import os
 
 import streamlit as st
 
+from . import onboarding
+from .catalog import OrganizationCatalog
 from .config import Settings, load_settings, trust_ca_bundle
 from .emulator import Emulator
 from .gateway import ScalekitGateway
-from .models import Organization
+from .models import Organization, OrganizationDetail
 from .store import IssuanceStore
 
 
@@ -42,19 +44,58 @@ def gateway(config: Settings) -> ScalekitGateway:
     return ScalekitGateway.connect(config)
 
 
-def clear() -> None:
-    """Forget every cached resource and listing (tests; the Refresh buttons use narrower clears)."""
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
 @st.cache_resource(show_spinner=False)
 def store(database_url: str) -> IssuanceStore:
     """The issuance history for this server process; migrated when first opened."""
     return IssuanceStore(database_url)
 
 
-@st.cache_data(ttl=300, show_spinner="Loading organizations…")
-def organizations(environment: str, _gateway: ScalekitGateway) -> list[Organization]:
-    """Every organization of ``environment`` (the cache key), for pickers; five minutes fresh."""
-    return _gateway.list_organizations()
+# Listings are keyed by the gateway's environment URL (an emulator's includes its port), so two
+# environments, or two emulators in one test process, never share an entry.
+
+
+@st.cache_resource(show_spinner=False)
+def _catalog(environment_url: str, _gateway: ScalekitGateway) -> OrganizationCatalog:
+    return OrganizationCatalog(_gateway)
+
+
+def catalog(gateway: ScalekitGateway) -> OrganizationCatalog:
+    """Every organization of the environment, kept five minutes; Refresh invalidates it."""
+    return _catalog(gateway.environment_url, gateway)
+
+
+@st.cache_resource(show_spinner=False)
+def _status_board(environment_url: str, _gateway: ScalekitGateway) -> onboarding.StatusBoard:
+    return onboarding.StatusBoard(_gateway)
+
+
+def status_board(gateway: ScalekitGateway) -> onboarding.StatusBoard:
+    """Onboarding statuses of the environment's organizations, shared by every session."""
+    return _status_board(gateway.environment_url, gateway)
+
+
+@st.cache_data(ttl=60, show_spinner="Searching…")
+def _search(environment_url: str, query: str, _gateway: ScalekitGateway) -> list[Organization]:
+    return _gateway.search_organizations(query)
+
+
+def search_organizations(gateway: ScalekitGateway, query: str) -> list[Organization]:
+    return _search(gateway.environment_url, query.strip(), gateway)
+
+
+@st.cache_data(ttl=30, show_spinner="Loading the organization…")
+def _detail(environment_url: str, org_id: str, _gateway: ScalekitGateway) -> OrganizationDetail:
+    return onboarding.load_detail(_gateway, org_id)
+
+
+def organization_detail(gateway: ScalekitGateway, org_id: str) -> OrganizationDetail:
+    """Connections, directories and domains of one organization; 30 s fresh, cleared on change."""
+    return _detail(gateway.environment_url, org_id, gateway)
+
+
+def forget_listings() -> None:
+    """Drop every cached listing and status (Refresh, after a change, and between tests)."""
+    _catalog.clear()
+    _status_board.clear()
+    _search.clear()
+    _detail.clear()

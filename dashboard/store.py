@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .errors import PortalDeskError
-from .models import Issuance
+from .models import Issuance, LinkSummary
 
 REVOKED_OUTSIDE = "outside Portal Desk"
 
@@ -345,3 +345,45 @@ class IssuanceStore:
             link_issuance.c.environment == environment, link_issuance.c.link_id.in_(list(link_ids))
         )
         return {i.link_id: i for i in self._select("read the link history", statement)}
+
+    def link_summaries(self, environment: str, now: dt.datetime) -> dict[str, LinkSummary]:
+        """Per organization: active links, the soonest expiry, and the latest issuance.
+
+        One query: window functions rank each organization's rows, so the database returns one
+        row per organization instead of the whole history.
+        """
+        c = link_issuance.c
+        active = sa.and_(c.revoked_at.is_(None), sa.or_(c.expires_at.is_(None), c.expires_at > now))
+        by_org = {"partition_by": c.organization_id}
+        ranked = (
+            sa.select(
+                c.organization_id,
+                c.issued_by,
+                c.issued_at,
+                c.expires_at,
+                c.revoked_at,
+                sa.func.row_number().over(**by_org, order_by=(c.issued_at.desc(), c.id.desc())).label("rank"),
+                sa.func.sum(sa.case((active, 1), else_=0)).over(**by_org).label("active_links"),
+                # type_coerce: a CASE loses the column type, and with it the datetime conversion.
+                sa.type_coerce(
+                    sa.func.min(sa.case((active, c.expires_at), else_=None)).over(**by_org), UTCDateTime
+                ).label("next_expiry"),
+            )
+            .where(c.environment == environment)
+            .subquery()
+        )
+        statement = sa.select(ranked).where(ranked.c.rank == 1)
+        with self._guard("read the link history"), self.engine.connect() as conn:
+            rows = conn.execute(statement).all()
+        return {
+            row.organization_id: LinkSummary(
+                organization_id=row.organization_id,
+                active_links=int(row.active_links or 0),
+                next_expiry=row.next_expiry,
+                last_issued_at=row.issued_at,
+                last_issued_by=row.issued_by,
+                last_expires_at=row.expires_at,
+                last_revoked_at=row.revoked_at,
+            )
+            for row in rows
+        }

@@ -1,41 +1,75 @@
-"""Organizations: every organization in the environment."""
+"""Organizations: find any customer and see its SSO/SCIM onboarding state at a glance."""
 
-import pandas as pd
+import datetime as dt
+
 import streamlit as st
 
-from dashboard import runtime
+from dashboard import identity, onboarding, runtime
 from dashboard.errors import PortalDeskError
 from dashboard.ui.feedback import show_error
+from dashboard.ui.org_detail import organization_detail_view
+from dashboard.ui.org_table import filter_controls, live_tables
 from dashboard.ui.shell import ensure_app_shell
 
 ensure_app_shell()
 
-st.title("Organizations")
-
+config = runtime.settings()
+env = config.environment_host
 try:
-    gateway = runtime.gateway(runtime.settings())
-    progress = st.progress(0.0, text="Loading organizations…")
-    orgs = gateway.list_organizations(
-        progress=lambda done, total: progress.progress(
-            done / max(total, 1), text=f"Loaded {done:,} of {total:,} organizations"
-        )
-    )
-    progress.empty()
+    gateway = runtime.gateway(config)
+    store = runtime.store(config.database_url)
 except PortalDeskError as error:
+    st.title("Organizations")
     show_error(error)
     st.stop()
 
-st.caption(f"{len(orgs):,} organizations")
-st.dataframe(
-    pd.DataFrame(
-        {
-            "Name": [o.display_name for o in orgs],
-            "ID": [o.id for o in orgs],
-            "External ID": [o.external_id or "" for o in orgs],
-            "Region": [o.region for o in orgs],
-            "Created": [o.created_at for o in orgs],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
+if selected := st.query_params.get("org"):
+    organization_detail_view(gateway, store, config, selected, identity.current(config))
+    st.stop()
+
+st.title("Organizations")
+search, refresh, create = st.columns([5, 1.4, 2], vertical_alignment="bottom")
+query = search.text_input("Search", placeholder="Name, organization id or external id (server-side search)")
+if refresh.button("Refresh", icon=":material/refresh:", help="Reload organizations and statuses"):
+    runtime.forget_listings()
+
+with (
+    create.popover("New organization", icon=":material/add_business:", width="stretch"),
+    st.form("new-organization", clear_on_submit=False),
+):
+    name = st.text_input("Display name", max_chars=200)
+    external_id = st.text_input("External id (optional)", help="Your CRM's id; unique in the environment")
+    region = st.selectbox("Region", ["US", "EU"])
+    if st.form_submit_button("Create", type="primary"):
+        try:
+            org = onboarding.create_organization(gateway, name, external_id, region)
+        except PortalDeskError as error:
+            show_error(error)
+        else:
+            runtime.forget_listings()
+            st.query_params["org"] = org.id
+            st.rerun()
+
+bar = st.empty()
+try:
+    orgs = runtime.catalog(gateway).organizations(
+        progress=lambda done, total: bar.progress(
+            done / max(total, 1), text=f"Loading organizations: {done:,} of {total:,}"
+        )
+    )
+    board = runtime.status_board(gateway)
+    board.request(org.id for org in orgs)  # all of them: Needs attention looks at every org
+    shown = runtime.search_organizations(gateway, query) if query.strip() else orgs
+except PortalDeskError as error:
+    show_error(error)
+    st.stop()
+bar.empty()
+
+filters = filter_controls(sorted({org.region for org in orgs if org.region}))
+live_tables(
+    shown,
+    board,
+    filters,
+    lambda: store.link_summaries(env, dt.datetime.now(dt.UTC)),
+    searching=bool(query.strip()),
 )

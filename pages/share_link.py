@@ -23,7 +23,7 @@ operator = identity.current(config)
 try:
     gateway = runtime.gateway(config)
     store = runtime.store(config.database_url)
-    orgs = runtime.organizations(config.environment_host, gateway)
+    orgs = runtime.catalog(gateway).organizations()
 except PortalDeskError as error:
     show_error(error)
     st.stop()
@@ -91,7 +91,7 @@ if org is not None:
         rows = links.active_links(gateway, store, environment=config.environment_host, org_id=org.id)
     except NotFound:
         st.warning("This organization no longer exists in Scalekit. Refresh the list.")
-        runtime.organizations.clear()
+        runtime.forget_listings()
     except PortalDeskError as error:
         show_error(error)
     else:

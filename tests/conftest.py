@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from dashboard import runtime
 from dashboard.config import SCALEKIT_KEYS, Settings, trust_ca_bundle
 from dashboard.emulator import Emulator
 from dashboard.gateway import ScalekitGateway
@@ -86,9 +86,9 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     database = tmp_path / "issuance.db"
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", f"sqlite:///{database}")
     monkeypatch.setenv("DASHBOARD_OPERATOR", "ana@portal.test")
-    st.cache_data.clear()
+    runtime.forget_listings()
     yield database
-    st.cache_data.clear()
+    runtime.forget_listings()
     emulator = app_emulator()
     emulator.reset()
     emulator.backend.link_ttl = dt.timedelta(days=7)

@@ -55,18 +55,17 @@ class TLSFront:
         ssl_object = writer.get_extra_info("ssl_object")
         protocol = ssl_object.selected_alpn_protocol() if ssl_object else None
         target = self._targets.get(protocol or "http/1.1", self._targets["http/1.1"])
+        upstream: asyncio.StreamWriter | None = None
         try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", target)
-        except OSError:
-            writer.close()
-            return
-        try:
-            await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
-        except asyncio.CancelledError:
-            # stop() cancels open connections. Finishing normally matters: asyncio's stream
-            # callback asks a cancelled handler task for its exception and logs a traceback.
-            for end in (writer, up_writer):
-                end.close()
+            up_reader, upstream = await asyncio.open_connection("127.0.0.1", target)
+            await asyncio.gather(_pipe(reader, upstream), _pipe(up_reader, writer))
+        except (OSError, asyncio.CancelledError):
+            # A refused upstream, or stop() cancelling open connections. Finishing normally
+            # matters: asyncio's stream callback asks a cancelled handler task for its exception
+            # and logs a traceback.
+            for end in (writer, upstream):
+                if end is not None:
+                    end.close()
 
     def stop(self) -> None:
         async def _close() -> None:

@@ -126,11 +126,18 @@ class GuardInterceptor(grpc.ServerInterceptor):
     def __init__(self, tokens: TokenAuthority, faults: FaultRegistry) -> None:
         self._tokens = tokens
         self._faults = faults
+        self._guarded: dict[str, grpc.RpcMethodHandler] = {}  # built once per method, not per call
 
     def intercept_service(self, continuation, handler_call_details):
-        handler = continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
-            return handler
+        guarded = self._guarded.get(handler_call_details.method)
+        if guarded is None:
+            handler = continuation(handler_call_details)
+            if handler is None or handler.unary_unary is None:
+                return handler
+            guarded = self._guarded[handler_call_details.method] = self._guard(handler, handler_call_details)
+        return guarded
+
+    def _guard(self, handler: grpc.RpcMethodHandler, handler_call_details) -> grpc.RpcMethodHandler:
         method = handler_call_details.method.rsplit("/", 1)[-1]
         inner = handler.unary_unary
 

@@ -31,6 +31,7 @@ class TokenAuthority:
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self._kid = f"snk_{secrets.token_hex(8)}"
         self._generation = 0
+        self._verified: dict[str, tuple[float, int]] = {}
         self._lock = threading.Lock()
 
     def issue(self, client_id: str, client_secret: str) -> IssuedToken:
@@ -54,6 +55,12 @@ class TokenAuthority:
         return IssuedToken(access_token=token, expires_in=self.ttl_seconds)
 
     def is_valid(self, token: str) -> bool:
+        # Verifying an RS256 signature on every RPC would cap the emulator's throughput; a token
+        # checked once is remembered with its expiry (and forgotten when expire_all() runs).
+        known = self._verified.get(token)
+        if known is not None:
+            expires_at, generation = known
+            return generation == self._generation and time.time() < expires_at
         try:
             claims = jwt.decode(
                 token,
@@ -65,12 +72,16 @@ class TokenAuthority:
             )
         except jwt.PyJWTError:
             return False
-        return claims.get("gen") == self._generation
+        if claims.get("gen") != self._generation:
+            return False
+        self._verified[token] = (float(claims["exp"]), self._generation)
+        return True
 
     def expire_all(self) -> None:
         """Invalidate every token issued so far, as if each had reached its expiry."""
         with self._lock:
             self._generation += 1
+            self._verified.clear()
 
     def jwks(self) -> dict:
         public = jwt.algorithms.RSAAlgorithm.to_jwk(self._key.public_key(), as_dict=True)

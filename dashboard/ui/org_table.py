@@ -1,0 +1,124 @@
+"""The Organizations list: table, filters, Needs attention, filled in as statuses arrive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from .. import overview
+from ..models import SCIM_STATES, SSO_LABELS, SSO_STATES, LinkSummary, Organization
+from ..onboarding import StatusBoard
+
+TABLE_COLUMNS = [
+    "Name",
+    "ID",
+    "External ID",
+    "Region",
+    "Created",
+    "SSO",
+    "Provider",
+    "Directory sync",
+    "Active links",
+    "Last link",
+    "Last link by",
+]
+COLUMN_CONFIG = {
+    "Created": st.column_config.DatetimeColumn(format="D MMM YYYY"),
+    "Last link": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+    "Link expires": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+    "Active links": st.column_config.NumberColumn(format="%d"),
+    "Urgent": st.column_config.CheckboxColumn(help="Expires within 48 hours"),
+}
+
+
+def filter_controls(regions: list[str]) -> overview.Filters:
+    sso, scim, region, active = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
+    return overview.Filters(
+        sso=sso.multiselect("SSO status", SSO_STATES, format_func=SSO_LABELS.get, placeholder="Any"),
+        scim=scim.multiselect("Directory sync", SCIM_STATES, format_func=str.capitalize, placeholder="Any"),
+        regions=region.multiselect("Region", regions, placeholder="Any"),
+        active_link_only=active.checkbox("Has an active link"),
+    )
+
+
+def _open(frame: pd.DataFrame, event: object) -> None:
+    rows = event.selection.rows if event is not None else []  # type: ignore[attr-defined]
+    if rows:
+        st.query_params["org"] = frame.iloc[rows[0]]["ID"]
+        st.rerun(scope="app")
+
+
+def _highlight_urgent(row: pd.Series) -> list[str]:
+    return ["background-color: #fde8e8" if row["Urgent"] else ""] * len(row)
+
+
+def live_tables(
+    orgs: list[Organization],
+    board: StatusBoard,
+    filters: overview.Filters,
+    summaries: Callable[[], dict[str, LinkSummary]],
+    searching: bool,
+) -> None:
+    """Draw the tables now and again every second while statuses are still arriving."""
+    pending_at_start = board.pending
+
+    @st.fragment(run_every=1.0 if pending_at_start else None)
+    def tables() -> None:
+        statuses, links = board.statuses(), summaries()
+        frame = overview.organization_frame(orgs, statuses, links)
+        shown = overview.apply_filters(frame, filters)
+        attention = overview.needs_attention(orgs, statuses, links, dt.datetime.now(dt.UTC))
+        everything, todo = st.tabs(["All organizations", f"Needs attention ({len(attention)})"])
+        with everything:
+            waiting = board.pending
+            status_note = f" · checking SSO/SCIM status of {waiting:,} more" if waiting else ""
+            scope = "matching the search" if searching else "in this environment"
+            st.caption(f"{len(shown):,} of {len(frame):,} organizations {scope}{status_note}")
+            if waiting and filters.any:
+                st.caption(
+                    "Organizations still being checked join the filtered list as their status arrives."
+                )
+            failures = board.failures()
+            if failures:
+                st.warning(
+                    f"The status of {len(failures):,} organizations could not be fetched: "
+                    f"{next(iter(failures.values()))}",
+                    icon=":material/cloud_off:",
+                )
+            event = st.dataframe(
+                shown,
+                column_order=TABLE_COLUMNS,
+                column_config=COLUMN_CONFIG,
+                hide_index=True,
+                on_select="rerun",
+                selection_mode="single-row",
+                key="org_table",
+            )
+            _open(shown, event)
+        with todo:
+            if attention.empty:
+                st.caption(
+                    "Nothing needs attention: no link is out for an organization without SSO, "
+                    "and no link expired unused."
+                )
+            else:
+                st.caption(
+                    "Links out while SSO is not enabled, soonest expiry first (red: under 48 "
+                    "hours); then organizations whose last link expired unused."
+                )
+                picked = st.dataframe(
+                    attention.style.apply(_highlight_urgent, axis=1),
+                    column_config=COLUMN_CONFIG,
+                    hide_index=True,
+                    on_select="rerun",
+                    selection_mode="single-row",
+                    key="attention_table",
+                )
+                _open(attention, picked)
+        if pending_at_start and not board.pending:
+            st.rerun(scope="app")  # everything is in: one last full run, and the polling stops
+
+    tables()
