@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .formatting import countdown
 from .models import SSO_LABELS, LinkSummary, OnboardingStatus, Organization
 
 URGENT = dt.timedelta(hours=48)
@@ -92,7 +93,7 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return frame[keep]
 
 
-ATTENTION_COLUMNS = ["Name", "ID", "Why", "SSO", "Link expires", "Expires in (h)", "Urgent", "Last link by"]
+ATTENTION_COLUMNS = ["Name", "ID", "Why", "SSO", "Link expires", "When", "Urgent", "Last link by"]
 
 
 def needs_attention(
@@ -125,7 +126,7 @@ def needs_attention(
                     "Link out, SSO not enabled",
                     sso,
                     summary.next_expiry,
-                    round(left.total_seconds() / 3600, 1),
+                    countdown(summary.next_expiry, now),
                     left < URGENT,
                     summary.last_issued_by,
                 )
@@ -142,7 +143,7 @@ def needs_attention(
                     "Last link expired unused",
                     sso,
                     summary.last_expires_at,
-                    None,
+                    countdown(summary.last_expires_at, now),
                     False,
                     summary.last_issued_by,
                 )
