@@ -66,7 +66,9 @@ def test_portal_page_names_the_org_and_escapes_it(emulator: Emulator, gateway: S
     assert status == 200
     assert "&lt;img src=x onerror=alert(1)&gt; &amp; Co" in page
     assert "<img src=x" not in page
-    assert "Directory sync (SCIM)" in page and "Single sign-on" not in page
+    data = json.loads(page.split('id="portal-data">', 1)[1].split("</script>", 1)[0])
+    assert data["features"] == ["dir_sync"]  # the page shows only the tabs the link allows
+    assert data["organization_id"] == org.id
 
 
 def test_revoked_expired_and_unknown_links(emulator: Emulator, gateway: ScalekitGateway, org_id: str) -> None:

@@ -93,8 +93,12 @@ def test_needs_attention_order_and_urgency() -> None:
     assert list(frame["ID"]) == ["org_2", "org_1", "org_6", "org_4"]
     assert list(frame["Urgent"]) == [True, False, False, False]
     assert list(frame["Why"][:2]) == ["Link out, SSO not enabled"] * 2
-    assert list(frame["When"]) == ["expires in 20 hours", "expires in 5 days", "expired 1 day ago",
-                                   "expired 3 days ago"]
+    assert list(frame["When"]) == [
+        "expires in 20 hours",
+        "expires in 5 days",
+        "expired 1 day ago",
+        "expired 3 days ago",
+    ]
 
 
 def test_history_timeline_newest_first() -> None:

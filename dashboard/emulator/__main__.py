@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+from .portal import Branding
 from .server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator
 
 
@@ -40,6 +41,14 @@ def _parser() -> argparse.ArgumentParser:
         default=7 * 24 * 3600,
         help="portal link lifetime in seconds (default 7 days)",
     )
+    parser.add_argument(
+        "--portal-session-ttl",
+        type=float,
+        default=6 * 3600,
+        help="admin portal session lifetime in seconds (default 6 hours)",
+    )
+    parser.add_argument("--brand-name", default="Portal Desk Demo", help="branding shown in every portal")
+    parser.add_argument("--brand-color", default="#5b5bd6", help="accent colour of every portal")
     parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
     parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
     return parser
@@ -61,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         link_ttl=dt.timedelta(seconds=args.link_ttl),
         client_id=args.client_id,
         client_secret=args.client_secret,
+        portal_session_ttl=dt.timedelta(seconds=args.portal_session_ttl),
+        branding=Branding(name=args.brand_name, accent=args.brand_color),
     ).start()
     elapsed = time.perf_counter() - started
     print(f"Scalekit emulator ready in {elapsed:.2f}s with {args.orgs} organizations (seed {args.seed})")

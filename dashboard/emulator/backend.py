@@ -303,22 +303,24 @@ class ScalekitBackend:
                 if link.organization_id == org_id and link.is_active(now):
                     link.revoked_at = now
 
-    def open_link(self, link_id: str) -> tuple[LinkRecord, OrgRecord]:
-        """What the portal page needs; raises NOT_FOUND (unknown) or FAILED_PRECONDITION (gone)."""
+    def peek_link(self, link_id: str) -> tuple[LinkRecord, OrgRecord]:
+        """A link and its organization; NOT_FOUND (unknown) or FAILED_PRECONDITION (gone)."""
         with self._lock:
             link = self._links.get(link_id)
             if link is None:
                 raise _not_found("portal link", link_id)
-            now = self.clock()
             if link.revoked_at is not None:
                 raise BackendError("FAILED_PRECONDITION", "This portal link has been revoked.")
-            if now >= link.expire_time:
+            if self.clock() >= link.expire_time:
                 raise BackendError("FAILED_PRECONDITION", "This portal link has expired.")
             org = self._orgs.get(link.organization_id)
             if org is None:
                 raise BackendError("FAILED_PRECONDITION", "This organization no longer exists.")
-            link.loads += 1
             return link, org
+
+    def mark_link_loaded(self, link_id: str) -> None:
+        with self._lock:
+            self._links[link_id].loads += 1
 
     # -- connections, directories, domains ---------------------------------------------------
 
@@ -341,3 +343,73 @@ class ScalekitBackend:
     def organization_count(self) -> int:
         with self._lock:
             return len(self._order)
+
+    # -- what the admin portal changes -------------------------------------------------------
+
+    def portal_connection(self, org_id: str) -> ConnectionRecord | None:
+        """The connection the admin portal manages: the organization's first one."""
+        with self._lock:
+            conns = self._connections.get(org_id) or []
+            return conns[0] if conns else None
+
+    def upsert_connection(
+        self,
+        org_id: str,
+        *,
+        provider: str | None = None,
+        type_: str | None = None,
+        status: str | None = None,
+        enabled: bool | None = None,
+        settings: dict[str, str] | None = None,
+    ) -> ConnectionRecord:
+        with self._lock:
+            self._org(org_id)
+            conn = self.portal_connection(org_id)
+            if conn is None:
+                conn = ConnectionRecord(
+                    id=f"conn_{secrets.randbelow(9 * 10**16) + 10**16}",
+                    organization_id=org_id,
+                    provider=provider or "CUSTOM",
+                    type=type_ or "SAML",
+                    status="DRAFT",
+                    enabled=False,
+                    created_at=self.clock(),
+                    domains=[d.domain for d in self._domains.get(org_id, [])],
+                )
+                self._connections.setdefault(org_id, []).insert(0, conn)
+            if provider is not None and provider != conn.provider:
+                conn.provider, conn.enabled = provider, False
+            conn.type = type_ or conn.type
+            conn.status = status or conn.status
+            conn.enabled = conn.enabled if enabled is None else enabled
+            conn.settings.update(settings or {})
+            return conn
+
+    def upsert_directory(self, org_id: str, *, provider: str | None, enabled: bool) -> DirectoryRecord:
+        with self._lock:
+            org = self._org(org_id)
+            dirs = self._directories.setdefault(org_id, [])
+            if not dirs:
+                if provider is None:
+                    raise _invalid("choose a directory provider")
+                dirs.append(
+                    DirectoryRecord(
+                        id=f"dir_{secrets.randbelow(9 * 10**16) + 10**16}",
+                        organization_id=org_id,
+                        name=f"{org.display_name} directory",
+                        provider=provider,
+                        enabled=False,
+                        status="IN_PROGRESS",
+                        total_users=0,
+                        total_groups=0,
+                        last_synced_at=None,
+                        endpoint=f"/api/v1/directories/{org_id}/scim/v2",
+                        created_at=self.clock(),
+                    )
+                )
+            directory = dirs[0]
+            if provider is not None:
+                directory.provider = provider
+            directory.enabled = enabled
+            directory.status = "COMPLETED" if enabled else directory.status
+            return directory

@@ -72,9 +72,11 @@ class TLSFront:
             if self._server is not None:
                 self._server.close()
                 # Don't wait_closed(): open keep-alive connections would hold it forever.
-            for task in asyncio.all_tasks():
-                if task is not asyncio.current_task():
-                    task.cancel()
+            tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            # Let every connection finish its cancellation before the loop stops under it.
+            await asyncio.gather(*tasks, return_exceptions=True)
 
         if self._thread.is_alive():
             asyncio.run_coroutine_threadsafe(_close(), self._loop).result(timeout=5)

@@ -15,10 +15,12 @@ import grpc
 from .backend import ScalekitBackend
 from .faults import Fault, FaultRegistry
 from .front import TLSFront
+from .portal import Branding, PortalHandler
+from .portal_backend import PortalBackend
 from .servicers import GuardInterceptor, add_servicers
 from .tls import issue_server_certificate, process_ca
 from .tokens import TokenAuthority
-from .web import EmulatorHTTPServer, PortalHandler, RestHandler
+from .web import EmulatorHTTPServer, RestHandler
 
 DEFAULT_CLIENT_ID = "skc_emulator"
 DEFAULT_CLIENT_SECRET = "emulator-local-secret"
@@ -40,6 +42,8 @@ class Emulator:
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
         grpc_workers: int = 16,
+        portal_session_ttl: dt.timedelta = dt.timedelta(hours=6),
+        branding: Branding | None = None,
     ) -> None:
         self.host = host
         self.client_id = client_id
@@ -51,6 +55,8 @@ class Emulator:
         self.backend = ScalekitBackend(
             seed=seed, org_count=orgs, link_ttl=link_ttl, portal_base_url=self.portal_url
         )
+        self.portal = PortalBackend(self.backend, session_ttl=portal_session_ttl)
+        self.branding = branding or Branding()
         # The issuer is the public URL, known once the front has a port (see start()).
         self.tokens = TokenAuthority(
             issuer="", client_id=client_id, client_secret=client_secret, ttl_seconds=token_ttl
@@ -122,6 +128,7 @@ class Emulator:
         """Back to the seed: faults cleared, links and changes forgotten, tokens kept."""
         self.faults.clear()
         self.backend.reset()
+        self.portal.reset()
 
     def status(self) -> dict:
         return {

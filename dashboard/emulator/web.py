@@ -1,28 +1,20 @@
-"""HTTP wire adapters: the REST endpoints the SDK calls, the portal pages, the control API.
-
-Two servers use these handlers. ``RestHandler`` sits behind the TLS front (``/oauth/token``,
-``/keys``), exactly where the SDK expects them. ``PortalHandler`` serves plain HTTP on the
-portal port: ``/magicLink/<id>`` (so a browser opens links without trusting a private CA) and
-``/_emulator/...``, the control API tests use to inject faults and reset state.
+"""HTTP wire adapters shared by the emulator's two HTTP servers, and the REST endpoints the SDK
+calls. ``RestHandler`` sits behind the TLS front (``/oauth/token``, ``/keys``), exactly where the
+SDK expects them; the portal port's handler is in ``portal.py``.
 """
 
 from __future__ import annotations
 
 import html
 import json
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-from .backend import BackendError
-from .faults import Fault
 from .tokens import InvalidClient
 
 if TYPE_CHECKING:
     from .server import Emulator
-
-FEATURE_LABELS = {"sso": "Single sign-on (SSO)", "dir_sync": "Directory sync (SCIM)"}
 
 
 class EmulatorHTTPServer(ThreadingHTTPServer):
@@ -33,7 +25,7 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.emulator = emulator
 
 
-class _Handler(BaseHTTPRequestHandler):
+class BaseHandler(BaseHTTPRequestHandler):
     server: EmulatorHTTPServer
     protocol_version = "HTTP/1.1"
     server_version = "ScalekitEmulator/1.0"
@@ -69,7 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, page.encode(), "text/html; charset=utf-8")
 
 
-class RestHandler(_Handler):
+class RestHandler(BaseHandler):
     def do_POST(self) -> None:
         if urlsplit(self.path).path != "/oauth/token":
             return self._json(404, {"error": "not_found"})
@@ -118,68 +110,3 @@ _PAGE = """<!doctype html>
 def render_page(title: str, heading: str, body: str) -> str:
     """Callers pass already-escaped ``body``; ``title`` and ``heading`` are escaped here."""
     return _PAGE.format(title=html.escape(title), heading=html.escape(heading), body=body)
-
-
-class PortalHandler(_Handler):
-    def do_GET(self) -> None:
-        path = urlsplit(self.path).path
-        if path.startswith("/magicLink/"):
-            return self._portal(path.removeprefix("/magicLink/"))
-        if path == "/_emulator/status":
-            return self._json(200, self.emulator.status())
-        self._html(404, render_page("Not found", "Admin portal", "<div class='card'>Not found.</div>"))
-
-    def _portal(self, link_id: str) -> None:
-        try:
-            link, org = self.emulator.backend.open_link(link_id)
-        except BackendError as exc:
-            status = HTTPStatus.NOT_FOUND if exc.code == "NOT_FOUND" else HTTPStatus.GONE
-            message = "This portal link is not valid." if status == HTTPStatus.NOT_FOUND else exc.message
-            body = (
-                f"<div class='card'><h1>Link unavailable</h1><p>{html.escape(message)}</p>"
-                "<p class='muted'>Ask your account team for a new admin portal link.</p></div>"
-            )
-            return self._html(status, render_page("Link unavailable", "Admin portal", body))
-        features = "".join(f"<li>{html.escape(FEATURE_LABELS[f])}</li>" for f in link.features)
-        body = (
-            f"<div class='card'><h1>{html.escape(org.display_name)}</h1>"
-            f"<p class='muted'>Organization {html.escape(org.id)}</p>"
-            f"<p>This admin portal link lets you configure:</p><ul>{features}</ul></div>"
-        )
-        self._html(200, render_page(f"{org.display_name} admin portal", org.display_name, body))
-
-    # -- control API -------------------------------------------------------------------------
-
-    def do_POST(self) -> None:
-        path = urlsplit(self.path).path
-        try:
-            payload = json.loads(self._body() or b"{}")
-        except ValueError:
-            return self._json(400, {"error": "body must be JSON"})
-        if path == "/_emulator/reset":
-            self.emulator.reset()
-            return self._json(200, self.emulator.status())
-        if path == "/_emulator/tokens/expire":
-            self.emulator.tokens.expire_all()
-            return self._json(200, {"expired": True})
-        if path == "/_emulator/faults":
-            try:
-                fault = Fault(
-                    method=str(payload["method"]),
-                    code=payload.get("code"),
-                    delay_seconds=float(payload.get("delay", 0)),
-                    times=payload.get("times"),
-                )
-                self.emulator.inject_fault(fault)
-            except (KeyError, ValueError, TypeError) as exc:
-                return self._json(400, {"error": f"bad fault: {exc}"})
-            return self._json(200, self.emulator.status())
-        self._json(404, {"error": "not_found"})
-
-    def do_DELETE(self) -> None:
-        parts = urlsplit(self.path)
-        if parts.path == "/_emulator/faults":
-            method = parse_qs(parts.query).get("method", [None])[0]
-            self.emulator.faults.clear(method)
-            return self._json(200, self.emulator.status())
-        self._json(404, {"error": "not_found"})
