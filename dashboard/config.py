@@ -36,6 +36,7 @@ class Settings:
     call_timeout_s: float = 10.0
     emulator_orgs: int = 40
     emulator_seed: int = 7
+    emulator_portal_session_s: float = 6 * 3600
 
     @property
     def uses_emulator(self) -> bool:
@@ -98,6 +99,7 @@ def load_settings(
         call_timeout_s=_number(values, "SCALEKIT_CALL_TIMEOUT", 10.0, float),
         emulator_orgs=int(_number(values, "DASHBOARD_EMULATOR_ORGS", 40, int)),
         emulator_seed=int(_number(values, "DASHBOARD_EMULATOR_SEED", 7, int)),
+        emulator_portal_session_s=_number(values, "DASHBOARD_EMULATOR_PORTAL_SESSION_TTL", 6 * 3600, float),
     )
 
 

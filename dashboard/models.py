@@ -153,3 +153,25 @@ class OrganizationDetail:
     connections: tuple[Connection, ...]
     directories: tuple[Directory, ...]
     domains: tuple[Domain, ...]
+
+
+PORTAL_EVENT_TYPES = (
+    "ORGANIZATION_SSO_ENABLED",
+    "ORGANIZATION_SSO_DISABLED",
+    "ORGANIZATION_DIRECTORY_ENABLED",
+    "ORGANIZATION_DIRECTORY_DISABLED",
+    "PORTAL_SESSION_EXPIRY",
+)
+
+
+@dataclass(frozen=True)
+class PortalEvent:
+    """A UI event the embedded admin portal posted to the preview page."""
+
+    organization_id: str
+    event_type: str  # one of PORTAL_EVENT_TYPES
+    message: str
+    payload: str  # the event as received, JSON
+    received_at: dt.datetime
+    environment: str
+    id: int | None = None  # set once stored

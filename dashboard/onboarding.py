@@ -23,6 +23,7 @@ from .models import (
     OnboardingStatus,
     Organization,
     OrganizationDetail,
+    PortalEvent,
 )
 
 _SSO_RANK = {"draft": 1, "in_progress": 2, "completed": 3}
@@ -159,10 +160,15 @@ def create_organization(
     return gateway.create_organization(name, external_id=external_id.strip() or None, region=region)
 
 
-def history_timeline(issuances: Iterable[Issuance], now: dt.datetime) -> list[tuple[dt.datetime, str, str]]:
-    """(when, what, who) for every issue, revocation and expiry in an organization's history,
-    newest first."""
-    entries: list[tuple[dt.datetime, str, str]] = []
+def history_timeline(
+    issuances: Iterable[Issuance], now: dt.datetime, events: Iterable[PortalEvent] = ()
+) -> list[tuple[dt.datetime, str, str]]:
+    """(when, what, who) for every issue, revocation and expiry in an organization's history, and
+    every event its embedded portal posted, newest first."""
+    entries: list[tuple[dt.datetime, str, str]] = [
+        (event.received_at, f"Portal: {event.message or event.event_type}", event.event_type)
+        for event in events
+    ]
     for item in issuances:
         features = " + ".join(FEATURE_LABELS[f] for f in item.features)
         to = f" for {item.recipient_email}" if item.recipient_email else ""

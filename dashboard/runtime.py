@@ -7,6 +7,7 @@ are cached here too, with ``st.cache_data`` and a TTL. Pages ask for them here a
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import streamlit as st
@@ -26,9 +27,10 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner="Starting the local Scalekit emulator…")
-def embedded_emulator(orgs: int, seed: int) -> Emulator:
+def embedded_emulator(orgs: int, seed: int, portal_session_s: float = 6 * 3600) -> Emulator:
     """The emulator inside this server process, used when no Scalekit credentials are set."""
-    emulator = Emulator(orgs=orgs, seed=seed).start()
+    session = dt.timedelta(seconds=portal_session_s)
+    emulator = Emulator(orgs=orgs, seed=seed, portal_session_ttl=session).start()
     # Before the first gRPC channel exists: gRPC reads its roots once per process.
     trust_ca_bundle(str(emulator.ca_bundle_file))
     return emulator
@@ -37,7 +39,9 @@ def embedded_emulator(orgs: int, seed: int) -> Emulator:
 @st.cache_resource(show_spinner="Connecting to Scalekit…")
 def gateway(config: Settings) -> ScalekitGateway:
     if config.uses_emulator:
-        emulator = embedded_emulator(config.emulator_orgs, config.emulator_seed)
+        emulator = embedded_emulator(
+            config.emulator_orgs, config.emulator_seed, config.emulator_portal_session_s
+        )
         return ScalekitGateway.connect(config, emulator.env_url, emulator.client_id, emulator.client_secret)
     if config.ca_bundle:
         trust_ca_bundle(config.ca_bundle)

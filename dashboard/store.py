@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .errors import PortalDeskError
-from .models import Issuance, LinkSummary
+from .models import Issuance, LinkSummary, PortalEvent
 
 REVOKED_OUTSIDE = "outside Portal Desk"
 
@@ -387,3 +388,42 @@ class IssuanceStore:
             )
             for row in rows
         }
+
+    # -- portal events -----------------------------------------------------------------------
+
+    def record_portal_event(self, event: PortalEvent) -> PortalEvent:
+        values = {
+            "organization_id": event.organization_id,
+            "event_type": event.event_type,
+            "payload": event.payload,
+            "received_at": event.received_at,
+            "environment": event.environment,
+        }
+        with self._guard("record the portal event"), self._write() as conn:
+            new_id = conn.execute(
+                portal_event.insert().values(**values).returning(portal_event.c.id)
+            ).scalar_one()
+        return replace(event, id=new_id)
+
+    def portal_events(self, environment: str, org_id: str) -> list[PortalEvent]:
+        """This organization's portal events, newest first."""
+        c = portal_event.c
+        statement = (
+            sa.select(portal_event)
+            .where(c.environment == environment, c.organization_id == org_id)
+            .order_by(c.received_at.desc(), c.id.desc())
+        )
+        with self._guard("read the portal events"), self.engine.connect() as conn:
+            rows = conn.execute(statement).all()
+        return [
+            PortalEvent(
+                organization_id=row.organization_id,
+                event_type=row.event_type,
+                message=str(json.loads(row.payload).get("message") or ""),
+                payload=row.payload,
+                received_at=row.received_at,
+                environment=row.environment,
+                id=row.id,
+            )
+            for row in rows
+        ]

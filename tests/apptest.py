@@ -44,7 +44,9 @@ def open_page(page: str | None = None, *, org: str | None = None, timeout: float
 def app_emulator() -> Emulator:
     """The emulator the app under test embeds (st.cache_resource is process-wide)."""
     settings = load_settings(dotenv_path=None)
-    return runtime.embedded_emulator(settings.emulator_orgs, settings.emulator_seed)
+    return runtime.embedded_emulator(
+        settings.emulator_orgs, settings.emulator_seed, settings.emulator_portal_session_s
+    )
 
 
 def rendered_text(at: AppTest) -> str:

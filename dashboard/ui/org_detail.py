@@ -87,9 +87,15 @@ def organization_detail_view(
     st.header(md_escape(org.display_name))
     meta = " · ".join(f"{k}: {v}" for k, v in org.metadata)
     st.caption(f"{org.id} · external id {org.external_id or '—'}" + (f" · {meta}" if meta else ""))
-    share, _ = st.columns([1, 5])
+    share, preview, _ = st.columns([1, 1, 4])
     share.page_link(
         "pages/share_link.py", label="Share link", icon=":material/share:", query_params={"org": org.id}
+    )
+    preview.page_link(
+        "pages/portal_preview.py",
+        label="Preview portal",
+        icon=":material/preview:",
+        query_params={"org": org.id},
     )
     show_flash()
     _facts(detail)
@@ -172,7 +178,11 @@ def organization_detail_view(
             active_links_list(org, rows, revoke=revoke, can_revoke=operator.known)
     with history:
         try:
-            entries = history_timeline(store.issuances_for_organization(env, org.id), dt.datetime.now(dt.UTC))
+            entries = history_timeline(
+                store.issuances_for_organization(env, org.id),
+                dt.datetime.now(dt.UTC),
+                store.portal_events(env, org.id),
+            )
         except PortalDeskError as error:
             show_error(error)
         else:

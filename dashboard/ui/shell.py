@@ -10,11 +10,14 @@ from .. import runtime
 from ..config import ConfigError
 from .sidebar import environment_badge, operator_box
 
+_CURRENT, _ENTERED = "shell_current_page", "shell_entered_page"
+
 
 def _pages() -> list[StreamlitPage]:
     return [
         st.Page("pages/organizations.py", title="Organizations", icon=":material/apartment:", default=True),
         st.Page("pages/share_link.py", title="Share link", icon=":material/share:"),
+        st.Page("pages/portal_preview.py", title="Portal preview", icon=":material/preview:"),
     ]
 
 
@@ -29,19 +32,29 @@ def draw_shell() -> StreamlitPage:
         st.stop()
     environment_badge(config)
     operator_box(config)
-    return st.navigation(_pages())
+    page = st.navigation(_pages())
+    # Remember whether this run entered the page from elsewhere (or from a fresh browser load).
+    st.session_state[_ENTERED] = st.session_state.get(_CURRENT) != page.url_path
+    st.session_state[_CURRENT] = page.url_path
+    return page
+
+
+def entered_page() -> bool:
+    """True on the first run of a page after the rep came to it (a reload counts: new session)."""
+    return bool(st.session_state.get(_ENTERED, True))
 
 
 def ensure_app_shell() -> None:
-    """Draw the shell around this page if Streamlit ran the page on its own.
+    """Rerun through ``streamlit_app.py`` if Streamlit ran this page on its own.
 
     Because the project has a ``pages/`` folder (the design card asks for one), Streamlit starts
     in its legacy multipage mode and stays there until some run calls ``st.navigation``. If the
     first request after the server starts is for a page's URL (a bookmarked ``/share_link?org=``),
-    that page runs alone: no page config, no sidebar, and navigation built from file names.
-    Streamlit has no public switch for this, so leave that mode and draw the shell here; the
-    page body then continues in the same run, so no click or input of this run is lost.
+    that page runs alone: no page config, no sidebar, navigation built from file names, and
+    widgets keyed to a page identity the next run will not share. Streamlit has no public switch
+    for this, so leave that mode and rerun before any widget exists. It only ever happens on a
+    session's first run, a page load, so there is no click or input to lose.
     """
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        draw_shell()
+        st.rerun()

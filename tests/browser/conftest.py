@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,16 +54,16 @@ class Dashboard:
     log: Path
 
 
-@pytest.fixture(scope="module")
-def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
+@contextmanager
+def running_dashboard(folder: Path, **extra_env: str) -> Iterator[Dashboard]:
     """`streamlit run streamlit_app.py` with no Scalekit credentials: the embedded emulator."""
-    folder = tmp_path_factory.mktemp("dashboard")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCALEKIT_", "DASHBOARD_"))}
     env.update(
         DASHBOARD_DOTENV="",
         DASHBOARD_DATABASE_URL=f"sqlite:///{folder / 'issuance.db'}",
         DASHBOARD_OPERATOR="browser@portal.test",
+        **extra_env,
     )
     log = folder / "streamlit.log"
     with log.open("w") as out:
@@ -102,6 +103,12 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
+    with running_dashboard(tmp_path_factory.mktemp("dashboard")) as running:
+        yield running
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def test_issue_copy_and_revoke(dashboard: Dashboard, page: Page, shot) -> None:
 
     portal = page.context.new_page()
     portal.goto(location)
-    expect(portal.get_by_role("heading", name=FIRST_ORG.display_name)).to_be_visible()
+    expect(portal.locator("#org-name")).to_have_text(FIRST_ORG.display_name)
 
     page.get_by_role("button", name="Revoke").first.click()
     page.get_by_role("button", name="Revoke link").click()

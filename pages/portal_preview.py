@@ -1,0 +1,111 @@
+"""Portal preview: Scalekit's admin portal embedded exactly as a product would embed it."""
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import identity, links, preview, runtime
+from dashboard.errors import PortalDeskError
+from dashboard.formatting import md_escape
+from dashboard.models import FEATURE_LABELS
+from dashboard.ui.feedback import show_error
+from dashboard.ui.pickers import organization_picker
+from dashboard.ui.portal_frame import admin_portal
+from dashboard.ui.shell import ensure_app_shell, entered_page
+
+ensure_app_shell()
+STATE = "portal_preview"
+
+st.title("Portal preview")
+st.caption(
+    "What the customer's IT admin sees when a product embeds Scalekit's admin portal. Every "
+    "page load generates a fresh single-use link."
+)
+config = runtime.settings()
+operator = identity.current(config)
+try:
+    gateway = runtime.gateway(config)
+    store = runtime.store(config.database_url)
+    orgs = runtime.catalog(gateway).organizations()
+except PortalDeskError as error:
+    show_error(error)
+    st.stop()
+
+org = organization_picker(orgs)
+left, right = st.columns([3, 1], vertical_alignment="bottom")
+with left:
+    features = st.segmented_control(
+        "Features",
+        list(FEATURE_LABELS),
+        format_func=FEATURE_LABELS.get,
+        selection_mode="multi",
+        default=list(FEATURE_LABELS),
+        key="preview_features",
+    )
+height = right.slider("Height (px)", preview.MIN_HEIGHT, 1200, 700, step=50)
+if org is None:
+    st.info("Choose an organization to preview its admin portal.", icon=":material/preview:")
+    st.stop()
+if not operator.known:
+    st.info(
+        "Previewing issues a link in your name: enter your name in the sidebar first.",
+        icon=":material/badge:",
+    )
+    st.stop()
+
+wanted = (org.id, tuple(f for f in FEATURE_LABELS if f in (features or [])))
+current = st.session_state.get(STATE)
+if entered_page() or current is None or current["key"] != wanted:
+    try:
+        issued = links.issue_link(
+            gateway,
+            store,
+            environment=config.environment_host,
+            organization=org,
+            features=wanted[1],
+            operator=operator.name,
+            kind="embed",
+        )
+    except PortalDeskError as error:
+        st.session_state.pop(STATE, None)
+        show_error(error)
+        st.stop()
+    # The location stays in this browser session's memory only, for the iframe.
+    current = st.session_state[STATE] = {"key": wanted, "link": issued.link, "stored": 0}
+
+link = current["link"]
+portal, feed = st.columns([3, 1])
+with portal:
+    raw_events = admin_portal(
+        link_id=link.id, src=link.location, origin=preview.origin_of(link.location), height=height
+    )
+try:
+    fresh = preview.record_new_events(
+        store, raw_events[current["stored"] :], org_id=org.id, environment=config.environment_host
+    )
+except PortalDeskError as error:
+    show_error(error)
+    fresh = []
+current["stored"] = len(raw_events)
+if any(event.event_type in preview.STATUS_EVENTS for event in fresh):
+    runtime.forget_listings()  # the Organizations page must show the new SSO/SCIM state
+
+with feed:
+    st.markdown("**Portal events**")
+    st.caption(f"Accepted only from {preview.origin_of(link.location)}")
+    accepted = [preview.parse_event(raw, org.id, config.environment_host) for raw in raw_events]
+    for event in reversed([e for e in accepted if e is not None]):
+        with st.container(border=True):
+            st.markdown(f"`{event.event_type}`  \n{md_escape(event.message)}")
+            st.caption(event.received_at.astimezone(dt.UTC).strftime("%H:%M:%S UTC"))
+    if not raw_events:
+        st.caption("No events yet: enable SSO or directory sync in the portal.")
+    if any(e is not None and e.event_type == "PORTAL_SESSION_EXPIRY" for e in accepted):
+        st.warning("The portal session has expired.", icon=":material/timer_off:")
+        if st.button("Start a new session", type="primary", icon=":material/restart_alt:"):
+            st.session_state.pop(STATE, None)
+            st.rerun()
+
+with st.expander("Embed it in your product"):
+    st.code(preview.iframe_snippet(height), language="html")
+    st.code(preview.SERVER_SNIPPET, language="python")

@@ -1,0 +1,162 @@
+"""The embedded portal in real Chromium: UI events, origin checks, escaping, single-use links."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from dashboard.emulator.seed import generate
+
+from .conftest import Dashboard, running_dashboard
+
+pytestmark = pytest.mark.browser
+
+ORGS = generate(7, 40).orgs  # the embedded emulator's default seed and size
+PORTAL = 'iframe[title="Scalekit admin portal"]'
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def open_preview(page: Page, dashboard: Dashboard, org_id: str):
+    page.goto(f"{dashboard.url}/portal_preview?org={org_id}")
+    portal = page.frame_locator(PORTAL)
+    expect(portal.locator("#org-name")).to_be_visible(timeout=30_000)
+    return portal
+
+
+def events(dashboard: Dashboard) -> list[tuple[str, str]]:
+    rows = (
+        sqlite3.connect(dashboard.database)
+        .execute("SELECT organization_id, event_type FROM portal_event ORDER BY id")
+        .fetchall()
+    )
+    return [tuple(r) for r in rows]
+
+
+def test_enabling_okta_sso_reaches_the_dashboard(dashboard: Dashboard, page: Page, shot) -> None:
+    org = ORGS[5]
+    portal = open_preview(page, dashboard, org.id)
+    portal.get_by_label("Identity provider").select_option("okta")
+    portal.get_by_label("Protocol").select_option("SAML")
+    portal.get_by_label("IdP metadata URL").fill("not a url")
+    portal.get_by_label("IdP entity ID").fill("http://www.okta.com/exk1")
+    portal.get_by_role("button", name="Test connection").click()
+    expect(portal.get_by_role("status")).to_contain_text("https://")
+    portal.get_by_label("IdP metadata URL").fill("https://acme.okta.com/app/exk1/sso/saml/metadata")
+    portal.get_by_role("button", name="Test connection").click()
+    expect(portal.get_by_role("status").first).to_contain_text("succeeded")
+    portal.get_by_role("button", name="Enable SSO").click()
+    expect(page.get_by_text("ORGANIZATION_SSO_ENABLED")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("SSO connection enabled")).to_be_visible()
+    shot(page, "-preview")
+    assert events(dashboard) == [(org.id, "ORGANIZATION_SSO_ENABLED")]
+    stored = sqlite3.connect(dashboard.database).execute("SELECT payload FROM portal_event").fetchone()[0]
+    assert json.loads(stored)["data"] == {
+        "connection_type": "SSO",
+        "id": json.loads(stored)["data"]["id"],
+        "type": "SAML",
+        "provider": "OKTA",
+        "enabled": True,
+    }
+
+    page.goto(f"{dashboard.url}/?org={org.id}")
+    expect(page.get_by_test_id("stMetric").first).to_contain_text("Enabled", timeout=20_000)
+    expect(page.get_by_text("Okta").first).to_be_visible()
+    page.get_by_role("tab", name="History").click()
+    expect(page.get_by_text("Portal: SSO connection enabled")).to_be_visible()
+    shot(page, "-organization")
+
+
+def test_a_hostile_org_name_is_text_everywhere(dashboard: Dashboard, page: Page, shot) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(dashboard.url)
+    page.get_by_role("button", name="New organization").click()
+    page.get_by_role("textbox", name="Display name").fill(XSS)
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("heading", name=XSS)).to_be_visible(timeout=20_000)
+    org_id = re.search(r"org=(org_\d+)", page.url).group(1)
+    shot(page, "-detail")
+    portal = open_preview(page, dashboard, org_id)
+    expect(portal.locator("#org-name")).to_have_text(XSS)
+    expect(page.get_by_role("combobox", name="Organization")).to_have_value(re.compile(re.escape(XSS)))
+    assert portal.locator("img").count() == 0 and page.locator("img[src=x]").count() == 0
+    shot(page, "-preview")
+    assert dialogs == []
+
+
+def test_messages_from_other_origins_are_ignored(dashboard: Dashboard, page: Page, shot) -> None:
+    org = ORGS[6]
+    forged = json.dumps(
+        {
+            "event_type": "ORGANIZATION_SSO_ENABLED",
+            "object": "connection",
+            "organization_id": org.id,
+            "message": "FORGED",
+            "data": {},
+        }
+    )
+    # A page on another origin, served by the browser test itself (no network), posts a forgery.
+    page.route(
+        "http://evil.test/forge.html",
+        lambda route: route.fulfill(
+            content_type="text/html", body=f"<script>parent.postMessage({forged}, '*')</script>"
+        ),
+    )
+    open_preview(page, dashboard, org.id)
+    before = len(events(dashboard))
+    page.evaluate(
+        """(forged) => {
+            window.postMessage(forged, "*");  // the dashboard's own origin is not the portal's either
+            const f = document.createElement("iframe");
+            f.src = "http://evil.test/forge.html";
+            document.body.appendChild(f);
+        }""",
+        json.loads(forged),
+    )
+    page.wait_for_timeout(2_000)
+    expect(page.get_by_text("FORGED")).to_have_count(0)
+    expect(page.get_by_text("No events yet")).to_be_visible()
+    assert len(events(dashboard)) == before
+    shot(page)
+
+
+def test_reload_issues_a_new_link_and_the_old_one_is_used(
+    dashboard: Dashboard, page: Page, browser: Browser, shot
+) -> None:
+    org = ORGS[7]
+    open_preview(page, dashboard, org.id)
+    old = page.locator(PORTAL).get_attribute("src")
+    page.reload()
+    expect(page.frame_locator(PORTAL).locator("#org-name")).to_be_visible(timeout=30_000)
+    new = page.locator(PORTAL).get_attribute("src")
+    assert new != old and "/magicLink/" in new
+    stranger = browser.new_context().new_page()
+    response = stranger.goto(old)
+    assert response.status == 410
+    expect(stranger.get_by_text("already been used")).to_be_visible()
+    shot(stranger, "-old-link")
+    kinds = (
+        sqlite3.connect(dashboard.database)
+        .execute("SELECT count(*) FROM link_issuance WHERE kind = 'embed' AND organization_id = ?", (org.id,))
+        .fetchone()
+    )
+    assert kinds == (2,)
+
+
+def test_session_expiry_offers_a_new_session(tmp_path: Path, page: Page, shot) -> None:
+    with running_dashboard(tmp_path, DASHBOARD_EMULATOR_PORTAL_SESSION_TTL="4") as short:
+        portal = open_preview(page, short, ORGS[8].id)
+        expect(portal.get_by_text("Your session has expired")).to_be_visible(timeout=20_000)
+        expect(page.get_by_text("PORTAL_SESSION_EXPIRY")).to_be_visible(timeout=20_000)
+        shot(page, "-expired")
+        first = page.locator(PORTAL).get_attribute("src")
+        page.get_by_role("button", name="Start a new session").click()
+        expect(page.get_by_text("PORTAL_SESSION_EXPIRY")).to_have_count(0, timeout=20_000)
+        assert page.locator(PORTAL).get_attribute("src") != first
+        expect(page.frame_locator(PORTAL).get_by_role("heading", name="Single sign-on")).to_be_visible()
+        assert events(short) == [(ORGS[8].id, "PORTAL_SESSION_EXPIRY")]

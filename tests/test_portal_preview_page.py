@@ -1,0 +1,78 @@
+"""The Portal preview page under AppTest: a fresh embed link per load, org or feature change."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dashboard.emulator import Fault
+
+from .apptest import app_emulator, open_page, rendered_text
+
+PAGE = "pages/portal_preview.py"
+
+
+def embed_rows(database: Path) -> list[tuple]:
+    if not database.exists():
+        return []
+    return (
+        sqlite3.connect(database)
+        .execute("SELECT organization_id, features, kind, issued_by FROM link_issuance ORDER BY id")
+        .fetchall()
+    )
+
+
+def orgs() -> list:
+    return app_emulator().backend.list_organizations(page_size=2).items
+
+
+def test_a_load_issues_one_embed_link_and_a_height_change_keeps_it(app_env: Path) -> None:
+    org = orgs()[0]
+    at = open_page(PAGE, org=org.id)
+    assert not at.exception
+    assert embed_rows(app_env) == [(org.id, "sso,dir_sync", "embed", "ana@portal.test")]
+    [link] = app_emulator().backend.active_links(org.id)
+    at.slider[0].set_value(900).run()
+    assert len(embed_rows(app_env)) == 1  # the live portal session is kept
+    assert app_emulator().backend.active_links(org.id) == [link]
+    text = rendered_text(at)
+    assert 'height="900"' in text and 'allow="clipboard-write"' in text  # the snippet follows
+    assert f"Accepted only from {app_emulator().portal_url}" in text
+
+
+def test_changing_features_or_org_or_coming_back_issues_a_fresh_link(app_env: Path) -> None:
+    first, second = orgs()
+    at = open_page(PAGE, org=first.id)
+    at.segmented_control[0].set_value(["sso"]).run()
+    assert [r[1] for r in embed_rows(app_env)] == ["sso,dir_sync", "sso"]
+    at.selectbox[0].select(second.id).run()
+    assert embed_rows(app_env)[-1][0] == second.id
+    at.switch_page("pages/organizations.py").run()
+    at.switch_page(PAGE).run()
+    assert len(embed_rows(app_env)) == 4  # entering the page again: links are single-use
+
+
+def test_nothing_is_issued_without_org_feature_or_operator(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page(PAGE)
+    assert any("Choose an organization" in i.value for i in at.info)
+    org = orgs()[0]
+    at = open_page(PAGE, org=org.id)
+    at.segmented_control[0].set_value([]).run()
+    assert any("at least one feature" in e.value for e in at.error)
+    monkeypatch.delenv("DASHBOARD_OPERATOR")
+    at = open_page(PAGE, org=org.id)
+    assert any("enter your name" in i.value for i in at.info)
+    assert len(embed_rows(app_env)) == 1  # only the first load above
+
+
+def test_scalekit_unavailable_is_a_message(app_env: Path) -> None:
+    org = orgs()[0]
+    app_emulator().inject_fault(Fault(method="GeneratePortalLink", code="UNAVAILABLE"))
+    at = open_page(PAGE, org=org.id)
+    assert not at.exception
+    assert any("Scalekit is unavailable" in e.value for e in at.error)
+    assert embed_rows(app_env) == []
