@@ -37,6 +37,7 @@ class Settings:
     emulator_orgs: int = 40
     emulator_seed: int = 7
     emulator_portal_session_s: float = 6 * 3600
+    demo_history: bool = True  # emulator mode only: seed a plausible history into an empty database
 
     @property
     def uses_emulator(self) -> bool:
@@ -99,6 +100,8 @@ def load_settings(
         call_timeout_s=_number(values, "SCALEKIT_CALL_TIMEOUT", 10.0, float),
         emulator_orgs=int(_number(values, "DASHBOARD_EMULATOR_ORGS", 40, int)),
         emulator_seed=int(_number(values, "DASHBOARD_EMULATOR_SEED", 7, int)),
+        demo_history=(values.get("DASHBOARD_DEMO_HISTORY") or "1").strip().lower()
+        not in ("0", "false", "no"),
         emulator_portal_session_s=_number(values, "DASHBOARD_EMULATOR_PORTAL_SESSION_TTL", 6 * 3600, float),
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from .errors import InvalidInput, PortalDeskError
@@ -63,9 +63,16 @@ class StatusBoard:
     """Onboarding statuses of one environment's organizations, shared by every session."""
 
     def __init__(
-        self, gateway: ScalekitGateway, *, workers: int = 8, ttl_s: float = 600, retry_after_s: float = 30
+        self,
+        gateway: ScalekitGateway,
+        *,
+        workers: int = 8,
+        ttl_s: float = 600,
+        retry_after_s: float = 30,
+        on_status: Callable[[OnboardingStatus], None] | None = None,
     ) -> None:
         self._gateway = gateway
+        self._on_status = on_status  # e.g. remember when SSO was first seen enabled
         self._ttl_s = ttl_s
         self._retry_after_s = retry_after_s
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="status-board")
@@ -98,16 +105,27 @@ class StatusBoard:
                 self._failures[org_id] = (time.monotonic(), str(error))
                 self._pending.discard(org_id)
             return
+        self._keep(status)
+
+    def _keep(self, status: OnboardingStatus) -> None:
+        problem = None
+        if self._on_status is not None:
+            try:
+                self._on_status(status)
+            except PortalDeskError as error:  # the status is still good; say what went wrong with it
+                problem = str(error)
         with self._lock:
-            self._known[org_id] = (time.monotonic(), status)
-            self._failures.pop(org_id, None)
-            self._pending.discard(org_id)
+            self._known[status.organization_id] = (time.monotonic(), status)
+            self._pending.discard(status.organization_id)
+            if problem:
+                self._failures[status.organization_id] = (time.monotonic(), problem)
+            else:
+                self._failures.pop(status.organization_id, None)
 
     def refresh(self, org_id: str) -> OnboardingStatus:
         """Fetch one organization now (after a change), and keep the answer."""
         status = fetch_status(self._gateway, org_id)
-        with self._lock:
-            self._known[org_id] = (time.monotonic(), status)
+        self._keep(status)
         return status
 
     def statuses(self) -> dict[str, OnboardingStatus]:

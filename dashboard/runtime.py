@@ -15,9 +15,10 @@ import streamlit as st
 from . import onboarding
 from .catalog import OrganizationCatalog
 from .config import Settings, load_settings, trust_ca_bundle
+from .demo_history import seed_demo_history
 from .emulator import Emulator
 from .gateway import ScalekitGateway
-from .models import Organization, OrganizationDetail
+from .models import OnboardingStatus, Organization, OrganizationDetail
 from .store import IssuanceStore
 
 
@@ -69,13 +70,38 @@ def catalog(gateway: ScalekitGateway) -> OrganizationCatalog:
 
 
 @st.cache_resource(show_spinner=False)
-def _status_board(environment_url: str, _gateway: ScalekitGateway) -> onboarding.StatusBoard:
-    return onboarding.StatusBoard(_gateway)
+def _status_board(
+    environment_url: str, _gateway: ScalekitGateway, _store: IssuanceStore | None, environment: str
+) -> onboarding.StatusBoard:
+    def remember_sso(status: OnboardingStatus) -> None:
+        if _store is not None and status.sso == "enabled":
+            _store.observe_sso_enabled(environment, status.organization_id, status.fetched_at, "status")
+
+    return onboarding.StatusBoard(_gateway, on_status=remember_sso)
 
 
-def status_board(gateway: ScalekitGateway) -> onboarding.StatusBoard:
-    """Onboarding statuses of the environment's organizations, shared by every session."""
-    return _status_board(gateway.environment_url, gateway)
+def status_board(
+    gateway: ScalekitGateway, store: IssuanceStore | None = None, environment: str = "emulator"
+) -> onboarding.StatusBoard:
+    """Onboarding statuses of the environment's organizations, shared by every session. With a
+    store, the first sighting of each organization's SSO enabled is recorded (for the stats)."""
+    return _status_board(gateway.environment_url, gateway, store, environment)
+
+
+@st.cache_resource(show_spinner="Preparing the demo history…")
+def _demo_history(database_url: str, environment_url: str, _store: IssuanceStore, _emulator: Emulator) -> int:
+    return seed_demo_history(_store, _emulator)
+
+
+def history(config: Settings, gateway: ScalekitGateway) -> IssuanceStore:
+    """The issuance history; on the emulator, seeded once with a demo history when empty."""
+    issuance_store = store(config.database_url)
+    if config.uses_emulator and config.demo_history:
+        emulator = embedded_emulator(
+            config.emulator_orgs, config.emulator_seed, config.emulator_portal_session_s
+        )
+        _demo_history(config.database_url, gateway.environment_url, issuance_store, emulator)
+    return issuance_store
 
 
 @st.cache_data(ttl=60, show_spinner="Searching…")
@@ -101,5 +127,6 @@ def forget_listings() -> None:
     """Drop every cached listing and status (Refresh, after a change, and between tests)."""
     _catalog.clear()
     _status_board.clear()
+    _demo_history.clear()
     _search.clear()
     _detail.clear()

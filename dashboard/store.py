@@ -13,17 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sqlalchemy as sa
+import sqlalchemy.dialects.sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .errors import PortalDeskError
 from .models import Issuance, LinkSummary, PortalEvent
+from .schema import MIGRATIONS, UTCDateTime, link_issuance, portal_event, sso_observation
 
 REVOKED_OUTSIDE = "outside Portal Desk"
 
@@ -39,115 +41,6 @@ class StoreBusy(StoreError):
 def fingerprint(location: str) -> str:
     """What the history keeps of a link's location: enough to match it, useless to open it."""
     return hashlib.sha256(location.encode()).hexdigest()
-
-
-class UTCDateTime(sa.types.TypeDecorator):
-    """Aware UTC datetimes in, aware UTC datetimes out; stored naive (ISO text in SQLite), which
-    keeps SQL date functions and index range scans working on the raw column."""
-
-    impl = sa.DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
-        return None if value is None else value.replace(tzinfo=dt.UTC)
-
-
-metadata = sa.MetaData()
-
-# The current shape of the tables, for queries. Migrations below create them and never use these
-# objects, so an old migration keeps meaning what it meant when it was written.
-link_issuance = sa.Table(
-    "link_issuance",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("link_id", sa.String(64), nullable=False),
-    sa.Column("organization_id", sa.String(64), nullable=False),
-    sa.Column("organization_name", sa.String(255), nullable=False),
-    sa.Column("features", sa.String(32), nullable=False),  # "sso", "dir_sync" or "sso,dir_sync"
-    sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("issued_by", sa.String(255), nullable=False),
-    sa.Column("issued_at", UTCDateTime, nullable=False),
-    sa.Column("expires_at", UTCDateTime),
-    sa.Column("revoked_at", UTCDateTime),
-    sa.Column("revoked_by", sa.String(255)),
-    sa.Column("recipient_email", sa.String(254)),
-    sa.Column("note", sa.String(500)),
-    sa.Column("environment", sa.String(255), nullable=False),
-    sa.Column("link_fingerprint", sa.String(64), nullable=False),
-)
-
-portal_event = sa.Table(
-    "portal_event",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("organization_id", sa.String(64), nullable=False),
-    sa.Column("event_type", sa.String(64), nullable=False),
-    sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("received_at", UTCDateTime, nullable=False),
-    sa.Column("environment", sa.String(255), nullable=False),
-)
-
-
-def _migration_1(conn: Connection) -> None:
-    """The issuance history and the indexes the stats and organization pages query by."""
-    conn.exec_driver_sql(
-        """
-        CREATE TABLE link_issuance (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            link_id VARCHAR(64) NOT NULL,
-            organization_id VARCHAR(64) NOT NULL,
-            organization_name VARCHAR(255) NOT NULL,
-            features VARCHAR(32) NOT NULL,
-            kind VARCHAR(16) NOT NULL CHECK (kind IN ('shareable', 'embed')),
-            issued_by VARCHAR(255) NOT NULL,
-            issued_at DATETIME NOT NULL,
-            expires_at DATETIME,
-            revoked_at DATETIME,
-            revoked_by VARCHAR(255),
-            recipient_email VARCHAR(254),
-            note VARCHAR(500),
-            environment VARCHAR(255) NOT NULL,
-            link_fingerprint VARCHAR(64) NOT NULL
-        )
-        """
-    )
-    for statement in (
-        "CREATE UNIQUE INDEX ix_link_issuance_link ON link_issuance (environment, link_id)",
-        "CREATE INDEX ix_link_issuance_issued_at ON link_issuance (environment, issued_at)",
-        "CREATE INDEX ix_link_issuance_org ON link_issuance (environment, organization_id, issued_at)",
-        "CREATE INDEX ix_link_issuance_issued_by ON link_issuance (environment, issued_by, issued_at)",
-    ):
-        conn.exec_driver_sql(statement)
-
-
-def _migration_2(conn: Connection) -> None:
-    """UI events the embedded portal posted to the preview page."""
-    conn.exec_driver_sql(
-        """
-        CREATE TABLE portal_event (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            organization_id VARCHAR(64) NOT NULL,
-            event_type VARCHAR(64) NOT NULL,
-            payload TEXT NOT NULL,
-            received_at DATETIME NOT NULL,
-            environment VARCHAR(255) NOT NULL
-        )
-        """
-    )
-    conn.exec_driver_sql(
-        "CREATE INDEX ix_portal_event_org ON portal_event (environment, organization_id, received_at)"
-    )
-
-
-# Ordered; append only. The schema version of a database is how many of these it has applied.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1, _migration_2)
 
 
 @dataclass(frozen=True)
@@ -220,13 +113,13 @@ class IssuanceStore:
     def __init__(self, url: str, busy_timeout_s: float = 10.0) -> None:
         self.url = url
         self.engine = create_engine(url, busy_timeout_s)
-        with self._guard("open the issuance history"):
+        with self.guard("open the issuance history"):
             self.migrate()
 
     # -- plumbing ----------------------------------------------------------------------------
 
     @contextmanager
-    def _guard(self, action: str) -> Iterator[None]:
+    def guard(self, action: str) -> Iterator[None]:
         """Database errors become one sentence; the driver's text (SQL, paths) stays out."""
         try:
             yield
@@ -301,7 +194,7 @@ class IssuanceStore:
             "recipient_email": new.recipient_email,
             "note": new.note,
         }
-        with self._guard("record the link in the issuance history"), self._write() as conn:
+        with self.guard("record the link in the issuance history"), self._write() as conn:
             row = conn.execute(link_issuance.insert().values(**values).returning(link_issuance)).one()
         return _issuance(row)
 
@@ -321,13 +214,13 @@ class IssuanceStore:
             )
             .values(revoked_at=revoked_at, revoked_by=revoked_by)
         )
-        with self._guard("record the revocation in the issuance history"), self._write() as conn:
+        with self.guard("record the revocation in the issuance history"), self._write() as conn:
             return conn.execute(statement).rowcount
 
     # -- reads -------------------------------------------------------------------------------
 
     def _select(self, action: str, statement: sa.Select) -> list[Issuance]:
-        with self._guard(action), self.engine.connect() as conn:
+        with self.guard(action), self.engine.connect() as conn:
             return [_issuance(row) for row in conn.execute(statement)]
 
     def issuances_for_organization(self, environment: str, org_id: str) -> list[Issuance]:
@@ -374,7 +267,7 @@ class IssuanceStore:
             .subquery()
         )
         statement = sa.select(ranked).where(ranked.c.rank == 1)
-        with self._guard("read the link history"), self.engine.connect() as conn:
+        with self.guard("read the link history"), self.engine.connect() as conn:
             rows = conn.execute(statement).all()
         return {
             row.organization_id: LinkSummary(
@@ -399,7 +292,7 @@ class IssuanceStore:
             "received_at": event.received_at,
             "environment": event.environment,
         }
-        with self._guard("record the portal event"), self._write() as conn:
+        with self.guard("record the portal event"), self._write() as conn:
             new_id = conn.execute(
                 portal_event.insert().values(**values).returning(portal_event.c.id)
             ).scalar_one()
@@ -413,7 +306,7 @@ class IssuanceStore:
             .where(c.environment == environment, c.organization_id == org_id)
             .order_by(c.received_at.desc(), c.id.desc())
         )
-        with self._guard("read the portal events"), self.engine.connect() as conn:
+        with self.guard("read the portal events"), self.engine.connect() as conn:
             rows = conn.execute(statement).all()
         return [
             PortalEvent(
@@ -427,3 +320,62 @@ class IssuanceStore:
             )
             for row in rows
         ]
+
+    # -- SSO observations --------------------------------------------------------------------
+
+    def observe_sso_enabled(
+        self, environment: str, org_id: str, enabled_at: dt.datetime, source: str
+    ) -> None:
+        """Remember when SSO was first seen enabled; an earlier sighting replaces a later one."""
+        insert = sa.dialects.sqlite.insert(sso_observation).values(
+            environment=environment, organization_id=org_id, enabled_at=enabled_at, source=source
+        )
+        excluded = insert.excluded
+        statement = insert.on_conflict_do_update(
+            index_elements=[sso_observation.c.environment, sso_observation.c.organization_id],
+            set_={"enabled_at": excluded.enabled_at, "source": excluded.source},
+            where=excluded.enabled_at < sso_observation.c.enabled_at,
+        )
+        with self.guard("record when SSO was enabled"), self._write() as conn:
+            conn.execute(statement)
+
+    def has_history(self, environment: str) -> bool:
+        statement = sa.select(link_issuance.c.id).where(link_issuance.c.environment == environment).limit(1)
+        with self.guard("read the link history"), self.engine.connect() as conn:
+            return conn.execute(statement).first() is not None
+
+    def import_history(
+        self,
+        issuances: Sequence[NewIssuance],
+        revocations: dict[str, tuple[dt.datetime, str]],
+        observations: Sequence[tuple[str, str, dt.datetime, str]],
+    ) -> None:
+        """Bulk-load a history in one transaction (demo data and benchmarks)."""
+        rows = [
+            {
+                "link_id": i.link_id,
+                "organization_id": i.organization_id,
+                "organization_name": i.organization_name,
+                "features": ",".join(i.features),
+                "kind": i.kind,
+                "issued_by": i.issued_by,
+                "issued_at": i.issued_at,
+                "expires_at": i.expires_at,
+                "environment": i.environment,
+                "link_fingerprint": i.link_fingerprint,
+                "recipient_email": i.recipient_email,
+                "note": i.note,
+                "revoked_at": revocations.get(i.link_id, (None, None))[0],
+                "revoked_by": revocations.get(i.link_id, (None, None))[1],
+            }
+            for i in issuances
+        ]
+        seen = [
+            {"environment": e, "organization_id": o, "enabled_at": t, "source": src}
+            for e, o, t, src in observations
+        ]
+        with self.guard("import the link history"), self._write() as conn:
+            if rows:
+                conn.execute(link_issuance.insert(), rows)
+            if seen:
+                conn.execute(sso_observation.insert(), seen)

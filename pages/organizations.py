@@ -17,7 +17,7 @@ config = runtime.settings()
 env = config.environment_host
 try:
     gateway = runtime.gateway(config)
-    store = runtime.store(config.database_url)
+    store = runtime.history(config, gateway)
 except PortalDeskError as error:
     st.title("Organizations")
     show_error(error)
@@ -57,7 +57,7 @@ try:
             done / max(total, 1), text=f"Loading organizations: {done:,} of {total:,}"
         )
     )
-    board = runtime.status_board(gateway)
+    board = runtime.status_board(gateway, store, env)
     board.request(org.id for org in orgs)  # all of them: Needs attention looks at every org
     shown = runtime.search_organizations(gateway, query) if query.strip() else orgs
 except PortalDeskError as error:

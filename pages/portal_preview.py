@@ -25,7 +25,7 @@ config = runtime.settings()
 operator = identity.current(config)
 try:
     gateway = runtime.gateway(config)
-    store = runtime.store(config.database_url)
+    store = runtime.history(config, gateway)
     orgs = runtime.catalog(gateway).organizations()
 except PortalDeskError as error:
     show_error(error)
@@ -89,6 +89,9 @@ except PortalDeskError as error:
 current["stored"] = len(raw_events)
 if any(event.event_type in preview.STATUS_EVENTS for event in fresh):
     runtime.forget_listings()  # the Organizations page must show the new SSO/SCIM state
+for event in fresh:
+    if event.event_type == "ORGANIZATION_SSO_ENABLED":
+        store.observe_sso_enabled(config.environment_host, org.id, event.received_at, "portal_event")
 
 with feed:
     st.markdown("**Portal events**")

@@ -22,7 +22,7 @@ config = runtime.settings()
 operator = identity.current(config)
 try:
     gateway = runtime.gateway(config)
-    store = runtime.store(config.database_url)
+    store = runtime.history(config, gateway)
     orgs = runtime.catalog(gateway).organizations()
 except PortalDeskError as error:
     show_error(error)

@@ -274,6 +274,15 @@ class ScalekitBackend:
             self._links[link_id] = link
             return link
 
+    def import_link(
+        self, org_id: str, features: Iterable[str], created_at: dt.datetime, expire_time: dt.datetime
+    ) -> LinkRecord:
+        """A link issued in the past (demo history), as if generated back then."""
+        link = self.generate_portal_link(org_id, features)
+        with self._lock:
+            link.created_at, link.expire_time = created_at, expire_time
+        return link
+
     def active_links(self, org_id: str) -> list[LinkRecord]:
         with self._lock:
             self._org(org_id)

@@ -18,6 +18,7 @@ def _pages() -> list[StreamlitPage]:
         st.Page("pages/organizations.py", title="Organizations", icon=":material/apartment:", default=True),
         st.Page("pages/share_link.py", title="Share link", icon=":material/share:"),
         st.Page("pages/portal_preview.py", title="Portal preview", icon=":material/preview:"),
+        st.Page("pages/issuance_stats.py", title="Issuance stats", icon=":material/query_stats:"),
     ]
 
 

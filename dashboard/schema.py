@@ -1,0 +1,149 @@
+"""The database's shape: tables for queries, and the ordered migrations that build them.
+
+Only ``store.py`` and ``stats.py`` import this. Migrations are plain SQL in SQLite's dialect and
+never use the table objects below, so an old migration keeps meaning what it meant when written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out; stored naive (ISO text in SQLite), which
+    keeps SQL date functions and index range scans working on the raw column."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+metadata = sa.MetaData()
+
+# The current shape of the tables, for queries. Migrations below create them and never use these
+# objects, so an old migration keeps meaning what it meant when it was written.
+link_issuance = sa.Table(
+    "link_issuance",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("link_id", sa.String(64), nullable=False),
+    sa.Column("organization_id", sa.String(64), nullable=False),
+    sa.Column("organization_name", sa.String(255), nullable=False),
+    sa.Column("features", sa.String(32), nullable=False),  # "sso", "dir_sync" or "sso,dir_sync"
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("issued_by", sa.String(255), nullable=False),
+    sa.Column("issued_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime),
+    sa.Column("revoked_at", UTCDateTime),
+    sa.Column("revoked_by", sa.String(255)),
+    sa.Column("recipient_email", sa.String(254)),
+    sa.Column("note", sa.String(500)),
+    sa.Column("environment", sa.String(255), nullable=False),
+    sa.Column("link_fingerprint", sa.String(64), nullable=False),
+)
+
+portal_event = sa.Table(
+    "portal_event",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("organization_id", sa.String(64), nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("environment", sa.String(255), nullable=False),
+)
+
+
+def _migration_1(conn: Connection) -> None:
+    """The issuance history and the indexes the stats and organization pages query by."""
+    conn.exec_driver_sql(
+        """
+        CREATE TABLE link_issuance (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            link_id VARCHAR(64) NOT NULL,
+            organization_id VARCHAR(64) NOT NULL,
+            organization_name VARCHAR(255) NOT NULL,
+            features VARCHAR(32) NOT NULL,
+            kind VARCHAR(16) NOT NULL CHECK (kind IN ('shareable', 'embed')),
+            issued_by VARCHAR(255) NOT NULL,
+            issued_at DATETIME NOT NULL,
+            expires_at DATETIME,
+            revoked_at DATETIME,
+            revoked_by VARCHAR(255),
+            recipient_email VARCHAR(254),
+            note VARCHAR(500),
+            environment VARCHAR(255) NOT NULL,
+            link_fingerprint VARCHAR(64) NOT NULL
+        )
+        """
+    )
+    for statement in (
+        "CREATE UNIQUE INDEX ix_link_issuance_link ON link_issuance (environment, link_id)",
+        "CREATE INDEX ix_link_issuance_issued_at ON link_issuance (environment, issued_at)",
+        "CREATE INDEX ix_link_issuance_org ON link_issuance (environment, organization_id, issued_at)",
+        "CREATE INDEX ix_link_issuance_issued_by ON link_issuance (environment, issued_by, issued_at)",
+    ):
+        conn.exec_driver_sql(statement)
+
+
+def _migration_2(conn: Connection) -> None:
+    """UI events the embedded portal posted to the preview page."""
+    conn.exec_driver_sql(
+        """
+        CREATE TABLE portal_event (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            organization_id VARCHAR(64) NOT NULL,
+            event_type VARCHAR(64) NOT NULL,
+            payload TEXT NOT NULL,
+            received_at DATETIME NOT NULL,
+            environment VARCHAR(255) NOT NULL
+        )
+        """
+    )
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_portal_event_org ON portal_event (environment, organization_id, received_at)"
+    )
+
+
+def _migration_3(conn: Connection) -> None:
+    """When Portal Desk first saw each organization's SSO enabled: from a portal event (exact) or
+    a status fetch (an upper bound). The conversion figures of the stats page rest on it."""
+    conn.exec_driver_sql(
+        """
+        CREATE TABLE sso_observation (
+            environment VARCHAR(255) NOT NULL,
+            organization_id VARCHAR(64) NOT NULL,
+            enabled_at DATETIME NOT NULL,
+            source VARCHAR(32) NOT NULL
+        )
+        """
+    )
+    conn.exec_driver_sql(
+        "CREATE UNIQUE INDEX ix_sso_observation_org ON sso_observation (environment, organization_id)"
+    )
+
+
+sso_observation = sa.Table(
+    "sso_observation",
+    metadata,
+    sa.Column("environment", sa.String(255), nullable=False),
+    sa.Column("organization_id", sa.String(64), nullable=False),
+    sa.Column("enabled_at", UTCDateTime, nullable=False),
+    sa.Column("source", sa.String(32), nullable=False),
+)
+
+# Ordered; append only. The schema version of a database is how many of these it has applied.
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1, _migration_2, _migration_3)
