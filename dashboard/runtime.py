@@ -19,6 +19,7 @@ from .demo_history import seed_demo_history
 from .emulator import Emulator
 from .gateway import ScalekitGateway
 from .models import OnboardingStatus, Organization, OrganizationDetail
+from .stats import IssuanceStats
 from .store import IssuanceStore
 
 
@@ -130,3 +131,11 @@ def forget_listings() -> None:
     _demo_history.clear()
     _search.clear()
     _detail.clear()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def stats_choices(database_url: str, environment: str) -> tuple[list[str], list[str], dict[str, str]]:
+    """Environments, reps and organizations the history knows, for the stats filters. A minute
+    fresh: they change as slowly as the team does, and listing them scans an index."""
+    stats = IssuanceStats(store(database_url))
+    return stats.environments(), stats.reps(environment), stats.organizations(environment)

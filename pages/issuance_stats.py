@@ -45,10 +45,10 @@ except PortalDeskError as error:
 stats = IssuanceStats(store)
 today = dt.datetime.now(dt.UTC).date()
 
+env = config.environment_host
 try:
-    environments = stats.environments()
-    env = config.environment_host
-    if len([e for e in environments if e != env]):
+    environments, reps, orgs = runtime.stats_choices(config.database_url, env)
+    if set(environments) - {env}:
         options = sorted(set(environments) | {env})
         env = st.selectbox(
             "Environment",
@@ -56,7 +56,7 @@ try:
             index=options.index(env),
             help="Only this environment's links are counted; demo rows are filed under 'emulator'.",
         )
-    reps, orgs = stats.reps(env), stats.organizations(env)
+        _, reps, orgs = runtime.stats_choices(config.database_url, env)
 except PortalDeskError as error:
     show_error(error)
     st.stop()
@@ -125,7 +125,7 @@ try:
     middle.markdown("**Top organizations**")
     middle.altair_chart(charts.top_organizations(stats.top_organizations(flt)), width="stretch")
     right.markdown("**Status**")
-    right.altair_chart(charts.status_breakdown(stats.status_breakdown(flt, now)), width="stretch")
+    right.altair_chart(charts.status_breakdown(stats.status_breakdown(kpis)), width="stretch")
     table = stats.rows(flt, limit=1000)
 except PortalDeskError as error:
     show_error(error)

@@ -88,8 +88,10 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("DASHBOARD_OPERATOR", "ana@portal.test")
     monkeypatch.setenv("DASHBOARD_DEMO_HISTORY", "0")  # tests count rows; the demo has its own test
     runtime.forget_listings()
+    runtime.stats_choices.clear()
     yield database
     runtime.forget_listings()
+    runtime.stats_choices.clear()
     emulator = app_emulator()
     emulator.reset()
     emulator.backend.link_ttl = dt.timedelta(days=7)
