@@ -9,19 +9,12 @@ from dashboard.errors import PortalDeskError
 from dashboard.ui.feedback import show_error
 from dashboard.ui.org_detail import organization_detail_view
 from dashboard.ui.org_table import filter_controls, live_tables
-from dashboard.ui.shell import ensure_app_shell
+from dashboard.ui.shell import ensure_app_shell, services
 
 ensure_app_shell()
 
-config = runtime.settings()
+config, gateway, store = services()
 env = config.environment_host
-try:
-    gateway = runtime.gateway(config)
-    store = runtime.history(config, gateway)
-except PortalDeskError as error:
-    st.title("Organizations")
-    show_error(error)
-    st.stop()
 
 if selected := st.query_params.get("org"):
     organization_detail_view(gateway, store, config, selected, identity.current(config))

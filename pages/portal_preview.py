@@ -11,7 +11,7 @@ from dashboard.models import FEATURE_LABELS
 from dashboard.ui.feedback import show_error
 from dashboard.ui.pickers import organization_picker
 from dashboard.ui.portal_frame import admin_portal
-from dashboard.ui.shell import ensure_app_shell, entered_page
+from dashboard.ui.shell import ensure_app_shell, entered_page, services
 
 ensure_app_shell()
 STATE = "portal_preview"
@@ -21,11 +21,9 @@ st.caption(
     "What the customer's IT admin sees when a product embeds Scalekit's admin portal. Every "
     "page load generates a fresh single-use link."
 )
-config = runtime.settings()
+config, gateway, store = services()
 operator = identity.current(config)
 try:
-    gateway = runtime.gateway(config)
-    store = runtime.history(config, gateway)
     orgs = runtime.catalog(gateway).organizations()
 except PortalDeskError as error:
     show_error(error)

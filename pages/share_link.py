@@ -3,12 +3,12 @@
 import streamlit as st
 
 from dashboard import identity, links, runtime
-from dashboard.errors import NotFound, PortalDeskError
-from dashboard.ui.active_links import active_links_list, flash, show_flash
+from dashboard.errors import PortalDeskError
+from dashboard.ui.active_links import organization_links, show_flash
 from dashboard.ui.feedback import show_error
 from dashboard.ui.link_card import issued_link_card
 from dashboard.ui.pickers import organization_picker
-from dashboard.ui.shell import ensure_app_shell
+from dashboard.ui.shell import ensure_app_shell, services
 
 ensure_app_shell()
 
@@ -18,11 +18,9 @@ st.caption(
     "SSO and directory sync themselves."
 )
 
-config = runtime.settings()
+config, gateway, store = services()
 operator = identity.current(config)
 try:
-    gateway = runtime.gateway(config)
-    store = runtime.history(config, gateway)
     orgs = runtime.catalog(gateway).organizations()
 except PortalDeskError as error:
     show_error(error)
@@ -71,28 +69,4 @@ if submitted:
 if org is not None:
     st.subheader("Active links")
     show_flash()
-
-    def revoke(row: links.ActiveLink) -> None:
-        try:
-            links.revoke_link(
-                gateway,
-                store,
-                environment=config.environment_host,
-                org_id=org.id,
-                link_id=row.link_id,
-                operator=operator.name,
-            )
-        except PortalDeskError as error:
-            flash("error", str(error))
-        else:
-            flash("success", f"Link {row.link_id} revoked.")
-
-    try:
-        rows = links.active_links(gateway, store, environment=config.environment_host, org_id=org.id)
-    except NotFound:
-        st.warning("This organization no longer exists in Scalekit. Refresh the list.")
-        runtime.forget_listings()
-    except PortalDeskError as error:
-        show_error(error)
-    else:
-        active_links_list(org, rows, revoke=revoke, can_revoke=operator.known)
+    organization_links(gateway, store, environment=config.environment_host, org=org, operator=operator)

@@ -6,9 +6,15 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from .. import links, runtime
+from ..errors import NotFound, PortalDeskError
 from ..formatting import absolute, ago, countdown, md_escape
+from ..gateway import ScalekitGateway
+from ..identity import Operator
 from ..links import ActiveLink
 from ..models import FEATURE_LABELS, Organization
+from ..store import IssuanceStore
+from .feedback import show_error
 
 FLASH_KEY = "active_links_flash"
 PENDING_KEY = "active_links_pending_revoke"
@@ -89,3 +95,36 @@ def active_links_list(
     pending = next((r for r in rows if r.link_id == st.session_state.get(PENDING_KEY)), None)
     if pending is not None and can_revoke:
         _confirm(org.display_name, pending, revoke)
+
+
+def organization_links(
+    gateway: ScalekitGateway, store: IssuanceStore, *, environment: str, org: Organization, operator: Operator
+) -> None:
+    """The organization's active links from Scalekit, joined with the history, each revocable."""
+
+    def revoke(row: ActiveLink) -> None:
+        try:
+            links.revoke_link(
+                gateway,
+                store,
+                environment=environment,
+                org_id=org.id,
+                link_id=row.link_id,
+                operator=operator.name,
+            )
+        except PortalDeskError as error:
+            flash("error", str(error))
+        else:
+            flash("success", f"Link {row.link_id} revoked.")
+
+    try:
+        rows = links.active_links(gateway, store, environment=environment, org_id=org.id)
+    except NotFound:
+        st.warning(
+            "This organization no longer exists in Scalekit. Refresh the list.", icon=":material/search_off:"
+        )
+        runtime.forget_listings()
+    except PortalDeskError as error:
+        show_error(error)
+    else:
+        active_links_list(org, rows, revoke=revoke, can_revoke=operator.known)

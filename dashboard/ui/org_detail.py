@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from .. import links, runtime
+from .. import runtime
 from ..config import Settings
 from ..errors import NotFound, PortalDeskError
 from ..formatting import absolute, md_escape
@@ -16,7 +16,7 @@ from ..identity import Operator
 from ..models import SSO_LABELS, OrganizationDetail
 from ..onboarding import history_timeline, scim_state, sso_state
 from ..store import IssuanceStore
-from .active_links import active_links_list, flash, show_flash
+from .active_links import flash, organization_links, show_flash
 from .feedback import show_error
 
 
@@ -154,28 +154,7 @@ def organization_detail_view(
             "No domain yet.",
         )
     with active:
-
-        def revoke(row: links.ActiveLink) -> None:
-            try:
-                links.revoke_link(
-                    gateway,
-                    store,
-                    environment=env,
-                    org_id=org.id,
-                    link_id=row.link_id,
-                    operator=operator.name,
-                )
-            except PortalDeskError as error:
-                flash("error", str(error))
-            else:
-                flash("success", f"Link {row.link_id} revoked.")
-
-        try:
-            rows = links.active_links(gateway, store, environment=env, org_id=org.id)
-        except PortalDeskError as error:
-            show_error(error)
-        else:
-            active_links_list(org, rows, revoke=revoke, can_revoke=operator.known)
+        organization_links(gateway, store, environment=env, org=org, operator=operator)
     with history:
         try:
             entries = history_timeline(

@@ -12,19 +12,7 @@ from .. import overview
 from ..models import SCIM_STATES, SSO_LABELS, SSO_STATES, LinkSummary, Organization
 from ..onboarding import StatusBoard
 
-TABLE_COLUMNS = [
-    "Name",
-    "ID",
-    "External ID",
-    "Region",
-    "Created",
-    "SSO",
-    "Provider",
-    "Directory sync",
-    "Active links",
-    "Last link",
-    "Last link by",
-]
+TABLE_COLUMNS = [name for name in overview.COLUMNS if not name.endswith("_state")]  # raw filter values
 COLUMN_CONFIG = {
     "Created": st.column_config.DatetimeColumn(format="D MMM YYYY"),
     "Last link": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),

@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.pages_manager import PagesManager
 
 from .. import runtime
-from ..config import ConfigError
+from ..config import ConfigError, Settings
+from ..errors import PortalDeskError
+from ..gateway import ScalekitGateway
+from ..store import IssuanceStore
+from .feedback import show_error
 from .sidebar import environment_badge, operator_box
 
 _CURRENT, _ENTERED = "shell_current_page", "shell_entered_page"
+
+
+class Services(NamedTuple):
+    """Unpacks as ``config, gateway, store = services()``."""
+
+    config: Settings
+    gateway: ScalekitGateway
+    store: IssuanceStore
+
+
+def services() -> Services:
+    """What the pages need from outside; if Scalekit or the history fails, say so and stop."""
+    config = runtime.settings()
+    try:
+        gateway = runtime.gateway(config)
+        return Services(config, gateway, runtime.history(config, gateway))
+    except PortalDeskError as error:
+        show_error(error)
+        st.stop()
 
 
 def _pages() -> list[StreamlitPage]:
