@@ -142,12 +142,6 @@ class StatusBoard:
         with self._lock:
             return {org_id: reason for org_id, (_, reason) in self._failures.items()}
 
-    def forget(self) -> None:
-        """Drop every known status; the next request fetches them all again."""
-        with self._lock:
-            self._known.clear()
-            self._failures.clear()
-
     def wait(self, timeout_s: float = 60) -> bool:
         """Block until nothing is pending (benchmarks and tests); True if it got there."""
         deadline = time.monotonic() + timeout_s

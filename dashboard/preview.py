@@ -50,12 +50,16 @@ def parse_event(raw: object, org_id: str, environment: str) -> PortalEvent | Non
 def record_new_events(
     store: IssuanceStore, raws: Iterable[object], *, org_id: str, environment: str
 ) -> list[PortalEvent]:
-    """Store every acceptable event; returns what was stored, in arrival order."""
+    """Store every acceptable event; returns what was stored, in arrival order. An SSO enabled
+    event is also the exact moment the stats page counts as SSO enabled for the organization."""
     stored = []
     for raw in raws:
         event = parse_event(raw, org_id, environment)
-        if event is not None:
-            stored.append(store.record_portal_event(event))
+        if event is None:
+            continue
+        stored.append(store.record_portal_event(event))
+        if event.event_type == "ORGANIZATION_SSO_ENABLED":
+            store.observe_sso_enabled(environment, org_id, event.received_at, "portal_event")
     return stored
 
 

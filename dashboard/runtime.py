@@ -139,3 +139,15 @@ def stats_choices(database_url: str, environment: str) -> tuple[list[str], list[
     fresh: they change as slowly as the team does, and listing them scans an index."""
     stats = IssuanceStats(store(database_url))
     return stats.environments(), stats.reps(environment), stats.organizations(environment)
+
+
+def organization_changed(gateway: ScalekitGateway) -> None:
+    """After a change to one organization's settings: its detail and the listing are stale."""
+    _detail.clear()
+    catalog(gateway).invalidate()
+
+
+def status_changed(gateway: ScalekitGateway, store: IssuanceStore, environment: str, org_id: str) -> None:
+    """After the portal reported an SSO or directory change: refetch that organization only."""
+    _detail.clear()
+    status_board(gateway, store, environment).refresh(org_id)

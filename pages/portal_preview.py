@@ -81,15 +81,12 @@ try:
     fresh = preview.record_new_events(
         store, raw_events[current["stored"] :], org_id=org.id, environment=config.environment_host
     )
+    if any(event.event_type in preview.STATUS_EVENTS for event in fresh):
+        # Refetch this organization's status, so the Organizations page shows the change.
+        runtime.status_changed(gateway, store, config.environment_host, org.id)
 except PortalDeskError as error:
     show_error(error)
-    fresh = []
 current["stored"] = len(raw_events)
-if any(event.event_type in preview.STATUS_EVENTS for event in fresh):
-    runtime.forget_listings()  # the Organizations page must show the new SSO/SCIM state
-for event in fresh:
-    if event.event_type == "ORGANIZATION_SSO_ENABLED":
-        store.observe_sso_enabled(config.environment_host, org.id, event.received_at, "portal_event")
 
 with feed:
     st.markdown("**Portal events**")

@@ -38,7 +38,7 @@ def _toggle(gateway: ScalekitGateway, config: Settings, org_id: str, feature: st
             f"{'Enabled' if enabled else 'Disabled'} {'SSO' if feature == 'sso' else 'directory sync'}"
             " in this organization's admin portal.",
         )
-    runtime.forget_listings()
+    runtime.organization_changed(gateway)
 
 
 DATES = {
