@@ -9,7 +9,7 @@ from dashboard.errors import PortalDeskError
 from dashboard.formatting import md_escape
 from dashboard.models import FEATURE_LABELS
 from dashboard.ui.feedback import show_error
-from dashboard.ui.pickers import organization_picker
+from dashboard.ui.pickers import choose_organization
 from dashboard.ui.portal_frame import admin_portal
 from dashboard.ui.shell import ensure_app_shell, entered_page, services
 
@@ -23,13 +23,7 @@ st.caption(
 )
 config, gateway, store = services()
 operator = identity.current(config)
-try:
-    orgs = runtime.catalog(gateway).organizations()
-except PortalDeskError as error:
-    show_error(error)
-    st.stop()
-
-org = organization_picker(orgs)
+org = choose_organization(gateway)
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 with left:
     features = st.segmented_control(

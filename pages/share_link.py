@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from dashboard import identity, links, runtime
+from dashboard import identity, links
 from dashboard.errors import PortalDeskError
 from dashboard.ui.active_links import organization_links, show_flash
 from dashboard.ui.feedback import show_error
 from dashboard.ui.link_card import issued_link_card
-from dashboard.ui.pickers import organization_picker
+from dashboard.ui.pickers import choose_organization
 from dashboard.ui.shell import ensure_app_shell, services
 
 ensure_app_shell()
@@ -20,13 +20,7 @@ st.caption(
 
 config, gateway, store = services()
 operator = identity.current(config)
-try:
-    orgs = runtime.catalog(gateway).organizations()
-except PortalDeskError as error:
-    show_error(error)
-    st.stop()
-
-org = organization_picker(orgs)
+org = choose_organization(gateway)
 if not operator.known:
     st.info(
         "Issuing and revoking are disabled until Portal Desk knows who you are: enter your name "

@@ -189,3 +189,19 @@ def test_standalone_emulator_env_file_serves_another_process(tmp_path: Path) -> 
         output, _ = emulator.communicate(timeout=10)
     assert "Scalekit emulator ready" in output
     assert "emulator-local-secret" not in output  # the secret is never printed
+
+
+def test_page_tokens_are_opaque_and_bound_to_their_query() -> None:
+    from dashboard.emulator.errors import BackendError
+    from dashboard.emulator.paging import paginate
+
+    ids = [f"org_{n}" for n in range(25)]
+    first = paginate(ids, 10, "", "list:")
+    second = paginate(ids, 10, first.next_page_token, "list:")
+    assert second.ids == ids[10:20] and second.prev_page_token and second.total_size == 25
+    assert paginate(ids, 10, second.next_page_token, "list:").next_page_token == ""
+    for token, scope in (("not-a-token", "list:"), (first.next_page_token, "search:acme")):
+        with pytest.raises(BackendError) as info:
+            paginate(ids, 10, token, scope)
+        assert info.value.code == "INVALID_ARGUMENT"
+    assert len(paginate(ids, 500, "", "list:").ids) == 25  # clamped to Scalekit's maximum of 100

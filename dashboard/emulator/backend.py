@@ -7,9 +7,7 @@ raised as :class:`BackendError` carrying a gRPC status *name*, so this module ne
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import secrets
 import threading
 import uuid
@@ -17,28 +15,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import seed as seeding
+from .errors import BackendError
+from .errors import invalid as _invalid
+from .errors import not_found as _not_found
+from .paging import paginate
 from .records import ConnectionRecord, DirectoryRecord, DomainRecord, LinkRecord, OrgRecord
 
-DEFAULT_PAGE_SIZE = 10
-MAX_PAGE_SIZE = 100
 MAX_NAME_LENGTH = 200
 FEATURES = ("sso", "dir_sync")
 REGIONS = ("US", "EU")
-
-
-class BackendError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def _not_found(what: str, key: str) -> BackendError:
-    return BackendError("NOT_FOUND", f"{what} {key!r} not found")
-
-
-def _invalid(message: str) -> BackendError:
-    return BackendError("INVALID_ARGUMENT", message)
 
 
 @dataclass(frozen=True)
@@ -47,23 +32,6 @@ class Page:
     next_page_token: str
     prev_page_token: str
     total_size: int
-
-
-def _encode_token(offset: int, scope: str) -> str:
-    raw = json.dumps({"o": offset, "s": scope}).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_token(token: str, scope: str) -> int:
-    try:
-        padded = token + "=" * (-len(token) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded))
-        offset = int(data["o"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise _invalid("page_token is malformed") from exc
-    if data.get("s") != scope or offset < 0:
-        raise _invalid("page_token does not belong to this query")
-    return offset
 
 
 class ScalekitBackend:
@@ -124,17 +92,12 @@ class ScalekitBackend:
             return self._org(org_id)
 
     def _page(self, ids: list[str], page_size: int, page_token: str, scope: str) -> Page:
-        if page_size < 0:
-            raise _invalid("page_size must not be negative")
-        size = min(page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-        start = _decode_token(page_token, scope) if page_token else 0
-        chunk = ids[start : start + size]
-        end = start + len(chunk)
+        window = paginate(ids, page_size, page_token, scope)
         return Page(
-            items=[self._orgs[i] for i in chunk],
-            next_page_token=_encode_token(end, scope) if end < len(ids) else "",
-            prev_page_token=_encode_token(max(0, start - size), scope) if start > 0 else "",
-            total_size=len(ids),
+            items=[self._orgs[i] for i in window.ids],
+            next_page_token=window.next_page_token,
+            prev_page_token=window.prev_page_token,
+            total_size=window.total_size,
         )
 
     def list_organizations(self, page_size: int = 0, page_token: str = "", external_id: str = "") -> Page:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .. import runtime
+from ..errors import PortalDeskError
+from ..gateway import ScalekitGateway
 from ..models import Organization
+from .feedback import show_error
 
 
 def organization_label(org: Organization) -> str:
@@ -34,3 +38,13 @@ def organization_picker(orgs: list[Organization], *, key: str = "org_picker") ->
     if chosen is not None and st.query_params.get("org") != chosen:
         st.query_params["org"] = chosen
     return by_id.get(chosen) if chosen else None
+
+
+def choose_organization(gateway: ScalekitGateway) -> Organization | None:
+    """The picker over every organization of the environment; stops the page if they can't load."""
+    try:
+        orgs = runtime.catalog(gateway).organizations()
+    except PortalDeskError as error:
+        show_error(error)
+        st.stop()
+    return organization_picker(orgs)
