@@ -241,10 +241,11 @@ class IssuanceStore:
         return {i.link_id: i for i in self._select("read the link history", statement)}
 
     def link_summaries(self, environment: str, now: dt.datetime) -> dict[str, LinkSummary]:
-        """Per organization: active links, the soonest expiry, and the latest issuance.
+        """Per organization: active shareable links, the soonest expiry, and the latest one issued.
 
-        One query: window functions rank each organization's rows, so the database returns one
-        row per organization instead of the whole history.
+        Only shareable links count: they are the ones out with a customer. Embed links are the
+        preview's own single-use links. One query: window functions rank each organization's rows,
+        so the database returns one row per organization instead of the whole history.
         """
         c = link_issuance.c
         active = sa.and_(c.revoked_at.is_(None), sa.or_(c.expires_at.is_(None), c.expires_at > now))
@@ -263,7 +264,7 @@ class IssuanceStore:
                     sa.func.min(sa.case((active, c.expires_at), else_=None)).over(**by_org), UTCDateTime
                 ).label("next_expiry"),
             )
-            .where(c.environment == environment)
+            .where(c.environment == environment, c.kind == "shareable")
             .subquery()
         )
         statement = sa.select(ranked).where(ranked.c.rank == 1)

@@ -135,3 +135,21 @@ def test_an_unwritable_database_is_a_clear_error(tmp_path: Path) -> None:
     read_only = IssuanceStore(f"sqlite:///file:{tmp_path}/h.db?mode=ro&uri=true")
     with pytest.raises(StoreError, match="not writable"):
         read_only.record_issuance(new())
+
+
+def test_link_summaries_per_organization(tmp_path: Path) -> None:
+    store = IssuanceStore(f"sqlite:///{tmp_path}/h.db")
+    day = dt.timedelta(days=1)
+    store.record_issuance(new("a", "org_1", NOW - 10 * day))  # expired
+    store.record_issuance(new("b", "org_1", NOW - 1 * day, issued_by="bo"))  # active, latest
+    store.record_issuance(new("c", "org_1", NOW - 2 * day))  # active, expires first
+    store.record_issuance(new("p", "org_1", NOW, kind="embed"))  # a preview: not a link out
+    store.record_issuance(new("d", "org_2", NOW - 3 * day))
+    store.record_revocation("emulator", ["d"], "cy", NOW)
+    store.record_issuance(new("e", "org_3", NOW, environment="acme.scalekit.dev"))
+    summaries = store.link_summaries("emulator", NOW)
+    assert set(summaries) == {"org_1", "org_2"}
+    one, two = summaries["org_1"], summaries["org_2"]
+    assert (one.active_links, one.next_expiry) == (2, NOW + 5 * day)
+    assert (one.last_issued_by, one.last_issued_at) == ("bo", NOW - day)
+    assert (two.active_links, two.next_expiry, two.last_revoked_at) == (0, None, NOW)
