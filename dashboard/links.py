@@ -77,7 +77,7 @@ def issue_link(
     email = check_email(recipient_email)
     note = (note or "").strip() or None
     if note and len(note) > NOTE_MAX:
-        raise InvalidInput(f"The note is {len(note)} characters long; keep it under {NOTE_MAX}.")
+        raise InvalidInput(f"The note is {len(note)} characters long; keep it to {NOTE_MAX} at most.")
 
     link = gateway.generate_portal_link(organization.id, wanted)
     try:

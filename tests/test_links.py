@@ -58,7 +58,7 @@ def test_issue_records_what_scalekit_returned(
         ({"features": []}, "at least one feature"),
         ({"recipient_email": "bob@"}, "not a valid email"),
         ({"recipient_email": "bob smith@acme.com"}, "not a valid email"),
-        ({"note": "x" * 501}, "keep it under 500"),
+        ({"note": "x" * 501}, "keep it to 500 at most"),
     ],
 )
 def test_bad_input_changes_nothing(
