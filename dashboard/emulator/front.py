@@ -21,7 +21,7 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
             writer.write(data)
             await writer.drain()
     except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
-        pass  # the other side went away; closing below ends the peer pipe too
+        return  # the other side went away; closing (finally) ends the peer pipe too
     finally:
         if not writer.is_closing():
             writer.close()
