@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,24 @@ def test_partial_credentials_stop_with_a_clear_error(monkeypatch: pytest.MonkeyP
     assert not at.exception
     assert "SCALEKIT_CLIENT_ID is missing" in at.error[0].value
     assert "do-not-render-me" not in rendered_text(at)
+
+
+def test_runs_against_a_configured_environment(
+    emulator, app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All three SCALEKIT_* set: the app talks to that environment (here a standalone emulator)."""
+    for key, value in emulator.env_vars().items():
+        if key.startswith("SCALEKIT_"):
+            monkeypatch.setenv(key, value)
+    monkeypatch.setenv("SCALEKIT_CA_BUNDLE", str(emulator.ca_bundle_file))
+    monkeypatch.setenv("DASHBOARD_DEMO_HISTORY", "1")  # demo rows are for the emulator mode only
+    at = open_page()
+    assert not at.exception
+    host = emulator.env_url.removeprefix("https://")
+    assert any(host in m.value for m in at.sidebar.markdown)
+    assert not any("Local emulator" in m.value for m in at.sidebar.markdown)
+    assert at.dataframe[0].value.shape[0] == emulator.backend.organization_count
+    assert emulator.client_secret not in rendered_text(at)
+    assert not app_env.exists() or sqlite3.connect(app_env).execute(
+        "SELECT count(*) FROM link_issuance"
+    ).fetchone() == (0,)
