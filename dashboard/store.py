@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -59,24 +59,13 @@ class NewIssuance:
     note: str | None = None
 
 
+def _values(new: NewIssuance) -> dict[str, object]:
+    return {**asdict(new), "features": ",".join(new.features)}
+
+
 def _issuance(row: sa.Row) -> Issuance:
-    return Issuance(
-        id=row.id,
-        link_id=row.link_id,
-        organization_id=row.organization_id,
-        organization_name=row.organization_name,
-        features=tuple(f for f in row.features.split(",") if f),
-        kind=row.kind,
-        issued_by=row.issued_by,
-        issued_at=row.issued_at,
-        expires_at=row.expires_at,
-        environment=row.environment,
-        link_fingerprint=row.link_fingerprint,
-        recipient_email=row.recipient_email,
-        note=row.note,
-        revoked_at=row.revoked_at,
-        revoked_by=row.revoked_by,
-    )
+    # The table's columns are exactly Issuance's fields; only features is stored joined.
+    return Issuance(**{**row._mapping, "features": tuple(f for f in row.features.split(",") if f)})
 
 
 def create_engine(url: str, busy_timeout_s: float = 10.0) -> Engine:
@@ -180,22 +169,8 @@ class IssuanceStore:
     # -- writes ------------------------------------------------------------------------------
 
     def record_issuance(self, new: NewIssuance) -> Issuance:
-        values = {
-            "link_id": new.link_id,
-            "organization_id": new.organization_id,
-            "organization_name": new.organization_name,
-            "features": ",".join(new.features),
-            "kind": new.kind,
-            "issued_by": new.issued_by,
-            "issued_at": new.issued_at,
-            "expires_at": new.expires_at,
-            "environment": new.environment,
-            "link_fingerprint": new.link_fingerprint,
-            "recipient_email": new.recipient_email,
-            "note": new.note,
-        }
         with self.guard("record the link in the issuance history"), self._write() as conn:
-            row = conn.execute(link_issuance.insert().values(**values).returning(link_issuance)).one()
+            row = conn.execute(link_issuance.insert().values(**_values(new)).returning(link_issuance)).one()
         return _issuance(row)
 
     def record_revocation(
@@ -352,25 +327,10 @@ class IssuanceStore:
         observations: Sequence[tuple[str, str, dt.datetime, str]],
     ) -> None:
         """Bulk-load a history in one transaction (demo data and benchmarks)."""
-        rows = [
-            {
-                "link_id": i.link_id,
-                "organization_id": i.organization_id,
-                "organization_name": i.organization_name,
-                "features": ",".join(i.features),
-                "kind": i.kind,
-                "issued_by": i.issued_by,
-                "issued_at": i.issued_at,
-                "expires_at": i.expires_at,
-                "environment": i.environment,
-                "link_fingerprint": i.link_fingerprint,
-                "recipient_email": i.recipient_email,
-                "note": i.note,
-                "revoked_at": revocations.get(i.link_id, (None, None))[0],
-                "revoked_by": revocations.get(i.link_id, (None, None))[1],
-            }
-            for i in issuances
-        ]
+        rows = []
+        for item in issuances:
+            revoked_at, revoked_by = revocations.get(item.link_id, (None, None))
+            rows.append({**_values(item), "revoked_at": revoked_at, "revoked_by": revoked_by})
         seen = [
             {"environment": e, "organization_id": o, "enabled_at": t, "source": src}
             for e, o, t, src in observations

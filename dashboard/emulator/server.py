@@ -79,7 +79,7 @@ class Emulator:
             futures.ThreadPoolExecutor(max_workers=self._grpc_workers, thread_name_prefix="emulator-grpc"),
             interceptors=[GuardInterceptor(self.tokens, self.faults)],
         )
-        grpc_port = self.grpc_port = self._grpc.add_insecure_port("127.0.0.1:0")
+        grpc_port = self._grpc.add_insecure_port("127.0.0.1:0")
         self._front = TLSFront(
             self.host,
             self._port,
