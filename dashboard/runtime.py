@@ -38,16 +38,34 @@ def embedded_emulator(orgs: int, seed: int, portal_session_s: float = 6 * 3600) 
     return emulator
 
 
-@st.cache_resource(show_spinner="Connecting to Scalekit…")
+def emulator_for(config: Settings) -> Emulator:
+    return embedded_emulator(config.emulator_orgs, config.emulator_seed, config.emulator_portal_session_s)
+
+
 def gateway(config: Settings) -> ScalekitGateway:
+    """The gateway to the configured environment, or to the embedded emulator."""
     if config.uses_emulator:
-        emulator = embedded_emulator(
-            config.emulator_orgs, config.emulator_seed, config.emulator_portal_session_s
+        emulator = emulator_for(config)
+        return _connect(
+            emulator.env_url, emulator.client_id, emulator.client_secret, config.call_timeout_s, None
         )
-        return ScalekitGateway.connect(config, emulator.env_url, emulator.client_id, emulator.client_secret)
-    if config.ca_bundle:
-        trust_ca_bundle(config.ca_bundle)
-    return ScalekitGateway.connect(config)
+    return _connect(
+        config.environment_url,
+        config.client_id,
+        config.client_secret,
+        config.call_timeout_s,
+        config.ca_bundle,
+    )
+
+
+@st.cache_resource(show_spinner="Connecting to Scalekit…")
+def _connect(
+    url: str, client_id: str, client_secret: str, call_timeout_s: float, ca_bundle: str | None
+) -> ScalekitGateway:
+    # Keyed on what the connection depends on only: another database or operator reuses it.
+    if ca_bundle:
+        trust_ca_bundle(ca_bundle)
+    return ScalekitGateway.connect(Settings(call_timeout_s=call_timeout_s), url, client_id, client_secret)
 
 
 @st.cache_resource(show_spinner=False)
@@ -98,9 +116,7 @@ def history(config: Settings, gateway: ScalekitGateway) -> IssuanceStore:
     """The issuance history; on the emulator, seeded once with a demo history when empty."""
     issuance_store = store(config.database_url)
     if config.uses_emulator and config.demo_history:
-        emulator = embedded_emulator(
-            config.emulator_orgs, config.emulator_seed, config.emulator_portal_session_s
-        )
+        emulator = emulator_for(config)
         _demo_history(config.database_url, gateway.environment_url, issuance_store, emulator)
     return issuance_store
 

@@ -43,10 +43,7 @@ def open_page(page: str | None = None, *, org: str | None = None, timeout: float
 
 def app_emulator() -> Emulator:
     """The emulator the app under test embeds (st.cache_resource is process-wide)."""
-    settings = load_settings(dotenv_path=None)
-    return runtime.embedded_emulator(
-        settings.emulator_orgs, settings.emulator_seed, settings.emulator_portal_session_s
-    )
+    return runtime.emulator_for(load_settings(dotenv_path=None))
 
 
 def rendered_text(at: AppTest) -> str:
