@@ -129,7 +129,7 @@ def test_settings_toggle_updates_scalekit(big_app: Path) -> None:
     assert dir_sync.value is False
     dir_sync.set_value(True).run()
     assert app_emulator().backend.get_organization(org_id).features["dir_sync"] is True
-    assert any("Enabled directory sync" in s.value for s in at.success)
+    assert any("Enabled Directory sync" in s.value for s in at.success)
 
 
 def _create(at, name: str, external_id: str = ""):

@@ -13,7 +13,7 @@ from ..errors import NotFound, PortalDeskError
 from ..formatting import absolute, md_escape
 from ..gateway import ScalekitGateway
 from ..identity import Operator
-from ..models import SSO_LABELS, OrganizationDetail
+from ..models import FEATURE_LABELS, SSO_LABELS, OrganizationDetail
 from ..onboarding import history_timeline, scim_state, sso_state
 from ..store import IssuanceStore
 from .active_links import flash, organization_links, show_flash
@@ -26,18 +26,15 @@ def _back() -> None:
         st.session_state.pop(key, None)
 
 
-def _toggle(gateway: ScalekitGateway, config: Settings, org_id: str, feature: str) -> None:
+def _toggle(gateway: ScalekitGateway, org_id: str, feature: str) -> None:
     enabled = st.session_state[f"feature-{feature}-{org_id}"]
     try:
         gateway.update_organization_settings(org_id, **{feature: enabled})
     except PortalDeskError as error:
         flash("error", str(error))
     else:
-        flash(
-            "success",
-            f"{'Enabled' if enabled else 'Disabled'} {'SSO' if feature == 'sso' else 'directory sync'}"
-            " in this organization's admin portal.",
-        )
+        state = "Enabled" if enabled else "Disabled"
+        flash("success", f"{state} {FEATURE_LABELS[feature]} in this organization's admin portal.")
     runtime.organization_changed(gateway)
 
 
@@ -108,7 +105,7 @@ def organization_detail_view(
             value=getattr(org, f"{feature}_feature"),
             key=f"feature-{feature}-{org.id}",
             on_change=_toggle,
-            args=(gateway, config, org.id, feature),
+            args=(gateway, org.id, feature),
         )
 
     conns, dirs, domains, active, history = st.tabs(
