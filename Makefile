@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint emulator bench clean
+.PHONY: run test lint emulator relay bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ test: lint
 
 # The emulator on its own, for any team testing a Scalekit integration.
 emulator: $(VENV)/.runtime
-	$(PY) -m dashboard.emulator --env-file .env.emulator
+	$(PY) -m scalekit_emulator --env-file .env.emulator
+
+# The public relay on its own (production): same settings as the dashboard, see the README.
+relay: $(VENV)/.runtime
+	$(PY) -m dashboard.relay
 
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache build *.egg-info

@@ -1,0 +1,106 @@
+"""``python -m scalekit_emulator`` (or ``scalekit-emulator``): run a local Scalekit environment."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .descriptors import coverage_table
+from .server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator
+from .servicers import implemented_paths
+from .web.portal import Branding
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m scalekit_emulator",
+        description="A local Scalekit environment for the real scalekit-sdk-python.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="HTTPS + gRPC port (default: a free one)")
+    parser.add_argument(
+        "--portal-port", type=int, default=0, help="plain-HTTP port for portal pages and the control API"
+    )
+    parser.add_argument("--orgs", type=int, default=40, help="seeded organizations (default 40)")
+    parser.add_argument("--seed", type=int, default=7, help="seed for ids and demo data (default 7)")
+    parser.add_argument(
+        "--env-file", type=Path, help="write a dotenv file another process can load to reach this emulator"
+    )
+    parser.add_argument(
+        "--token-ttl", type=float, default=3600, help="access token lifetime, s (default 3600)"
+    )
+    parser.add_argument(
+        "--link-ttl",
+        type=float,
+        default=60,
+        help="portal link lifetime until opened, s (default 60, as Scalekit)",
+    )
+    parser.add_argument(
+        "--portal-session-ttl",
+        type=float,
+        default=6 * 3600,
+        help="admin portal session lifetime, s (default 6 h)",
+    )
+    parser.add_argument(
+        "--latency-ms", type=float, default=0, help="a fixed delay on every RPC, to simulate distance"
+    )
+    parser.add_argument("--brand-name", default=Branding.name, help="branding shown in every portal")
+    parser.add_argument("--brand-color", default=Branding.accent, help="accent colour of every portal")
+    parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
+    parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
+    parser.add_argument(
+        "--coverage", action="store_true", help="print which declared RPCs the emulator implements, and exit"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.coverage:
+        print(coverage_table(implemented_paths()))
+        return 0
+    if args.orgs < 0 or args.latency_ms < 0:
+        print("--orgs and --latency-ms must not be negative", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    emulator = Emulator(
+        host=args.host,
+        port=args.port,
+        portal_port=args.portal_port,
+        orgs=args.orgs,
+        seed=args.seed,
+        token_ttl=args.token_ttl,
+        link_ttl=dt.timedelta(seconds=args.link_ttl),
+        portal_session_ttl=dt.timedelta(seconds=args.portal_session_ttl),
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        branding=Branding(name=args.brand_name, accent=args.brand_color),
+        latency_ms=args.latency_ms,
+    ).start()
+    elapsed = time.perf_counter() - started
+    print(f"Scalekit emulator ready in {elapsed:.2f}s with {args.orgs} organizations (seed {args.seed})")
+    print(f"  environment URL (HTTPS + gRPC): {emulator.env_url}")
+    print(f"  portal pages + control API:     {emulator.portal_url}")
+    print(f"  client id:                      {emulator.client_id}")
+    print(f"  CA to trust:                    {emulator.ca_file}")
+    if args.env_file:
+        emulator.write_env_file(args.env_file)
+        print(f"  settings for other processes:   {args.env_file} (secret and control token inside)")
+    sys.stdout.flush()
+
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
+    done.wait()
+    emulator.stop()
+    print("Scalekit emulator stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
