@@ -1,10 +1,23 @@
-"""Errors a page can show as they are: each message says what happened and what to do."""
+"""Every failure a person can meet in Portal Desk, as one hierarchy under :class:`PortalDeskError`.
+
+``str(error)`` is always a sentence that says what happened and what to do; pages show it as it
+is. One failure has one type: the module that meets it (gateway, history, mailer, settings)
+raises it, and nothing upstream re-raises the same sentence under another name.
+"""
 
 from __future__ import annotations
 
 
 class PortalDeskError(Exception):
     """Base class; ``str(error)`` is a sentence for a customer success rep."""
+
+
+class ConfigError(PortalDeskError):
+    """The configuration cannot work; the message says what to change."""
+
+
+class InvalidInput(PortalDeskError):
+    """Something the rep typed or chose cannot work; nothing was changed."""
 
 
 class ScalekitError(PortalDeskError):
@@ -16,7 +29,11 @@ class NotFound(ScalekitError):
 
 
 class BadCredentials(ScalekitError):
-    """The client id/secret were refused, or they lack permission for this call."""
+    """The client id/secret were refused."""
+
+
+class NotAllowed(ScalekitError):
+    """Scalekit refused the call to this API client (a method reserved to its own dashboard)."""
 
 
 class Unavailable(ScalekitError):
@@ -35,5 +52,13 @@ class InvalidRequest(ScalekitError):
     """Scalekit refused the input (malformed, or a conflict such as a duplicate external id)."""
 
 
-class InvalidInput(PortalDeskError):
-    """Something the rep typed or chose cannot work; nothing was changed."""
+class StoreError(PortalDeskError):
+    """The history could not be read or written."""
+
+
+class StoreBusy(StoreError):
+    pass
+
+
+class MailError(PortalDeskError):
+    """The email could not be sent; nothing was recorded as sent."""

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 FEATURE_LABELS = {"sso": "SSO", "dir_sync": "Directory sync"}
+FEATURES = tuple(FEATURE_LABELS)  # the admin portal's features, in display order
 
 
 @dataclass(frozen=True)
@@ -77,37 +78,100 @@ class Domain:
     created_at: dt.datetime | None
 
 
-ISSUANCE_KINDS = ("shareable", "embed")
+# What a link minted at Scalekit was for. "shareable" is the kind of the 7-day links of earlier
+# versions, kept in old histories; new links are minted for an invitation's open, for a rep who
+# opens the portal now ("direct"), or for the Portal preview ("embed").
+LINK_KINDS = ("invitation", "direct", "embed", "shareable")
+KIND_LABELS = {
+    "invitation": "Invitation",
+    "direct": "Direct link",
+    "embed": "Preview",
+    "shareable": "Shareable link (legacy)",
+}
+# Where a mint stands: written "pending" before Scalekit is asked, "minted" with the answer,
+# "failed" when Scalekit refused, "unknown" when no answer came (a time-out, a crash) and the
+# link's minute has passed, so it can no longer be opened whatever happened.
+MINT_STATES = ("pending", "minted", "failed", "unknown")
+
+
+def features_text(features: tuple[str, ...]) -> str:
+    return " + ".join(FEATURE_LABELS.get(name, name) for name in features)
 
 
 @dataclass(frozen=True)
 class Issuance:
-    """One link issued through Portal Desk, as the history keeps it (never its location)."""
+    """One link Portal Desk asked Scalekit for, as the history keeps it (never its location)."""
 
     id: int
-    link_id: str
+    link_id: str | None  # kept only while the link can be opened
     organization_id: str
     organization_name: str
     features: tuple[str, ...]
-    kind: str  # "shareable" | "embed"
+    kind: str  # one of LINK_KINDS
     issued_by: str
     issued_at: dt.datetime
     expires_at: dt.datetime | None
     environment: str
-    link_fingerprint: str
+    link_fingerprint: str | None
     recipient_email: str | None = None
     note: str | None = None
     revoked_at: dt.datetime | None = None
     revoked_by: str | None = None
+    invitation_id: int | None = None
+    state: str = "minted"  # one of MINT_STATES
 
     def status(self, now: dt.datetime | None = None) -> str:
-        """ "revoked", "expired" or "active"."""
+        """ "pending", "failed", "unknown", "revoked", "expired" or "active"."""
+        if self.state != "minted":
+            return self.state
         if self.revoked_at is not None:
             return "revoked"
         now = now or dt.datetime.now(dt.UTC)
         if self.expires_at is not None and self.expires_at <= now:
             return "expired"
         return "active"
+
+
+INVITATION_DAYS = (1, 30)  # the lifetimes a rep may choose
+DEFAULT_INVITATION_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An invitation as the history keeps it: everything but its token (only a hash is kept)."""
+
+    id: int
+    reference: str  # "INV-000123": names it anywhere, opens nothing
+    environment: str
+    organization_id: str
+    organization_name: str
+    features: tuple[str, ...]
+    issued_by: str
+    issued_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+    revoked_by: str | None = None
+    recipient_email: str | None = None
+    note: str | None = None
+    sent_at: dt.datetime | None = None
+    first_opened_at: dt.datetime | None = None
+    last_opened_at: dt.datetime | None = None
+    open_count: int = 0
+
+    def status(self, now: dt.datetime | None = None) -> str:
+        """ "revoked", "expired", "opened" or "not opened"."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= (now or dt.datetime.now(dt.UTC)):
+            return "expired"
+        return "opened" if self.open_count else "not opened"
+
+    def usable(self, now: dt.datetime | None = None) -> bool:
+        return self.status(now) in ("opened", "not opened")
+
+
+def reference_for(invitation_id: int) -> str:
+    return f"INV-{invitation_id:06d}"
 
 
 # How far an organization's SSO setup has got, in order.
@@ -135,16 +199,18 @@ class OnboardingStatus:
 
 
 @dataclass(frozen=True)
-class LinkSummary:
-    """What the history says of an organization's links (links issued through Portal Desk)."""
+class InvitationSummary:
+    """What the history says of an organization's invitations, for the Organizations table."""
 
     organization_id: str
-    active_links: int
-    next_expiry: dt.datetime | None  # soonest expiry among active links
+    usable: int  # invitations that can still be opened
+    next_expiry: dt.datetime | None  # soonest expiry among those
+    opened: int  # usable ones opened at least once
     last_issued_at: dt.datetime
     last_issued_by: str
-    last_expires_at: dt.datetime | None
+    last_expires_at: dt.datetime
     last_revoked_at: dt.datetime | None
+    last_opened_at: dt.datetime | None  # of any invitation of the organization
 
 
 @dataclass(frozen=True)

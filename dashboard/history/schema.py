@@ -1,7 +1,7 @@
 """The database's shape: tables for queries, and the ordered migrations that build them.
 
-Only ``store.py`` and ``stats.py`` import this. Migrations are plain SQL in SQLite's dialect and
-never use the table objects below, so an old migration keeps meaning what it meant when written.
+Only the history package imports this. Migrations are plain SQL and never use the table objects
+below, so an old migration keeps meaning what it meant when it was written.
 """
 
 from __future__ import annotations
@@ -35,15 +35,18 @@ metadata = sa.MetaData()
 
 # The current shape of the tables, for queries. Migrations below create them and never use these
 # objects, so an old migration keeps meaning what it meant when it was written.
+# One row per link Portal Desk asked Scalekit for. Written as "pending" before the call and
+# completed after it, so no link can exist that the history does not know about.
 link_issuance = sa.Table(
     "link_issuance",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("link_id", sa.String(64), nullable=False),
+    # Scalekit's id for the link: kept only while the link can still be opened (to revoke it).
+    sa.Column("link_id", sa.String(64)),
     sa.Column("organization_id", sa.String(64), nullable=False),
     sa.Column("organization_name", sa.String(255), nullable=False),
     sa.Column("features", sa.String(32), nullable=False),  # "sso", "dir_sync" or "sso,dir_sync"
-    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # LINK_KINDS
     sa.Column("issued_by", sa.String(255), nullable=False),
     sa.Column("issued_at", UTCDateTime, nullable=False),
     sa.Column("expires_at", UTCDateTime),
@@ -52,7 +55,34 @@ link_issuance = sa.Table(
     sa.Column("recipient_email", sa.String(254)),
     sa.Column("note", sa.String(500)),
     sa.Column("environment", sa.String(255), nullable=False),
-    sa.Column("link_fingerprint", sa.String(64), nullable=False),
+    sa.Column("link_fingerprint", sa.String(64)),  # SHA-256 of the location; null until minted
+    sa.Column("invitation_id", sa.Integer),  # the invitation whose open minted it
+    sa.Column("state", sa.String(16), nullable=False),  # MINT_STATES
+)
+
+# An invitation: the durable way in for a customer's IT admin. Its token is shown once and only
+# its SHA-256 is kept; every open of it on the relay mints a fresh one-minute portal link.
+invitation = sa.Table(
+    "invitation",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("reference", sa.String(16)),  # "INV-000123": names it on screen, grants nothing
+    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("environment", sa.String(255), nullable=False),
+    sa.Column("organization_id", sa.String(64), nullable=False),
+    sa.Column("organization_name", sa.String(255), nullable=False),
+    sa.Column("features", sa.String(32), nullable=False),
+    sa.Column("issued_by", sa.String(255), nullable=False),
+    sa.Column("issued_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+    sa.Column("revoked_by", sa.String(255)),
+    sa.Column("recipient_email", sa.String(254)),
+    sa.Column("note", sa.String(500)),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Column("first_opened_at", UTCDateTime),
+    sa.Column("last_opened_at", UTCDateTime),
+    sa.Column("open_count", sa.Integer, nullable=False),
 )
 
 portal_event = sa.Table(
@@ -155,10 +185,102 @@ def _migration_4(conn: Connection) -> None:
     )
 
 
+def _migration_5(conn: Connection) -> None:
+    """Invitations, and links written as pending before Scalekit is asked for them.
+
+    link_issuance is rebuilt (SQLite cannot relax NOT NULL in place) with every row kept: link_id
+    and link_fingerprint become nullable (a pending row has neither; a link's id is kept only while
+    the link can be opened), and the kinds, an invitation reference and the mint's state are added.
+    """
+    conn.exec_driver_sql(
+        """
+        CREATE TABLE invitation (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            reference VARCHAR(16),
+            token_hash VARCHAR(64) NOT NULL,
+            environment VARCHAR(255) NOT NULL,
+            organization_id VARCHAR(64) NOT NULL,
+            organization_name VARCHAR(255) NOT NULL,
+            features VARCHAR(32) NOT NULL,
+            issued_by VARCHAR(255) NOT NULL,
+            issued_at DATETIME NOT NULL,
+            expires_at DATETIME NOT NULL,
+            revoked_at DATETIME,
+            revoked_by VARCHAR(255),
+            recipient_email VARCHAR(254),
+            note VARCHAR(500),
+            sent_at DATETIME,
+            first_opened_at DATETIME,
+            last_opened_at DATETIME,
+            open_count INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    for statement in (
+        "CREATE UNIQUE INDEX ix_invitation_token ON invitation (token_hash)",
+        "CREATE INDEX ix_invitation_issued_at ON invitation (environment, issued_at)",
+        "CREATE INDEX ix_invitation_org ON invitation (environment, organization_id, issued_at)",
+        "CREATE INDEX ix_invitation_issued_by ON invitation (environment, issued_by, issued_at)",
+        "CREATE INDEX ix_invitation_opened ON invitation (environment, last_opened_at)",
+    ):
+        conn.exec_driver_sql(statement)
+    conn.exec_driver_sql(
+        """
+        CREATE TABLE link_issuance_v5 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            link_id VARCHAR(64),
+            organization_id VARCHAR(64) NOT NULL,
+            organization_name VARCHAR(255) NOT NULL,
+            features VARCHAR(32) NOT NULL,
+            kind VARCHAR(16) NOT NULL CHECK (kind IN ('shareable', 'embed', 'direct', 'invitation')),
+            issued_by VARCHAR(255) NOT NULL,
+            issued_at DATETIME NOT NULL,
+            expires_at DATETIME,
+            revoked_at DATETIME,
+            revoked_by VARCHAR(255),
+            recipient_email VARCHAR(254),
+            note VARCHAR(500),
+            environment VARCHAR(255) NOT NULL,
+            link_fingerprint VARCHAR(64),
+            invitation_id INTEGER REFERENCES invitation (id),
+            state VARCHAR(16) NOT NULL DEFAULT 'minted'
+                CHECK (state IN ('pending', 'minted', 'failed', 'unknown'))
+        )
+        """
+    )
+    columns = (
+        "id, link_id, organization_id, organization_name, features, kind, issued_by, issued_at, "
+        "expires_at, revoked_at, revoked_by, recipient_email, note, environment, link_fingerprint"
+    )
+    conn.exec_driver_sql(f"INSERT INTO link_issuance_v5 ({columns}) SELECT {columns} FROM link_issuance")
+    conn.exec_driver_sql("DROP TABLE link_issuance")
+    conn.exec_driver_sql("ALTER TABLE link_issuance_v5 RENAME TO link_issuance")
+    for statement in (
+        "CREATE UNIQUE INDEX ix_link_issuance_link ON link_issuance (environment, link_id)",
+        "CREATE INDEX ix_link_issuance_issued_at ON link_issuance (environment, issued_at)",
+        "CREATE INDEX ix_link_issuance_org ON link_issuance (environment, organization_id, issued_at)",
+        "CREATE INDEX ix_link_issuance_issued_by ON link_issuance (environment, issued_by, issued_at)",
+        "CREATE INDEX ix_link_issuance_stats ON link_issuance (environment, issued_at, kind, features, "
+        "issued_by, organization_id, expires_at, revoked_at)",
+        "CREATE INDEX ix_link_issuance_invitation ON link_issuance (invitation_id)",
+        # The sweeps below touch only the few rows still live or pending: partial indexes keep
+        # them instant on a history of millions.
+        "CREATE INDEX ix_link_issuance_live ON link_issuance (expires_at) WHERE link_id IS NOT NULL",
+        "CREATE INDEX ix_link_issuance_pending ON link_issuance (issued_at) WHERE state = 'pending'",
+    ):
+        conn.exec_driver_sql(statement)
+    # Ids of links that can no longer be opened are of no use, and once were credentials.
+    conn.exec_driver_sql(
+        "UPDATE link_issuance SET link_id = NULL WHERE expires_at IS NOT NULL AND expires_at < ?",
+        (dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" "),),
+    )
+
+
 # Ordered; append only. The schema version of a database is how many of these it has applied.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 )

@@ -1,7 +1,12 @@
 """Issuance statistics, aggregated in SQL: the database groups and counts, pandas only receives
-the (small) results. With a million rows in SQLite, loading them all would take seconds.
+the (small) results.
 
-Every query applies the same :class:`StatsFilter`, so KPIs, charts and the table always agree.
+What was *issued* is an invitation (table ``invitation``), or a link minted for a rep ("direct"),
+for the Portal preview ("embed"), or a 7-day "shareable" link of earlier versions (table
+``link_issuance``). Links minted by an invitation's opens are not issued items: they are its
+opens. Every query reads the same union through the same :class:`StatsFilter`, so KPIs, funnel,
+charts and table always agree. Preview links count only when that kind is picked: a rep's
+previews are not a customer's onboarding.
 """
 
 from __future__ import annotations
@@ -9,32 +14,79 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
 import sqlalchemy as sa
 
-from .models import FEATURE_LABELS
-from .schema import link_issuance, sso_observation
-from .store import IssuanceStore
+from ..models import FEATURE_LABELS, LINK_KINDS
+from .schema import UTCDateTime, invitation, link_issuance, sso_observation
+from .store import History
 
-c = link_issuance.c
-o = sso_observation.c
-STATUSES = ("active", "expired", "revoked")
+DEFAULT_KINDS = ("invitation", "direct", "shareable")  # what counts when no kind is picked
+STATUSES = ("active", "opened", "expired", "revoked")
 TABLE_COLUMNS = (
     "issued_at",
+    "reference",
+    "kind",
     "organization_name",
     "organization_id",
     "features",
-    "kind",
     "issued_by",
     "recipient_email",
     "note",
     "expires_at",
+    "opens",
+    "first_opened_at",
     "revoked_at",
     "revoked_by",
-    "link_id",
 )
+i, k, o = invitation.c, link_issuance.c, sso_observation.c
+
+
+def issued_items(environment: str) -> sa.Subquery:
+    """Invitations and issued links as one relation with the same columns (``issued``)."""
+    invitations = sa.select(
+        sa.literal("invitation").label("kind"),
+        i.reference,
+        i.organization_id,
+        i.organization_name,
+        i.features,
+        i.issued_by,
+        i.issued_at,
+        i.expires_at,
+        i.revoked_at,
+        i.revoked_by,
+        i.recipient_email,
+        i.note,
+        i.open_count.label("opens"),
+        i.first_opened_at,
+    ).where(i.environment == environment)
+    links = sa.select(
+        k.kind,
+        sa.null().label("reference"),
+        k.organization_id,
+        k.organization_name,
+        k.features,
+        k.issued_by,
+        k.issued_at,
+        k.expires_at,
+        k.revoked_at,
+        k.revoked_by,
+        k.recipient_email,
+        k.note,
+        sa.literal(0).label("opens"),
+        sa.null().label("first_opened_at"),
+    ).where(k.environment == environment, k.kind != "invitation", k.state != "failed")
+    union = sa.union_all(invitations, links).subquery("issued")
+    return union
+
+
+def _utc(column: sa.ColumnElement) -> sa.ColumnElement:
+    """Columns of a UNION lose their type, and with it the conversion to aware UTC datetimes."""
+    return sa.type_coerce(column, UTCDateTime)
 
 
 @dataclass(frozen=True)
@@ -44,219 +96,343 @@ class StatsFilter:
     end: dt.datetime  # exclusive, UTC
     reps: tuple[str, ...] = ()
     organizations: tuple[str, ...] = ()  # organization ids
-    kinds: tuple[str, ...] = ()
-    features: tuple[str, ...] = ()  # a row matches if it includes any of them
+    kinds: tuple[str, ...] = ()  # empty: DEFAULT_KINDS
+    features: tuple[str, ...] = ()  # an item matches if it includes any of them
 
-    def conditions(self) -> list[sa.ColumnElement[bool]]:
-        where = [c.environment == self.environment, c.issued_at >= self.start, c.issued_at < self.end]
+    @property
+    def counted_kinds(self) -> tuple[str, ...]:
+        return self.kinds or DEFAULT_KINDS
+
+    def conditions(self, rel: sa.Subquery) -> list[sa.ColumnElement[bool]]:
+        c = rel.c
+        where = [c.issued_at >= self.start, c.issued_at < self.end, c.kind.in_(self.counted_kinds)]
         if self.reps:
             where.append(c.issued_by.in_(self.reps))
         if self.organizations:
             where.append(c.organization_id.in_(self.organizations))
-        if self.kinds:
-            where.append(c.kind.in_(self.kinds))
         if self.features:
             padded = sa.literal(",").concat(c.features).concat(",")
             where.append(sa.or_(*(padded.like(f"%,{name},%") for name in self.features)))
         return where
 
+    def days(self) -> int:
+        return max(1, round((self.end - self.start).total_seconds() / 86400))
+
 
 @dataclass(frozen=True)
 class Kpis:
-    links_issued: int
+    issued: int
     organizations_reached: int
     active_now: int
     revoked: int
-    expired_unused: int
-    converted: int  # organizations whose SSO was enabled after their first link in the range
-    median_days_to_sso: float | None
+    expired_unopened: int  # invitations (and legacy links) that ran out with nobody opening them
+    converted: int  # organizations whose SSO was enabled after their first item in the range
+    median_days_to_sso: float | None  # from the first open (invitations), else from the first issue
 
     @property
     def conversion_rate(self) -> float | None:
         return self.converted / self.organizations_reached if self.organizations_reached else None
 
 
-def _status(now: dt.datetime) -> sa.ColumnElement[str]:
-    return sa.case(
-        (c.revoked_at.is_not(None), "revoked"),
-        (sa.and_(c.expires_at.is_not(None), c.expires_at <= now), "expired"),
-        else_="active",
-    )
+@dataclass(frozen=True)
+class Funnel:
+    """Invitations issued -> opened -> SSO enabled after the first open."""
 
+    issued: int
+    opened: int
+    sso_enabled: int
+    median_hours_to_open: float | None
+    median_days_open_to_sso: float | None
 
-def _latest_name(environment: str, org_id: sa.ColumnElement[str]) -> sa.ScalarSelect[str]:
-    """The organization's name on its latest row: one index seek, however busy the organization."""
-    latest = link_issuance.alias("latest")
-    return (
-        sa.select(latest.c.organization_name)
-        .where(latest.c.environment == environment, latest.c.organization_id == org_id)
-        .order_by(latest.c.issued_at.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    def rate(self, step: int) -> float | None:
+        return step / self.issued if self.issued else None
 
 
 def feature_label(features: str) -> str:
     return " + ".join(FEATURE_LABELS.get(name, name) for name in features.split(",") if name)
 
 
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _days(later: dt.datetime, earlier: dt.datetime) -> float:
+    return (later - earlier).total_seconds() / 86400
+
+
 class IssuanceStats:
-    def __init__(self, store: IssuanceStore) -> None:
-        self.store = store
+    def __init__(self, history: History) -> None:
+        self.history = history
 
     def _rows(self, action: str, statement: sa.Executable) -> list[sa.Row]:
-        with self.store.guard(action), self.store.engine.connect() as conn:
-            return list(conn.execute(statement))
+        return self.history.read(action, statement)
 
     # -- choices for the filters -------------------------------------------------------------
 
     def environments(self) -> list[str]:
-        statement = sa.select(c.environment).distinct().order_by(c.environment)
-        return [row.environment for row in self._rows("list environments", statement)]
+        union = sa.union(sa.select(i.environment), sa.select(k.environment)).subquery()
+        rows = self._rows("list environments", sa.select(union.c.environment).order_by(union.c.environment))
+        return [row.environment for row in rows]
 
     def reps(self, environment: str) -> list[str]:
-        statement = (
-            sa.select(c.issued_by).where(c.environment == environment).distinct().order_by(c.issued_by)
-        )
+        rel = issued_items(environment)
+        statement = sa.select(rel.c.issued_by).distinct().order_by(rel.c.issued_by)
         return [row.issued_by for row in self._rows("list reps", statement)]
 
     def organizations(self, environment: str) -> dict[str, str]:
         """Organization id -> its latest name, for every organization in the history."""
-        ids = sa.select(c.organization_id).where(c.environment == environment).distinct().subquery()
-        name = _latest_name(environment, ids.c.organization_id)
-        statement = sa.select(ids.c.organization_id, name.label("name")).order_by("name")
-        return {row.organization_id: row.name for row in self._rows("list organizations", statement)}
+        rel = issued_items(environment)
+        ranked = sa.select(
+            rel.c.organization_id,
+            rel.c.organization_name,
+            sa.func.row_number()
+            .over(partition_by=rel.c.organization_id, order_by=rel.c.issued_at.desc())
+            .label("n"),
+        ).subquery()
+        statement = (
+            sa.select(ranked.c.organization_id, ranked.c.organization_name)
+            .where(ranked.c.n == 1)
+            .order_by(ranked.c.organization_name)
+        )
+        return {
+            row.organization_id: row.organization_name for row in self._rows("list organizations", statement)
+        }
 
     # -- aggregates --------------------------------------------------------------------------
 
     def kpis(self, f: StatsFilter, now: dt.datetime) -> Kpis:
-        observed = sa.and_(o.environment == c.environment, o.organization_id == c.organization_id)
-        status = _status(now)
-        # Expired unused: it ran out while the organization's SSO was still not enabled.
-        unused = sa.and_(status == "expired", sa.or_(o.enabled_at.is_(None), o.enabled_at > c.expires_at))
-        counts = (
-            sa.select(
-                sa.func.count(),
-                sa.func.count(sa.distinct(c.organization_id)),
-                sa.func.coalesce(sa.func.sum(sa.case((status == "active", 1), else_=0)), 0),
-                sa.func.coalesce(sa.func.sum(sa.case((status == "revoked", 1), else_=0)), 0),
-                sa.func.coalesce(sa.func.sum(sa.case((unused, 1), else_=0)), 0),
-            )
-            .select_from(link_issuance.outerjoin(sso_observation, observed))
-            .where(*f.conditions())
-        )
-        links, orgs, active, revoked, expired_unused = self._rows("count links", counts)[0]
+        rel = issued_items(f.environment)
+        c = rel.c
+        expired = sa.and_(c.revoked_at.is_(None), c.expires_at.is_not(None), c.expires_at <= now)
+        unopened = sa.and_(expired, c.kind.in_(("invitation", "shareable")), c.opens == 0)
+        counts = sa.select(
+            sa.func.count(),
+            sa.func.count(sa.distinct(c.organization_id)),
+            sa.func.coalesce(
+                sa.func.sum(
+                    sa.case(
+                        (
+                            sa.and_(
+                                c.revoked_at.is_(None), sa.or_(c.expires_at.is_(None), c.expires_at > now)
+                            ),
+                            1,
+                        ),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
+            sa.func.coalesce(sa.func.sum(sa.case((c.revoked_at.is_not(None), 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((unopened, 1), else_=0)), 0),
+        ).where(*f.conditions(rel))
+        issued, orgs, active, revoked, expired_unopened = self._rows("count what was issued", counts)[0]
         days = self._days_to_sso(f)
-        converted = len(days)
-        median = None
-        if converted:
-            middle = sorted(days)[(converted - 1) // 2 : converted // 2 + 1]
-            median = sum(middle) / len(middle)
-        return Kpis(links, orgs, active, revoked, expired_unused, converted, median)
+        return Kpis(issued, orgs, active, revoked, expired_unopened, len(days), _median(days))
 
     def _days_to_sso(self, f: StatsFilter) -> list[float]:
-        """Per converted organization, days from its first link (in the filter) to SSO enabled.
+        """Per converted organization, days from its first open (else first issue) to SSO enabled.
 
-        One row per converted organization: at most the number of organizations reached.
+        One row per organization reached: at most the number of organizations in the range.
         """
+        rel = issued_items(f.environment)
+        c = rel.c
         firsts = (
-            sa.select(c.organization_id, sa.func.min(c.issued_at).label("first_at"))
-            .where(*f.conditions())
+            sa.select(
+                c.organization_id,
+                _utc(sa.func.min(c.issued_at)).label("first_issued"),
+                _utc(sa.func.min(c.first_opened_at)).label("first_opened"),
+            )
+            .where(*f.conditions(rel))
             .group_by(c.organization_id)
             .subquery()
         )
-        days = (sa.func.julianday(o.enabled_at) - sa.func.julianday(firsts.c.first_at)).label("days")
-        statement = (
-            sa.select(days)
+        statement = sa.select(firsts.c.first_issued, firsts.c.first_opened, o.enabled_at).select_from(
+            firsts.join(
+                sso_observation,
+                sa.and_(o.environment == f.environment, o.organization_id == firsts.c.organization_id),
+            )
+        )
+        days = []
+        for row in self._rows("measure time to SSO", statement):
+            start = row.first_opened or row.first_issued
+            if row.enabled_at > start:
+                days.append(_days(row.enabled_at, start))
+        return days
+
+    def funnel(self, f: StatsFilter, by_rep: bool = False) -> pd.DataFrame:
+        """The invitation funnel, overall (one row) or per rep; with the medians of its steps."""
+        rel = issued_items(f.environment)
+        c = rel.c
+        base = (
+            sa.select(c.issued_by, c.issued_at, c.first_opened_at, o.enabled_at)
             .select_from(
-                firsts.join(
+                rel.outerjoin(
                     sso_observation,
-                    sa.and_(o.environment == f.environment, o.organization_id == firsts.c.organization_id),
+                    sa.and_(o.environment == f.environment, o.organization_id == c.organization_id),
                 )
             )
-            .where(o.enabled_at > firsts.c.first_at)
+            .where(*f.conditions(rel), c.kind == "invitation")
         )
-        return [float(row.days) for row in self._rows("measure time to SSO", statement)]
+        rows = self._rows("measure the invitation funnel", base)
+        groups: dict[str, list[sa.Row]] = {}
+        for row in rows:
+            groups.setdefault(row.issued_by if by_rep else "everyone", []).append(row)
+        records = []
+        for name, items in sorted(groups.items(), key=lambda item: -len(item[1])):
+            opened = [r for r in items if r.first_opened_at is not None]
+            # A customer enabling SSO after opening this invitation: the conversion it led to.
+            converted = [
+                r
+                for r in opened
+                if r.enabled_at is not None and _utc_value(r.enabled_at) > _utc_value(r.first_opened_at)
+            ]
+            records.append(
+                {
+                    "rep": name,
+                    "issued": len(items),
+                    "opened": len(opened),
+                    "sso_enabled": len(converted),
+                    "median_hours_to_open": _median(
+                        [(_utc_value(r.first_opened_at) - r.issued_at).total_seconds() / 3600 for r in opened]
+                    ),
+                    "median_days_open_to_sso": _median(
+                        [_days(_utc_value(r.enabled_at), _utc_value(r.first_opened_at)) for r in converted]
+                    ),
+                }
+            )
+        columns = [
+            "rep",
+            "issued",
+            "opened",
+            "sso_enabled",
+            "median_hours_to_open",
+            "median_days_open_to_sso",
+        ]
+        return pd.DataFrame.from_records(records, columns=columns)
+
+    def funnel_totals(self, f: StatsFilter) -> Funnel:
+        frame = self.funnel(f)
+        if frame.empty:
+            return Funnel(0, 0, 0, None, None)
+        row = frame.iloc[0]
+        return Funnel(
+            int(row.issued),
+            int(row.opened),
+            int(row.sso_enabled),
+            None if pd.isna(row.median_hours_to_open) else float(row.median_hours_to_open),
+            None if pd.isna(row.median_days_open_to_sso) else float(row.median_days_open_to_sso),
+        )
 
     def per_period(self, f: StatsFilter, grain: str = "week", by: str = "kind") -> pd.DataFrame:
-        """Links per day or week (UTC; weeks start on Monday), split by kind or by features."""
-        if grain == "day":
-            period = sa.func.date(c.issued_at)
-        else:
-            period = sa.func.date(c.issued_at, "weekday 0", "-6 days")
+        """Items per day or week (UTC; weeks start on Monday), split by kind or by features."""
+        rel = issued_items(f.environment)
+        c = rel.c
+        period = _period(c.issued_at, grain)
         group = c.kind if by == "kind" else c.features
         statement = (
-            sa.select(period.label("period"), group.label("group"), sa.func.count().label("links"))
-            .where(*f.conditions())
+            sa.select(period.label("period"), group.label("group"), sa.func.count().label("items"))
+            .where(*f.conditions(rel))
             .group_by("period", "group")
             .order_by("period", "group")
         )
-        frame = pd.DataFrame(
-            self._rows("count links per period", statement), columns=["period", "group", "links"]
-        )
+        frame = pd.DataFrame(self._rows("count per period", statement), columns=["period", "group", "items"])
         frame["period"] = pd.to_datetime(frame["period"])
-        if by == "feature":
-            frame["group"] = frame["group"].map(feature_label)
-        return frame
+        frame["group"] = frame["group"].map(feature_label if by == "feature" else _kind_label)
+        return frame.sort_values(["period", "group"]).reset_index(drop=True)  # in label order
 
     def per_rep(self, f: StatsFilter) -> pd.DataFrame:
+        rel = issued_items(f.environment)
+        c = rel.c
         statement = (
             sa.select(
                 c.issued_by.label("rep"),
-                sa.func.count().label("links"),
+                sa.func.count().label("items"),
                 sa.func.count(sa.distinct(c.organization_id)).label("organizations"),
             )
-            .where(*f.conditions())
+            .where(*f.conditions(rel))
             .group_by(c.issued_by)
-            .order_by(sa.desc("links"), "rep")
+            .order_by(sa.desc("items"), "rep")
         )
-        return pd.DataFrame(
-            self._rows("count links per rep", statement), columns=["rep", "links", "organizations"]
-        )
+        return pd.DataFrame(self._rows("count per rep", statement), columns=["rep", "items", "organizations"])
 
     def top_organizations(self, f: StatsFilter, limit: int = 10) -> pd.DataFrame:
-        # Rank on the covering index alone, then look up names for the few winners.
-        ranked = (
-            sa.select(c.organization_id, sa.func.count().label("links"))
-            .where(*f.conditions())
+        rel = issued_items(f.environment)
+        c = rel.c
+        statement = (
+            sa.select(
+                sa.func.max(c.organization_name).label("organization"),
+                c.organization_id,
+                sa.func.count().label("items"),
+            )
+            .where(*f.conditions(rel))
             .group_by(c.organization_id)
-            .order_by(sa.desc("links"), c.organization_id)
+            .order_by(sa.desc("items"), c.organization_id)
             .limit(limit)
-            .subquery()
-        )
-        name = _latest_name(f.environment, ranked.c.organization_id)
-        statement = sa.select(name.label("organization"), ranked.c.organization_id, ranked.c.links).order_by(
-            sa.desc(ranked.c.links), ranked.c.organization_id
         )
         return pd.DataFrame(
-            self._rows("rank organizations", statement), columns=["organization", "organization_id", "links"]
+            self._rows("rank organizations", statement), columns=["organization", "organization_id", "items"]
         )
 
     @staticmethod
-    def status_breakdown(kpis: Kpis) -> pd.DataFrame:
-        """Active, expired and revoked links: the KPI counts already hold them."""
-        expired = kpis.links_issued - kpis.active_now - kpis.revoked
-        return pd.DataFrame({"status": list(STATUSES), "links": [kpis.active_now, expired, kpis.revoked]})
+    def status_breakdown(kpis: Kpis, funnel: Funnel) -> pd.DataFrame:
+        """Active (never opened), opened, expired and revoked: from the counts already made."""
+        expired = kpis.issued - kpis.active_now - kpis.revoked
+        return pd.DataFrame(
+            {"status": list(STATUSES), "items": [kpis.active_now, funnel.opened, expired, kpis.revoked]}
+        )
 
     # -- the rows themselves -----------------------------------------------------------------
 
-    def rows(self, f: StatsFilter, limit: int | None = None) -> pd.DataFrame:
-        columns = [getattr(c, name) for name in TABLE_COLUMNS]
-        statement = sa.select(*columns).where(*f.conditions()).order_by(c.issued_at.desc(), c.id.desc())
-        if limit is not None:
-            statement = statement.limit(limit)
-        return pd.DataFrame(self._rows("read the filtered links", statement), columns=list(TABLE_COLUMNS))
+    def _rows_statement(self, f: StatsFilter) -> sa.Select:
+        rel = issued_items(f.environment)
+        columns = [_utc(rel.c[n]).label(n) if n.endswith("_at") else rel.c[n] for n in TABLE_COLUMNS]
+        return sa.select(*columns).where(*f.conditions(rel)).order_by(rel.c.issued_at.desc())
 
-    def csv(self, f: StatsFilter) -> str:
-        """Every filtered row as CSV, streamed from the database in chunks."""
+    def rows(self, f: StatsFilter, limit: int | None = None) -> pd.DataFrame:
+        statement = self._rows_statement(f).limit(limit)
+        frame = pd.DataFrame(self._rows("read the filtered items", statement), columns=list(TABLE_COLUMNS))
+        frame["kind"] = frame["kind"].map(_kind_label)
+        frame["reference"] = frame["reference"].fillna("")  # links have none
+        return frame
+
+    def csv_chunks(self, f: StatsFilter) -> Iterator[str]:
+        """Every filtered row as CSV, streamed from the database in chunks. No id that could open
+        a portal is in it: invitations are named by reference, and a link's id is never kept."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(TABLE_COLUMNS)
-        columns = [getattr(c, name) for name in TABLE_COLUMNS]
-        statement = sa.select(*columns).where(*f.conditions()).order_by(c.issued_at.desc(), c.id.desc())
-        with self.store.guard("export the filtered links"), self.store.engine.connect() as conn:
-            for row in conn.execution_options(yield_per=5000).execute(statement):
-                writer.writerow(
-                    ["" if v is None else (v.isoformat() if isinstance(v, dt.datetime) else v) for v in row]
-                )
-        return out.getvalue()
+        for row in self.history.stream("export the filtered items", self._rows_statement(f)):
+            writer.writerow(
+                ["" if v is None else (v.isoformat() if isinstance(v, dt.datetime) else v) for v in row]
+            )
+            if out.tell() > 1 << 16:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue()
+
+    def csv(self, f: StatsFilter) -> str:
+        return "".join(self.csv_chunks(f))
+
+
+def _kind_label(kind: str) -> str:
+    return {
+        "invitation": "Invitation",
+        "direct": "Direct link",
+        "embed": "Preview",
+        "shareable": "Shareable (legacy)",
+    }.get(kind, kind)
+
+
+def _utc_value(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _period(column: sa.ColumnElement, grain: str) -> sa.ColumnElement:
+    """The UTC day, or the Monday that starts its week, as a date string (SQLite)."""
+    if grain == "day":
+        return sa.func.date(column)
+    return sa.func.date(column, "weekday 0", "-6 days")
+
+
+assert set(DEFAULT_KINDS) <= set(LINK_KINDS)

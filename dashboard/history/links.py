@@ -1,0 +1,172 @@
+"""Links minted at Scalekit through Portal Desk (table ``link_issuance``).
+
+A mint is written as pending *before* GeneratePortalLink is called and completed after it, so a
+time-out or a crash leaves a pending row, never a link the history does not know. A pending row
+whose minute has passed is closed as "unknown": whatever happened, that link can no longer be
+opened. A link's Scalekit id is kept only while the link can be opened (to revoke it), then
+forgotten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from ..models import Issuance
+from .database import guard, writing
+from .invitations import count_open
+from .schema import link_issuance
+
+c = link_issuance.c
+# A link lives a minute; a pending mint older than this cannot have left anything openable.
+PENDING_GRACE = dt.timedelta(minutes=2)
+SWEEP_EVERY = dt.timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class NewLink:
+    organization_id: str
+    organization_name: str
+    features: tuple[str, ...]
+    kind: str
+    issued_by: str
+    issued_at: dt.datetime
+    environment: str
+    recipient_email: str | None = None
+    note: str | None = None
+    invitation_id: int | None = None
+    # Only for imported histories (demo, benchmarks): a finished mint and its position-named invitation.
+    expires_at: dt.datetime | None = None
+    link_fingerprint: str | None = None
+    revoked_at: dt.datetime | None = None
+    revoked_by: str | None = None
+    invitation_index: int | None = None
+
+
+def _issuance(row: sa.Row) -> Issuance:
+    values = dict(row._mapping)
+    return Issuance(**{**values, "features": tuple(f for f in values["features"].split(",") if f)})
+
+
+class LinkLog:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._swept_at: dt.datetime | None = None
+
+    @staticmethod
+    def values(new: NewLink, invitation_ids: Sequence[int] = ()) -> dict[str, object]:
+        values = asdict(new)
+        index = values.pop("invitation_index")
+        if index is not None:
+            values["invitation_id"] = invitation_ids[index]
+        finished = new.link_fingerprint is not None
+        return {**values, "features": ",".join(new.features), "state": "minted" if finished else "pending"}
+
+    # -- the mint protocol -------------------------------------------------------------------
+
+    def pending(self, new: NewLink) -> Issuance:
+        """Write the mint before Scalekit is asked; returns the row to complete or fail."""
+        with guard("record the link in the history"), writing(self._engine) as conn:
+            row = conn.execute(
+                link_issuance.insert().values(**self.values(new)).returning(link_issuance)
+            ).one()
+        return _issuance(row)
+
+    def minted(
+        self,
+        row_id: int,
+        link_id: str,
+        expires_at: dt.datetime | None,
+        link_fingerprint: str,
+        *,
+        opened_at: dt.datetime | None = None,
+    ) -> Issuance:
+        """Complete a mint. For an invitation's open (``opened_at``), the open is counted in the
+        same transaction: the relay writes twice per open, not three times."""
+        statement = (
+            link_issuance.update()
+            .where(c.id == row_id)
+            .values(link_id=link_id, expires_at=expires_at, link_fingerprint=link_fingerprint, state="minted")
+            .returning(link_issuance)
+        )
+        with guard("record the link in the history"), writing(self._engine) as conn:
+            row = _issuance(conn.execute(statement).one())
+            if opened_at is not None and row.invitation_id is not None:
+                conn.execute(count_open(row.invitation_id, opened_at))
+        return row
+
+    def failed(self, row_id: int) -> None:
+        """Scalekit answered with an error: no link exists."""
+        with guard("record the failed link"), writing(self._engine) as conn:
+            conn.execute(link_issuance.update().where(c.id == row_id).values(state="failed"))
+
+    def sweep_if_due(self, now: dt.datetime) -> None:
+        """Sweep at most every SWEEP_EVERY per process: minting calls this, so no timer is needed."""
+        if self._swept_at is None or now - self._swept_at >= SWEEP_EVERY:
+            self._swept_at = now
+            self.sweep(now)
+
+    def sweep(self, now: dt.datetime) -> None:
+        """Forget the ids of links that can no longer be opened; close stale pending mints."""
+        with guard("tidy the link history"), writing(self._engine) as conn:
+            conn.execute(
+                link_issuance.update()
+                .where(c.link_id.is_not(None), c.expires_at.is_not(None), c.expires_at <= now)
+                .values(link_id=None)
+            )
+            conn.execute(
+                link_issuance.update()
+                .where(c.state == "pending", c.issued_at < now - PENDING_GRACE)
+                .values(state="unknown")
+            )
+
+    def revoked(self, row_ids: Iterable[int], revoked_by: str, revoked_at: dt.datetime) -> int:
+        """Mark links revoked (once: an earlier revocation is kept); their ids are forgotten."""
+        ids = list(row_ids)
+        if not ids:
+            return 0
+        statement = (
+            link_issuance.update()
+            .where(c.id.in_(ids), c.revoked_at.is_(None))
+            .values(revoked_at=revoked_at, revoked_by=revoked_by, link_id=None)
+        )
+        with guard("record the revocation in the history"), writing(self._engine) as conn:
+            return conn.execute(statement).rowcount
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def _select(self, action: str, statement: sa.Select) -> list[Issuance]:
+        with guard(action), self._engine.connect() as conn:
+            return [_issuance(row) for row in conn.execute(statement)]
+
+    def get(self, row_id: int) -> Issuance | None:
+        found = self._select("read the link history", sa.select(link_issuance).where(c.id == row_id))
+        return found[0] if found else None
+
+    def for_organization(self, environment: str, org_id: str, limit: int | None = None) -> list[Issuance]:
+        """This organization's links, newest first."""
+        statement = (
+            sa.select(link_issuance)
+            .where(c.environment == environment, c.organization_id == org_id)
+            .order_by(c.issued_at.desc(), c.id.desc())
+            .limit(limit)
+        )
+        return self._select("read the organization's link history", statement)
+
+    def revocable(
+        self, environment: str, now: dt.datetime, *, invitation_id: int | None = None
+    ) -> list[Issuance]:
+        """Links whose id is still kept and whose minute has not passed (of one invitation)."""
+        where = [
+            c.environment == environment,
+            c.link_id.is_not(None),
+            c.expires_at > now,
+            c.revoked_at.is_(None),
+        ]
+        if invitation_id is not None:
+            where.append(c.invitation_id == invitation_id)
+        return self._select("read the live links", sa.select(link_issuance).where(*where))

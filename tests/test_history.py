@@ -1,0 +1,261 @@
+"""The history database on real SQLite files: links, invitations, events, migrations, concurrency."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from dashboard.errors import StoreBusy, StoreError
+from dashboard.history import History, NewInvitation, NewLink, fingerprint
+from dashboard.history.schema import MIGRATIONS
+from dashboard.models import PortalEvent
+
+NOW = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
+DAY = dt.timedelta(days=1)
+
+
+def new_link(org: str = "org_1", when: dt.datetime = NOW, **extra: object) -> NewLink:
+    values: dict = dict(
+        organization_id=org,
+        organization_name="Acme Corp",
+        features=("sso", "dir_sync"),
+        kind="direct",
+        issued_by="ana@portal.test",
+        issued_at=when,
+        environment="emulator",
+    )
+    values.update(extra)
+    return NewLink(**values)
+
+
+def new_invitation(
+    org: str = "org_1", when: dt.datetime = NOW, token: str = "t", **extra: object
+) -> NewInvitation:
+    values: dict = dict(
+        token_hash=fingerprint(token),
+        environment="emulator",
+        organization_id=org,
+        organization_name="Acme Corp",
+        features=("sso",),
+        issued_by="ana@portal.test",
+        issued_at=when,
+        expires_at=when + 7 * DAY,
+    )
+    values.update(extra)
+    return NewInvitation(**values)
+
+
+def test_a_mint_is_pending_before_scalekit_answers_then_minted(history: History) -> None:
+    pending = history.links.pending(new_link())
+    assert (pending.state, pending.link_id, pending.link_fingerprint, pending.status(NOW)) == (
+        "pending",
+        None,
+        None,
+        "pending",
+    )
+    minted = history.links.minted(
+        pending.id, "lnk_1", NOW + dt.timedelta(minutes=1), fingerprint("https://x/y")
+    )
+    assert (minted.state, minted.link_id, minted.status(NOW)) == ("minted", "lnk_1", "active")
+    assert minted.issued_at == NOW and minted.issued_at.tzinfo is not None
+    assert history.links.for_organization("emulator", "org_1") == [minted]
+
+
+def test_the_sweep_forgets_link_ids_and_closes_stale_pending_mints(history: History) -> None:
+    live = history.links.minted(
+        history.links.pending(new_link()).id, "lnk_a", NOW + dt.timedelta(minutes=1), "f" * 64
+    )
+    lost = history.links.pending(new_link())
+    refused = history.links.pending(new_link())
+    history.links.failed(refused.id)
+    history.links.sweep(NOW + dt.timedelta(seconds=30))
+    assert history.links.get(live.id).link_id == "lnk_a" and history.links.get(lost.id).state == "pending"
+    history.links.sweep(NOW + dt.timedelta(minutes=3))
+    assert history.links.get(live.id).link_id is None  # its minute is over: the id is of no use
+    assert history.links.get(lost.id).state == "unknown"
+    assert history.links.get(refused.id).state == "failed"
+
+
+def test_revoked_links_are_recorded_once_and_lose_their_id(history: History) -> None:
+    row = history.links.minted(
+        history.links.pending(new_link()).id, "lnk_b", NOW + dt.timedelta(minutes=1), "f" * 64
+    )
+    assert history.links.revocable("emulator", NOW) == [row]
+    assert history.links.revoked([row.id], "bo", NOW) == 1
+    assert history.links.revoked([row.id], "cy", NOW + DAY) == 0
+    again = history.links.get(row.id)
+    assert (again.revoked_by, again.revoked_at, again.link_id, again.status(NOW)) == (
+        "bo",
+        NOW,
+        None,
+        "revoked",
+    )
+    assert history.links.revocable("emulator", NOW) == []
+
+
+def test_an_invitation_keeps_only_its_tokens_hash_and_gets_a_reference(
+    history: History, tmp_path: Path
+) -> None:
+    created = history.invitations.create(
+        new_invitation(token="s3cret-token", recipient_email="it@acme.com", note="SUP-1")
+    )
+    assert created.reference == f"INV-{created.id:06d}"
+    assert (created.status(NOW), created.open_count, created.recipient_email) == (
+        "not opened",
+        0,
+        "it@acme.com",
+    )
+    assert history.invitations.by_token_hash(fingerprint("s3cret-token")) == created
+    assert history.invitations.by_token_hash(fingerprint("other")) is None
+    raw = (tmp_path / "history.db").read_bytes() + (tmp_path / "history.db-wal").read_bytes()
+    assert b"s3cret-token" not in raw
+
+
+def test_opens_count_and_remember_first_and_last(history: History) -> None:
+    item = history.invitations.create(new_invitation())
+    history.invitations.record_open(item.id, NOW + dt.timedelta(hours=2))
+    opened = history.invitations.record_open(item.id, NOW + dt.timedelta(hours=5))
+    assert (opened.open_count, opened.first_opened_at, opened.last_opened_at) == (
+        2,
+        NOW + dt.timedelta(hours=2),
+        NOW + dt.timedelta(hours=5),
+    )
+    assert opened.status(NOW + dt.timedelta(hours=6)) == "opened"
+    assert history.invitations.opened_since("emulator", NOW + dt.timedelta(hours=4)) == ["org_1"]
+    assert history.invitations.opened_since("emulator", NOW + dt.timedelta(hours=6)) == []
+
+
+def test_revoke_extend_replace_and_sent(history: History) -> None:
+    item = history.invitations.create(new_invitation(token="first"))
+    extended = history.invitations.extend("emulator", item.id, NOW + 20 * DAY)
+    assert extended.expires_at == NOW + 20 * DAY
+    replaced = history.invitations.replace_token("emulator", item.id, fingerprint("second"))
+    assert replaced.id == item.id
+    assert history.invitations.by_token_hash(fingerprint("first")) is None
+    assert history.invitations.by_token_hash(fingerprint("second")).id == item.id
+    assert history.invitations.mark_sent("emulator", item.id, NOW).sent_at == NOW
+    revoked = history.invitations.revoke("emulator", item.id, "bo", NOW + DAY)
+    assert (revoked.revoked_by, revoked.status()) == ("bo", "revoked")
+    assert history.invitations.revoke("emulator", item.id, "cy", NOW + 2 * DAY) is None  # once
+    assert history.invitations.extend("emulator", item.id, NOW + 30 * DAY) is None  # a revoked one stays so
+    assert (
+        history.invitations.revoke("acme.scalekit.dev", item.id, "cy", NOW) is None
+    )  # environments never mix
+
+
+def test_summaries_per_organization(history: History) -> None:
+    history.invitations.create(new_invitation("org_1", NOW - 10 * DAY, token="a"))  # expired
+    latest = history.invitations.create(new_invitation("org_1", NOW - DAY, token="b", issued_by="bo"))
+    history.invitations.create(new_invitation("org_1", NOW - 2 * DAY, token="c"))  # usable, expires first
+    history.invitations.record_open(latest.id, NOW - dt.timedelta(hours=3))
+    revoked = history.invitations.create(new_invitation("org_2", NOW - 3 * DAY, token="d"))
+    history.invitations.revoke("emulator", revoked.id, "cy", NOW)
+    history.invitations.create(new_invitation("org_3", NOW, token="e", environment="acme.scalekit.dev"))
+    summaries = history.invitations.summaries("emulator", NOW)
+    assert set(summaries) == {"org_1", "org_2"}
+    one, two = summaries["org_1"], summaries["org_2"]
+    assert (one.usable, one.opened, one.next_expiry) == (2, 1, NOW + 5 * DAY)
+    assert (one.last_issued_by, one.last_issued_at, one.last_opened_at) == (
+        "bo",
+        NOW - DAY,
+        NOW - dt.timedelta(hours=3),
+    )
+    assert (two.usable, two.next_expiry, two.last_revoked_at) == (0, None, NOW)
+
+
+def test_events_and_an_unreadable_payload(history: History) -> None:
+    event = PortalEvent(
+        "org_1", "ORGANIZATION_SSO_ENABLED", "SSO on", '{"message": "SSO on"}', NOW, "emulator"
+    )
+    history.events.record(event)
+    history.events.record(
+        PortalEvent("org_1", "ORGANIZATION_SSO_DISABLED", "", "{not json", NOW + DAY, "emulator")
+    )
+    newest, oldest = history.events.for_organization("emulator", "org_1")
+    assert (newest.message, oldest.message) == ("Unreadable event", "SSO on")
+    history.events.observe_sso_enabled("emulator", "org_1", NOW, "status")
+    history.events.observe_sso_enabled("emulator", "org_1", NOW - DAY, "portal_event")  # earlier wins
+    history.events.observe_sso_enabled("emulator", "org_1", NOW + DAY, "status")
+    assert history.events.sso_enabled_at("emulator", "org_1") == (NOW - DAY, "portal_event")
+
+
+def test_wal_mode_and_schema_version(history: History, tmp_path: Path) -> None:
+    raw = sqlite3.connect(tmp_path / "history.db")
+    assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert raw.execute("SELECT version FROM schema_version").fetchone() == (len(MIGRATIONS),)
+
+
+def test_upgrading_a_version_four_database_keeps_every_row(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/old.db"
+    old = History.__new__(History)
+    from dashboard.history.database import create_engine
+
+    old.engine = create_engine(url)
+    assert old.migrate(target=4) == 4
+    with old.engine.begin() as conn:
+        for i in range(50):
+            issued = (NOW - dt.timedelta(days=i)).replace(tzinfo=None)
+            conn.exec_driver_sql(
+                "INSERT INTO link_issuance (link_id, organization_id, organization_name, features, kind, "
+                "issued_by, issued_at, expires_at, environment, link_fingerprint) "
+                "VALUES (?, 'org_1', 'Acme', 'sso', 'shareable', 'ana', ?, ?, 'emulator', ?)",
+                (f"legacy-{i}", issued, issued + 7 * DAY, "f" * 64),
+            )
+    old.engine.dispose()
+
+    upgraded = History(url)
+    assert upgraded.schema_version() == len(MIGRATIONS)
+    rows = upgraded.links.for_organization("emulator", "org_1")
+    assert (
+        len(rows) == 50 and {r.kind for r in rows} == {"shareable"} and {r.state for r in rows} == {"minted"}
+    )
+    # Ids of links that can no longer be opened were forgotten; those still live were kept.
+    assert {r.link_id for r in rows if r.expires_at <= dt.datetime.now(dt.UTC)} == {None}
+    raw = sqlite3.connect(tmp_path / "old.db")
+    assert raw.execute("SELECT count(*) FROM invitation").fetchone() == (0,)
+
+
+def test_sixteen_threads_write_without_locking_errors(history: History, tmp_path: Path) -> None:
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            for i in range(200):
+                history.invitations.create(new_invitation(f"org_{n}", token=f"t{n}-{i}"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    raw = sqlite3.connect(tmp_path / "history.db")
+    assert raw.execute("SELECT count(*), count(DISTINCT reference) FROM invitation").fetchone() == (
+        3200,
+        3200,
+    )
+
+
+def test_a_held_write_lock_is_a_clear_busy_error(tmp_path: Path) -> None:
+    history = History(f"sqlite:///{tmp_path}/h.db", busy_timeout_s=0.2)
+    holder = sqlite3.connect(tmp_path / "h.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreBusy, match=r"busy.*Try again"):
+            history.invitations.create(new_invitation())
+    finally:
+        holder.execute("ROLLBACK")
+    assert history.invitations.for_organization("emulator", "org_1") == []
+
+
+def test_an_unwritable_database_is_a_clear_error(tmp_path: Path) -> None:
+    History(f"sqlite:///{tmp_path}/h.db").engine.dispose()
+    read_only = History(f"sqlite:///file:{tmp_path}/h.db?mode=ro&uri=true")
+    with pytest.raises(StoreError, match="not writable"):
+        read_only.invitations.create(new_invitation())
