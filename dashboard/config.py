@@ -15,13 +15,12 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
+from .errors import ConfigError
+from .mailer import SmtpSettings, parse_smtp_url
+
 SCALEKIT_KEYS = ("SCALEKIT_ENVIRONMENT_URL", "SCALEKIT_CLIENT_ID", "SCALEKIT_CLIENT_SECRET")
 DEFAULT_DATABASE_URL = "sqlite:///data/issuance.db"
 EMULATOR_LABEL = "Local emulator"
-
-
-class ConfigError(Exception):
-    """The configuration cannot work; the message says what to change."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,15 @@ class Settings:
     emulator_seed: int = 7
     emulator_portal_session_s: float = 6 * 3600
     demo_history: bool = True  # emulator mode only: seed a plausible history into an empty database
+    # The relay: its public address (invitation URLs start with it), where it listens when run on
+    # its own, which proxies may tell it the client's address, and what its pages say.
+    relay_url: str | None = None
+    relay_host: str = "0.0.0.0"
+    relay_port: int = 8502
+    relay_trusted_proxies: str = "127.0.0.1"
+    relay_brand: str = "Admin portal"
+    support_contact: str = "your account team"
+    smtp: SmtpSettings | None = None  # None: invitations are sent from the rep's own mail client
 
     @property
     def uses_emulator(self) -> bool:
@@ -90,7 +98,23 @@ def load_settings(
         raise ConfigError(
             "SCALEKIT_ENVIRONMENT_URL must be an https:// URL, as shown in Scalekit's dashboard."
         )
+    relay_url = (values.get("DASHBOARD_RELAY_URL") or "").strip().rstrip("/") or None
+    if relay_url and urlsplit(relay_url).scheme not in ("http", "https"):
+        raise ConfigError("DASHBOARD_RELAY_URL must be the relay's public http(s):// address.")
+    smtp_url = (values.get("DASHBOARD_SMTP_URL") or "").strip()
+    smtp = (
+        parse_smtp_url(smtp_url, values.get("DASHBOARD_SMTP_FROM"), values.get("DASHBOARD_SMTP_CA_FILE"))
+        if smtp_url
+        else None
+    )
     return Settings(
+        relay_url=relay_url,
+        relay_host=(values.get("DASHBOARD_RELAY_HOST") or "0.0.0.0").strip(),
+        relay_port=int(_number(values, "DASHBOARD_RELAY_PORT", 8502, int)),
+        relay_trusted_proxies=(values.get("DASHBOARD_RELAY_TRUSTED_PROXIES") or "127.0.0.1").strip(),
+        relay_brand=(values.get("DASHBOARD_RELAY_BRAND") or "Admin portal").strip(),
+        support_contact=(values.get("DASHBOARD_SUPPORT_CONTACT") or "your account team").strip(),
+        smtp=smtp,
         environment_url=url,
         client_id=present["SCALEKIT_CLIENT_ID"] if live else None,
         client_secret=present["SCALEKIT_CLIENT_SECRET"] if live else None,

@@ -1,8 +1,12 @@
 """The only door to Scalekit: SDK calls in, frozen dataclasses out, errors made actionable.
 
 Nothing else in Portal Desk imports ``scalekit`` or ``grpc``. Calls the SDK's client classes lack
-(SearchOrganization, GetPortalLinks, DeletePortalLinkByID) go through the SDK's own generated
-stub and ``core_client.grpc_exec``, so authentication, headers and retries stay the SDK's.
+(SearchOrganization, DeletePortalLinkByID) go through the SDK's own generated stub and
+``core_client.grpc_exec``, so authentication, headers and retries stay the SDK's.
+
+What the API allows an API client shapes what is here: GeneratePortalLink makes single-use links
+that live a minute; GetPortalLinks and DeletePortalLink are reserved to Scalekit's own dashboard,
+so Portal Desk never lists an organization's links at Scalekit (its history is the record).
 """
 
 from __future__ import annotations
@@ -37,16 +41,18 @@ from .config import Settings
 from .errors import (
     BadCredentials,
     InvalidRequest,
+    NotAllowed,
     NotFound,
     RateLimited,
     ScalekitError,
     TimedOut,
     Unavailable,
 )
-from .models import Connection, Directory, Domain, Organization, PortalLink
+from .models import FEATURES, Connection, Directory, Domain, Organization, PortalLink
 
-FEATURES = ("sso", "dir_sync")
-LIST_PAGE_SIZE = 100  # Scalekit's maximum page size: fewest round trips for a full listing
+LIST_PAGE_SIZE = 100  # ListOrganization's largest page: fewest round trips for a full listing
+SEARCH_PAGE_SIZE = 30  # SearchOrganization's page_size rule: at most 30
+SEARCH_MIN_LENGTH = 3  # SearchOrganization's query rule: at least 3 characters
 
 PROVIDER_NAMES = {
     "OKTA": "Okta",
@@ -154,16 +160,16 @@ class ScalekitGateway:
                     return orgs
 
     def search_organizations(self, query: str, limit: int = 200) -> list[Organization]:
-        """Scalekit's server-side search on name, id and external id."""
+        """Scalekit's server-side search on name, id and external id (3 characters at least)."""
         query = query.strip()
-        if not query:
-            return []
+        if len(query) < SEARCH_MIN_LENGTH:
+            raise InvalidRequest(f"Type at least {SEARCH_MIN_LENGTH} characters to search Scalekit.")
         found: list[Organization] = []
         token = ""
         with _translate("search organizations"):
             while len(found) < limit:
                 request = org_pb.SearchOrganizationsRequest(
-                    query=query, page_size=min(LIST_PAGE_SIZE, limit - len(found)), page_token=token
+                    query=query, page_size=min(SEARCH_PAGE_SIZE, limit - len(found)), page_token=token
                 )
                 response = self._exec(self._orgs.SearchOrganization, request)
                 found.extend(_organization(o) for o in response.organizations)
@@ -188,6 +194,23 @@ class ScalekitGateway:
         with _translate("create the organization"):
             response, _ = self._client.organization.create_organization(new)
         return _organization(response.organization)
+
+    def update_organization(
+        self, org_id: str, *, display_name: str | None = None, external_id: str | None = None
+    ) -> Organization:
+        """Rename an organization or change its external id ("" clears it)."""
+        change = org_pb.UpdateOrganization()
+        if display_name is not None:
+            change.display_name = display_name.strip()
+        if external_id is not None:
+            change.external_id = external_id.strip()
+        with _translate("update the organization", subject=f"Organization {org_id}"):
+            response, _ = self._client.organization.update_organization(org_id, change)
+        return _organization(response.organization)
+
+    def delete_organization(self, org_id: str) -> None:
+        with _translate("delete the organization", subject=f"Organization {org_id}"):
+            self._client.organization.delete_organization(org_id)
 
     def update_organization_settings(
         self, org_id: str, *, sso: bool | None = None, dir_sync: bool | None = None
@@ -217,14 +240,10 @@ class ScalekitGateway:
             )
         return _link(response.link, org_id)
 
-    def list_portal_links(self, org_id: str) -> list[PortalLink]:
-        """The organization's active links, as Scalekit reports them."""
-        with _translate("list the organization's portal links", subject=f"Organization {org_id}"):
-            response = self._exec(self._orgs.GetPortalLinks, org_pb.GetPortalLinkRequest(id=org_id))
-        return [_link(link, org_id) for link in response.links]
-
     def revoke_portal_link(self, org_id: str, link_id: str) -> None:
-        with _translate("revoke the portal link", subject=f"Portal link {link_id} of organization {org_id}"):
+        """DeletePortalLinkByID: the link can no longer be opened (NotFound once it was opened or
+        expired). The error never names the link: its id is not for screens or logs."""
+        with _translate("revoke the portal link", subject="The portal link"):
             self._exec(
                 self._orgs.DeletePortalLinkByID,
                 org_pb.DeletePortalLinkByIdRequest(id=org_id, link_id=link_id),
@@ -233,8 +252,11 @@ class ScalekitGateway:
     # -- connections, directories, domains ---------------------------------------------------
 
     def list_connections(self, org_id: str) -> list[Connection]:
+        """Every connection, whatever its status: Scalekit lists only active (completed and
+        enabled) ones unless asked for ``include='all'``, which would hide draft and in-progress
+        setups, the very states a rep follows."""
         with _translate("list SSO connections", subject=f"Organization {org_id}"):
-            response, _ = self._client.connection.list_connections(org_id)
+            response, _ = self._client.connection.list_connections(org_id, include="all")
         return [
             Connection(
                 id=c.id,
@@ -297,10 +319,15 @@ def _translate(action: str, subject: str | None = None) -> Iterator[None]:
         raise NotFound(
             f"{what} was not found in Scalekit; it may have been deleted. Refresh the list and pick it again."
         ) from exc
-    except (ScalekitUnauthorizedException, ScalekitForbiddenException) as exc:
+    except ScalekitUnauthorizedException as exc:
         raise BadCredentials(
             f"Scalekit refused Portal Desk's credentials when trying to {action}. Check "
             "SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET, and that the API client is still active."
+        ) from exc
+    except ScalekitForbiddenException as exc:
+        raise NotAllowed(
+            f"Scalekit does not let Portal Desk's API client {action} (permission denied). Check the API "
+            "client's permissions in Scalekit's dashboard."
         ) from exc
     except ScalekitTooManyRequestsException as exc:
         raise RateLimited(
@@ -330,4 +357,4 @@ def _translate(action: str, subject: str | None = None) -> Iterator[None]:
         ) from exc
 
 
-__all__ = ["FEATURES", "ScalekitError", "ScalekitGateway"]
+__all__ = ["ScalekitError", "ScalekitGateway"]

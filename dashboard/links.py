@@ -1,155 +1,141 @@
-"""Issuing and revoking admin portal links: Scalekit and the history, kept in step.
+"""Minting admin portal links: Scalekit and the history kept in step.
 
-A link is a credential: anyone holding it can change the customer's SSO and SCIM settings. So
-no link may exist that the history does not know about (a failed record revokes the fresh link),
-and the history never holds a location, only its fingerprint.
+Every link Portal Desk can get from Scalekit's API is single-use and lives a minute. It is minted
+for a purpose: an invitation's open (on the relay), a rep who opens the portal now on a call
+("direct"), or the Portal preview ("embed").
+
+No link may exist that the history does not know about. So the mint is written as pending before
+GeneratePortalLink is called; completed with the answer; marked failed when Scalekit refuses;
+and left pending when no answer comes (a time-out), to close as "unknown" once its minute has
+passed. If the history cannot record a fresh link, the link is revoked at Scalekit before the
+error is shown. The history keeps only a fingerprint of a location, never the location.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .errors import InvalidInput, NotFound, ScalekitError
-from .gateway import FEATURES, ScalekitGateway
-from .models import ISSUANCE_KINDS, Issuance, Organization, PortalLink
-from .store import REVOKED_OUTSIDE, IssuanceStore, NewIssuance, StoreError, fingerprint
-
-# Pragmatic, not RFC 5322: one @, no spaces, a dot in the domain, sane length.
-EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
-NOTE_MAX = 500
-SHORT_LIVED = dt.timedelta(hours=1)
+from .errors import InvalidInput, NotFound, ScalekitError, StoreError, TimedOut, Unavailable
+from .gateway import ScalekitGateway
+from .history import History, NewLink, fingerprint
+from .models import FEATURE_LABELS, FEATURES, Issuance, Organization, PortalLink
 
 
 @dataclass(frozen=True)
-class IssuedLink:
-    link: PortalLink  # holds the location: show it once, never store or log it
-    issuance: Issuance
-
-    @property
-    def short_lived(self) -> bool:
-        remaining = self.link.remaining()
-        return remaining is not None and remaining < SHORT_LIVED
+class MintedLink:
+    link: PortalLink  # holds the location: use it once (redirect, iframe, screen), never store it
+    record: Issuance
 
 
-@dataclass(frozen=True)
-class ActiveLink:
-    """A link Scalekit reports as active, with what the history knows of it (if anything)."""
-
-    link_id: str
-    expires_at: dt.datetime | None
-    issuance: Issuance | None  # None: issued outside Portal Desk (e.g. Scalekit's dashboard)
-
-
-def check_email(email: str | None) -> str | None:
-    email = (email or "").strip()
-    if not email:
-        return None
-    if len(email) > 254 or not EMAIL.match(email):
-        raise InvalidInput(f"“{email}” is not a valid email address. Fix it or leave it empty.")
-    return email
-
-
-def issue_link(
-    gateway: ScalekitGateway,
-    store: IssuanceStore,
-    *,
-    environment: str,
-    organization: Organization | None,
-    features: Sequence[str],
-    operator: str | None,
-    kind: str = "shareable",
-    recipient_email: str | None = None,
-    note: str | None = None,
-) -> IssuedLink:
-    """Generate at Scalekit, record in the history, return both. Bad input changes nothing."""
-    if not operator:
-        raise InvalidInput("Tell Portal Desk who you are (sidebar) before issuing links.")
-    if organization is None:
-        raise InvalidInput("Choose an organization first.")
+def wanted_features(organization: Organization, features: Iterable[str]) -> tuple[str, ...]:
+    """The features asked for, in order; refused when none, or when one is off for the org."""
     wanted = tuple(f for f in FEATURES if f in set(features))
     if not wanted:
         raise InvalidInput("Choose at least one feature: SSO or Directory sync.")
-    if kind not in ISSUANCE_KINDS:
-        raise ValueError(f"unknown link kind {kind!r}")
-    email = check_email(recipient_email)
-    note = (note or "").strip() or None
-    if note and len(note) > NOTE_MAX:
-        raise InvalidInput(f"The note is {len(note)} characters long; keep it to {NOTE_MAX} at most.")
+    off = [f for f in wanted if f not in organization.enabled_features]
+    if off:
+        raise InvalidInput(
+            f"{FEATURE_LABELS[off[0]]} is switched off in this organization's admin portal settings, so "
+            "Scalekit would refuse the link. Turn it on from the organization's page, or leave it out."
+        )
+    return wanted
 
-    link = gateway.generate_portal_link(organization.id, wanted)
+
+def mint(
+    gateway: ScalekitGateway,
+    history: History,
+    *,
+    environment: str,
+    organization: Organization,
+    features: Sequence[str],
+    kind: str,
+    issued_by: str,
+    invitation_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> MintedLink:
+    """A fresh one-minute link, recorded before and after Scalekit is asked. A mint for an
+    invitation (``invitation_id``) is one open of it, counted with the completed record."""
+    now = now or dt.datetime.now(dt.UTC)
+    history.links.sweep_if_due(now)
+    row = history.links.pending(
+        NewLink(
+            organization_id=organization.id,
+            organization_name=organization.display_name,
+            features=tuple(features),
+            kind=kind,
+            issued_by=issued_by,
+            issued_at=now,
+            environment=environment,
+            invitation_id=invitation_id,
+        )
+    )
     try:
-        issuance = store.record_issuance(
-            NewIssuance(
-                link_id=link.id,
-                organization_id=organization.id,
-                organization_name=organization.display_name,
-                features=wanted,
-                kind=kind,
-                issued_by=operator,
-                issued_at=dt.datetime.now(dt.UTC),
-                expires_at=link.expires_at,
-                environment=environment,
-                link_fingerprint=fingerprint(link.location),
-                recipient_email=email,
-                note=note,
-            )
+        link = gateway.generate_portal_link(organization.id, features)
+    except (TimedOut, Unavailable):
+        raise  # no answer: a link may exist; the pending row closes as "unknown" after its minute
+    except ScalekitError:
+        history.links.failed(row.id)  # Scalekit answered: no link exists
+        raise
+    try:
+        record = history.links.minted(
+            row.id,
+            link.id,
+            link.expires_at,
+            fingerprint(link.location),
+            opened_at=now if invitation_id is not None else None,
         )
     except StoreError as exc:
         try:
             gateway.revoke_portal_link(organization.id, link.id)
         except ScalekitError as revoke_error:
-            raise StoreError(
-                f"{exc} The new link could not be revoked either ({revoke_error}) — revoke link "
-                f"{link.id} in Scalekit's dashboard now."
+            raise type(exc)(
+                f"{exc} The new link could not be revoked either ({revoke_error}); it stops working by "
+                "itself within a minute."
             ) from exc
         raise type(exc)(f"{exc} The new link was revoked at Scalekit, so no unrecorded link exists.") from exc
-    return IssuedLink(link=link, issuance=issuance)
+    return MintedLink(link=link, record=record)
 
 
-def revoke_link(
+def open_now(
     gateway: ScalekitGateway,
-    store: IssuanceStore,
+    history: History,
     *,
     environment: str,
-    org_id: str,
-    link_id: str,
+    organization: Organization | None,
+    features: Iterable[str],
     operator: str | None,
-) -> None:
-    """Revoke at Scalekit, then record who did it."""
+) -> MintedLink:
+    """A direct link for a rep on a call with the customer: open it at once, it lives a minute."""
     if not operator:
-        raise InvalidInput("Tell Portal Desk who you are (sidebar) before revoking links.")
-    try:
-        gateway.revoke_portal_link(org_id, link_id)
-    except NotFound as exc:
-        # Gone already (revoked or expired elsewhere): say so; the next listing reconciles it.
-        raise NotFound(
-            "That link is no longer active at Scalekit: it was revoked or expired "
-            "meanwhile. The list has been refreshed."
-        ) from exc
-    store.record_revocation(environment, [link_id], operator, dt.datetime.now(dt.UTC))
-
-
-def active_links(
-    gateway: ScalekitGateway, store: IssuanceStore, *, environment: str, org_id: str
-) -> list[ActiveLink]:
-    """The org's active links from Scalekit, joined with the history, newest first.
-
-    Links the history thinks are active but Scalekit no longer lists were revoked outside Portal
-    Desk; they are recorded as such, so the history stays true.
-    """
-    links = gateway.list_portal_links(org_id)
-    listed = {link.id for link in links}
-    now = dt.datetime.now(dt.UTC)
-    history = store.issuances_for_organization(environment, org_id)
-    vanished = [i.link_id for i in history if i.status(now) == "active" and i.link_id not in listed]
-    store.record_revocation(environment, vanished, REVOKED_OUTSIDE, now)
-    known = {i.link_id: i for i in history}
-    rows = [ActiveLink(link.id, link.expires_at, known.get(link.id)) for link in links]
-    return sorted(
-        rows,
-        key=lambda r: r.issuance.issued_at if r.issuance else dt.datetime.min.replace(tzinfo=dt.UTC),
-        reverse=True,
+        raise InvalidInput("Tell Portal Desk who you are (sidebar) before opening the portal.")
+    if organization is None:
+        raise InvalidInput("Choose an organization first.")
+    wanted = wanted_features(organization, features)
+    return mint(
+        gateway,
+        history,
+        environment=environment,
+        organization=organization,
+        features=wanted,
+        kind="direct",
+        issued_by=operator,
     )
+
+
+def revoke_live(
+    gateway: ScalekitGateway, history: History, rows: Iterable[Issuance], *, revoked_by: str, now: dt.datetime
+) -> int:
+    """Revoke links still inside their minute (DeletePortalLinkByID). A link that was opened or
+    expired meanwhile is gone already at Scalekit; it is recorded all the same."""
+    done = []
+    for row in rows:
+        if row.link_id is None:
+            continue
+        # Opened or expired meanwhile: nothing left to revoke at Scalekit, which is what was wanted.
+        with contextlib.suppress(NotFound):
+            gateway.revoke_portal_link(row.organization_id, row.link_id)
+        done.append(row.id)
+    return history.links.revoked(done, revoked_by, now)

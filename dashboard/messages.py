@@ -1,45 +1,42 @@
-"""Ready-to-send messages for a customer's IT admin. Built in the browser session only: they
-carry the link, so they are never stored or logged."""
+"""Ready-to-send texts for a customer's IT admin. They carry an invitation's URL, so they are
+built in the rep's session only, when the URL is shown, and never stored or logged."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
 from .formatting import absolute
-from .links import IssuedLink
-from .models import FEATURE_LABELS
+from .models import Invitation, features_text
 
 
-def _features(issued: IssuedLink) -> str:
-    return " and ".join(FEATURE_LABELS[f] for f in issued.issuance.features)
-
-
-def email_subject(issued: IssuedLink) -> str:
-    return f"Set up {_features(issued)} for {issued.issuance.organization_name}"
-
-
-def email_body(issued: IssuedLink) -> str:
-    expiry = absolute(issued.link.expires_at)
-    return (
+def invitation_email(invitation: Invitation, url: str, sender_name: str) -> tuple[str, str]:
+    """(subject, body), stating the invitation's real expiry."""
+    features = features_text(invitation.features)
+    subject = f"Set up {features} for {invitation.organization_name}"
+    body = (
         "Hello,\n\n"
-        f"Here is your admin portal link to configure {_features(issued)} for "
-        f"{issued.issuance.organization_name}:\n\n{issued.link.location}\n\n"
-        f"The link works until {expiry}. Please keep it private: anyone who has it can view and "
-        "change your organization's SSO and directory settings. Reply to this email if you need "
-        "a new one.\n\n"
-        f"Best regards,\n{issued.issuance.issued_by}\n"
+        f"You can configure {features} for {invitation.organization_name} yourself in the admin portal:\n\n"
+        f"{url}\n\n"
+        f"This invitation works until {absolute(invitation.expires_at)}; open it as often as you need "
+        "until then. Each time, you will confirm with one click before the portal opens.\n\n"
+        "Please keep it private: anyone who has it can view and change your organization's SSO and "
+        "directory settings. Reply to this email if you need a new one "
+        f"(reference {invitation.reference}).\n\n"
+        f"Best regards,\n{sender_name}\n"
     )
+    return subject, body
 
 
-def mailto_url(issued: IssuedLink) -> str:
-    recipient = quote(issued.issuance.recipient_email or "", safe="@")
-    return f"mailto:{recipient}?subject={quote(email_subject(issued))}&body={quote(email_body(issued))}"
+def mailto_url(invitation: Invitation, url: str, sender_name: str) -> str:
+    subject, body = invitation_email(invitation, url, sender_name)
+    recipient = quote(invitation.recipient_email or "", safe="@")
+    return f"mailto:{recipient}?subject={quote(subject)}&body={quote(body)}"
 
 
-def chat_message(issued: IssuedLink) -> str:
+def chat_message(invitation: Invitation, url: str) -> str:
     return (
-        f"Here is the admin portal link to set up {_features(issued)} for "
-        f"{issued.issuance.organization_name}: {issued.link.location}\n"
-        f"It works until {absolute(issued.link.expires_at)}. Please don't forward it: anyone "
-        "with the link can change your SSO settings."
+        f"Here is your invitation to set up {features_text(invitation.features)} for "
+        f"{invitation.organization_name} in the admin portal: {url}\n"
+        f"It works until {absolute(invitation.expires_at)}. Please don't forward it: anyone with it can "
+        "change your SSO settings."
     )

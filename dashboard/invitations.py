@@ -1,0 +1,291 @@
+"""Invitations: the durable way into the admin portal for a customer's IT admin.
+
+A link from Scalekit's API lives a minute and opens once, so it cannot be emailed. An invitation
+is a URL on Portal Desk's relay instead; every open of it mints a fresh portal link and redirects
+to it, and the rep sees whether, and when, it was opened. The invitation's token is the durable
+credential: 32 random bytes, shown once, and only its SHA-256 is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .errors import InvalidInput, InvalidRequest, NotFound, ScalekitError
+from .gateway import ScalekitGateway
+from .history import History, NewInvitation, fingerprint
+from .links import mint, revoke_live, wanted_features
+from .mailer import Mailer
+from .messages import invitation_email
+from .models import FEATURE_LABELS, INVITATION_DAYS, Invitation, Organization
+
+# Pragmatic, not RFC 5322: one @, no spaces or Markdown/HTML punctuation, a dot in the domain.
+EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
+)
+NOTE_MAX = 500
+TOKEN_BYTES = 32
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    url: str = field(repr=False)  # holds the token: show it once, never store or log it
+
+
+def check_email(email: str | None) -> str | None:
+    email = (email or "").strip()
+    if not email:
+        return None
+    if len(email) > 254 or not EMAIL.match(email):
+        raise InvalidInput("That is not a valid email address. Fix it or leave it empty.")
+    return email
+
+
+def check_note(note: str | None) -> str | None:
+    note = (note or "").strip() or None
+    if note and len(note) > NOTE_MAX:
+        raise InvalidInput(f"The note is {len(note)} characters long; keep it to {NOTE_MAX} at most.")
+    return note
+
+
+def check_days(days: int) -> int:
+    low, high = INVITATION_DAYS
+    if not low <= days <= high:
+        raise InvalidInput(f"An invitation lasts {low} to {high} days; choose a lifetime in that range.")
+    return days
+
+
+def invitation_url(relay_url: str, token: str) -> str:
+    return f"{relay_url.rstrip('/')}/i/{token}"
+
+
+def _relay(relay_url: str | None) -> str:
+    if not relay_url:
+        raise InvalidInput(
+            "Invitations need the relay's public address: set DASHBOARD_RELAY_URL (see the README's "
+            "deployment section). Meanwhile, open the portal now on a call instead."
+        )
+    return relay_url
+
+
+def _operator(operator: str | None, doing: str) -> str:
+    if not operator:
+        raise InvalidInput(f"Tell Portal Desk who you are (sidebar) before {doing}.")
+    return operator
+
+
+def create(
+    gateway: ScalekitGateway,
+    history: History,
+    *,
+    environment: str,
+    relay_url: str | None,
+    organization: Organization | None,
+    features: Sequence[str],
+    days: int,
+    operator: str | None,
+    recipient_email: str | None = None,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> IssuedInvitation:
+    """A new invitation; its URL is returned once. Bad input changes nothing.
+
+    The organization is read afresh from Scalekit: one deleted, or a feature switched off, since
+    the rep's list was loaded would otherwise make an invitation that cannot open."""
+    issued_by = _operator(operator, "creating invitations")
+    base = _relay(relay_url)
+    if organization is None:
+        raise InvalidInput("Choose an organization first.")
+    email, text = check_email(recipient_email), check_note(note)
+    lifetime = dt.timedelta(days=check_days(days))
+    organization = gateway.get_organization(organization.id)
+    wanted = wanted_features(organization, features)
+    now = now or dt.datetime.now(dt.UTC)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    saved = history.invitations.create(
+        NewInvitation(
+            token_hash=fingerprint(token),
+            environment=environment,
+            organization_id=organization.id,
+            organization_name=organization.display_name,
+            features=wanted,
+            issued_by=issued_by,
+            issued_at=now,
+            expires_at=now + lifetime,
+            recipient_email=email,
+            note=text,
+        )
+    )
+    return IssuedInvitation(invitation=saved, url=invitation_url(base, token))
+
+
+def _existing(history: History, environment: str, invitation_id: int) -> Invitation:
+    found = history.invitations.get(environment, invitation_id)
+    if found is None:
+        raise InvalidInput("That invitation is not in this environment's history. Refresh the page.")
+    return found
+
+
+def revoke(
+    gateway: ScalekitGateway,
+    history: History,
+    *,
+    environment: str,
+    invitation_id: int,
+    operator: str | None,
+    now: dt.datetime | None = None,
+) -> Invitation:
+    """The invitation stops opening at once; a link it minted that is still inside its minute is
+    revoked at Scalekit too."""
+    by = _operator(operator, "revoking invitations")
+    now = now or dt.datetime.now(dt.UTC)
+    current = _existing(history, environment, invitation_id)
+    revoked = history.invitations.revoke(environment, invitation_id, by, now)
+    if revoked is None:
+        raise InvalidInput(f"{current.reference} was already revoked.")
+    live = history.links.revocable(environment, now, invitation_id=invitation_id)
+    revoke_live(gateway, history, live, revoked_by=by, now=now)
+    return revoked
+
+
+def extend(
+    history: History,
+    *,
+    environment: str,
+    invitation_id: int,
+    days: int,
+    operator: str | None,
+    now: dt.datetime | None = None,
+) -> Invitation:
+    """A fresh lifetime from now (an expired invitation works again); a revoked one stays revoked."""
+    _operator(operator, "extending invitations")
+    now = now or dt.datetime.now(dt.UTC)
+    current = _existing(history, environment, invitation_id)
+    extended = history.invitations.extend(
+        environment, invitation_id, now + dt.timedelta(days=check_days(days))
+    )
+    if extended is None:
+        raise InvalidInput(f"{current.reference} was revoked; create a new invitation instead.")
+    return extended
+
+
+def replace_link(
+    history: History, *, environment: str, relay_url: str | None, invitation_id: int, operator: str | None
+) -> IssuedInvitation:
+    """Resend: a new URL for the same invitation. The old URL stops working, so a resent email
+    never leaves two working copies behind."""
+    _operator(operator, "resending invitations")
+    base = _relay(relay_url)
+    current = _existing(history, environment, invitation_id)
+    if not current.usable():
+        raise InvalidInput(
+            f"{current.reference} is {current.status()}; extend it first, or create a new one."
+        )
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    replaced = history.invitations.replace_token(environment, invitation_id, fingerprint(token))
+    if replaced is None:
+        raise InvalidInput(f"{current.reference} was revoked meanwhile.")
+    return IssuedInvitation(invitation=replaced, url=invitation_url(base, token))
+
+
+def send(
+    history: History,
+    mailer: Mailer,
+    issued: IssuedInvitation,
+    *,
+    sender_name: str,
+    now: dt.datetime | None = None,
+) -> Invitation:
+    """Email the invitation to its recipient; recorded as sent only once the server took it."""
+    recipient = issued.invitation.recipient_email
+    if not recipient:
+        raise InvalidInput("Add the IT admin's email address to send the invitation.")
+    subject, body = invitation_email(issued.invitation, issued.url, sender_name)
+    mailer.send(recipient, subject, body)
+    sent = history.invitations.mark_sent(
+        issued.invitation.environment, issued.invitation.id, now or dt.datetime.now(dt.UTC)
+    )
+    return sent or issued.invitation
+
+
+# -- the relay's side ---------------------------------------------------------------------------
+
+OUTCOMES = ("portal", "unknown", "expired", "revoked", "organization_gone", "feature_off", "unavailable")
+
+
+@dataclass(frozen=True)
+class Opened:
+    outcome: str  # one of OUTCOMES
+    invitation: Invitation | None = None
+    location: str | None = field(default=None, repr=False)  # the fresh link: redirect to it, once
+    detail: str = ""
+
+
+def look_up(history: History, token: str, environment: str, now: dt.datetime | None = None) -> Opened:
+    """What an open of this token would meet, without minting anything (the interstitial's GET)."""
+    found = history.invitations.by_token_hash(fingerprint(token)) if token else None
+    if found is None or found.environment != environment:
+        return Opened("unknown")
+    status = found.status(now)
+    if status in ("revoked", "expired"):
+        return Opened(status, found)
+    return Opened("portal", found)
+
+
+def open_invitation(
+    gateway: ScalekitGateway,
+    history: History,
+    token: str,
+    *,
+    environment: str,
+    now: dt.datetime | None = None,
+) -> Opened:
+    """An IT admin opened the invitation: mint a fresh link with its features, count the open."""
+    now = now or dt.datetime.now(dt.UTC)
+    seen = look_up(history, token, environment, now)
+    if seen.outcome != "portal" or seen.invitation is None:
+        return seen
+    found = seen.invitation
+    organization = Organization(
+        id=found.organization_id,
+        display_name=found.organization_name,
+        external_id=None,
+        region="",
+        created_at=None,
+        updated_at=None,
+        sso_feature="sso" in found.features,
+        dir_sync_feature="dir_sync" in found.features,
+    )
+    try:
+        minted = mint(
+            gateway,
+            history,
+            environment=environment,
+            organization=organization,
+            features=found.features,
+            kind="invitation",
+            issued_by=found.issued_by,
+            invitation_id=found.id,
+            now=now,
+        )
+    except NotFound:
+        return Opened("organization_gone", found)
+    except InvalidRequest:
+        return Opened("feature_off", found, detail=_switched_off(gateway, found))
+    except ScalekitError as error:
+        return Opened("unavailable", found, detail=str(error))
+    return Opened("portal", found, location=minted.link.location)
+
+
+def _switched_off(gateway: ScalekitGateway, found: Invitation) -> str:
+    """Which of the invitation's features the organization has switched off since, in words."""
+    try:
+        current = gateway.get_organization(found.organization_id)
+    except ScalekitError:
+        return ""
+    off = [FEATURE_LABELS[f] for f in found.features if f not in current.enabled_features]
+    return " and ".join(off)

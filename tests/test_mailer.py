@@ -1,0 +1,154 @@
+"""Invitations sent through a real SMTP server (aiosmtpd, in this process), over STARTTLS."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import tempfile
+from collections.abc import Iterator
+from email import message_from_bytes
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from dashboard import invitations
+from dashboard.config import load_settings
+from dashboard.errors import ConfigError, MailError
+from dashboard.gateway import ScalekitGateway
+from dashboard.history import History
+from dashboard.mailer import Mailer, SmtpSettings, parse_smtp_url
+from scalekit_emulator.tls import issue_server_certificate, process_ca
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's API
+        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
+        return "250 OK"
+
+
+def _authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+        b"desk",
+        b"mail-pass",
+    )
+    return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int, Path]]:
+    ca = process_ca()
+    cert = issue_server_certificate(ca, Path(tempfile.mkdtemp(prefix="smtp-cert-")))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert.cert_file, cert.key_file)
+    inbox = Inbox()
+    with socket.socket() as probe:  # aiosmtpd checks its own port once started: give it a real one
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=_authenticator,
+        auth_require_tls=True,
+    )
+    controller.start()
+    try:
+        yield inbox, port, ca.ca_file
+    finally:
+        controller.stop()
+
+
+def settings(port: int, ca_file: Path, password: str = "mail-pass") -> SmtpSettings:
+    url = f"smtp://desk:{password}@localhost:{port}"
+    return parse_smtp_url(url, "portal-desk@portal.test", str(ca_file))
+
+
+def test_an_emailed_invitation_carries_its_url_and_no_other_secret(
+    smtp, gateway: ScalekitGateway, history: History, org_id: str
+) -> None:
+    inbox, port, ca_file = smtp
+    issued = invitations.create(
+        gateway,
+        history,
+        environment="emulator",
+        relay_url="https://relay.portal.test",
+        organization=gateway.get_organization(org_id),
+        features=["sso"],
+        days=7,
+        operator="ana@portal.test",
+        recipient_email="it-admin@fixture.example",
+    )
+    sent = invitations.send(history, Mailer(settings(port, ca_file)), issued, sender_name="Ana")
+    assert sent.sent_at is not None
+    [(recipients, raw)] = inbox.messages
+    message = message_from_bytes(raw)
+    body = message.get_payload(decode=True).decode()
+    assert recipients == ["it-admin@fixture.example"] and message["From"] == "portal-desk@portal.test"
+    assert issued.url in body and issued.invitation.reference in body
+    assert "works until" in body
+    assert b"mail-pass" not in raw and b"magicLink" not in raw and gateway.environment_url.encode() not in raw
+
+
+def test_a_refused_login_is_a_sentence_and_nothing_is_marked_sent(
+    smtp, gateway: ScalekitGateway, history: History, org_id: str
+) -> None:
+    inbox, port, ca_file = smtp
+    issued = invitations.create(
+        gateway,
+        history,
+        environment="emulator",
+        relay_url="https://relay.portal.test",
+        organization=gateway.get_organization(org_id),
+        features=["sso"],
+        days=7,
+        operator="ana",
+        recipient_email="it@fixture.example",
+    )
+    with pytest.raises(MailError, match="refused Portal Desk's login") as info:
+        invitations.send(
+            history, Mailer(settings(port, ca_file, password="wrong")), issued, sender_name="Ana"
+        )
+    assert "wrong" not in str(info.value)
+    assert inbox.messages == [] and history.invitations.get("emulator", issued.invitation.id).sent_at is None
+
+
+def test_an_untrusted_certificate_stops_the_send(smtp) -> None:
+    _, port, _ = smtp
+    untrusted = parse_smtp_url(f"smtp://desk:mail-pass@localhost:{port}", "desk@portal.test")
+    with pytest.raises(MailError, match="TLS"):
+        Mailer(untrusted).send("it@x.example", "s", "b")
+
+
+def test_an_unreachable_server_is_a_sentence() -> None:
+    closed = SmtpSettings(host="127.0.0.1", port=1, security="starttls", sender="d@portal.test", timeout_s=2)
+    with pytest.raises(MailError, match="could not reach the mail server"):
+        Mailer(closed).send("it@x.example", "s", "b")
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"DASHBOARD_SMTP_URL": "mail.example.com"}, "must look like smtp://"),
+        ({"DASHBOARD_SMTP_URL": "smtp://mail.example.com"}, "DASHBOARD_SMTP_FROM"),
+        (
+            {"DASHBOARD_SMTP_URL": "smtp://u:p@mail.example.com:notaport", "DASHBOARD_SMTP_FROM": "a@b.c"},
+            "port",
+        ),
+    ],
+)
+def test_a_malformed_mail_setting_is_a_config_error_that_never_echoes_it(values: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as info:
+        load_settings(values, dotenv_path=None)
+    assert "u:p" not in str(info.value)
+
+
+def test_the_secret_stays_out_of_repr() -> None:
+    parsed = parse_smtp_url("smtps://desk:hunter2@mail.example.com", "desk@portal.test")
+    assert (parsed.security, parsed.port) == ("tls", 465) and "hunter2" not in repr(parsed)
