@@ -11,9 +11,9 @@ import argparse
 import time
 
 from dashboard.config import Settings, trust_ca_bundle
-from dashboard.emulator import Emulator
-from dashboard.emulator.seed import generate
 from dashboard.gateway import ScalekitGateway
+from scalekit_emulator import Emulator
+from scalekit_emulator.seed import generate
 
 
 def main() -> None:

@@ -22,10 +22,10 @@ from dotenv import dotenv_values
 from scalekit import ScalekitClient
 
 from dashboard.config import Settings, trust_ca_bundle
-from dashboard.emulator import Emulator
-from dashboard.emulator.tls import process_ca
 from dashboard.gateway import ScalekitGateway
 from dashboard.onboarding import StatusBoard
+from scalekit_emulator import Emulator
+from scalekit_emulator.tls import process_ca
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,7 +79,7 @@ def emulator_process(orgs: int, folder: Path) -> Iterator[dict[str, str]]:
     """The emulator in its own process, as a remote Scalekit would be: no shared GIL."""
     env_file = folder / "emulator.env"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.emulator", "--orgs", str(orgs), "--env-file", str(env_file)],
+        [sys.executable, "-m", "scalekit_emulator", "--orgs", str(orgs), "--env-file", str(env_file)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
     )

@@ -1,6 +1,9 @@
-"""A plausible issuance history for the emulator's organizations, so the stats page means
-something on a first run. Demo rows are filed under the ``emulator`` environment only, never a
-live one. Deterministic from the seed, like the emulator's own data.
+"""A plausible history for the emulator's organizations, so the Organizations and stats pages mean
+something on a first run: invitations that were opened (or not), direct links, previews, and SSO
+enabled after an open where the emulator says SSO is on.
+
+Demo rows are filed under the ``emulator`` environment only, never a live one. They are read
+through the gateway like any other data, and deterministic from the seed like the emulator's own.
 """
 
 from __future__ import annotations
@@ -8,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .emulator import Emulator
-from .store import IssuanceStore, NewIssuance, fingerprint
+from .errors import ScalekitError
+from .gateway import ScalekitGateway
+from .history import History, NewInvitation, NewLink, fingerprint
 
 # A few reps do most of the work: the skew a manager expects to see.
 REPS = (
@@ -19,89 +23,133 @@ REPS = (
     ("dev.patel@portal-desk.demo", 9),
     ("eli.novak@portal-desk.demo", 4),
 )
-TARGET_ROWS = 2_000
+ORGANIZATIONS = 150
 DAYS = 182
+LINK_LIFETIME = dt.timedelta(minutes=1)
 
 
 def _workday(rng: random.Random, day: dt.datetime) -> dt.datetime:
-    """Reps issue links on working days, mostly in office hours."""
+    """Reps work on working days, mostly in office hours."""
     while day.weekday() >= 5 and rng.random() < 0.85:
         day -= dt.timedelta(days=1)
     return day.replace(hour=rng.choice((9, 10, 11, 13, 14, 15, 16)), minute=rng.randrange(60))
 
 
-def seed_demo_history(store: IssuanceStore, emulator: Emulator, *, seed: int = 7) -> int:
-    """Fill an empty emulator history; returns the number of rows written."""
-    if store.has_history("emulator"):
+def _mint(
+    rng: random.Random,
+    org_id: str,
+    name: str,
+    features: tuple[str, ...],
+    kind: str,
+    by: str,
+    at: dt.datetime,
+    invitation_index: int | None = None,
+) -> NewLink:
+    return NewLink(
+        organization_id=org_id,
+        organization_name=name,
+        features=features,
+        kind=kind,
+        issued_by=by,
+        issued_at=at,
+        environment="emulator",
+        invitation_id=None,
+        expires_at=at + LINK_LIFETIME,
+        link_fingerprint=fingerprint(f"demo-{rng.getrandbits(64):016x}"),
+        invitation_index=invitation_index,
+    )
+
+
+def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int = 7) -> int:
+    """Fill an empty emulator history; returns the number of items written (0 if not empty)."""
+    if history.has_history("emulator"):
         return 0
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC)
-    backend = emulator.backend
-    orgs = backend.list_organizations(page_size=100)  # the first page is plenty for a demo
-    picks = list(orgs.items)
-    token = orgs.next_page_token
-    while token and len(picks) < 150:
-        page = backend.list_organizations(page_size=100, page_token=token)
-        picks += page.items
-        token = page.next_page_token
+    try:
+        picks = gateway.list_organizations()[:ORGANIZATIONS]
+        enabled = {org.id for org in picks if any(c.enabled for c in gateway.list_connections(org.id))}
+    except ScalekitError:
+        return 0  # no demo history is better than a half one; the next start tries again
     reps, weights = zip(*REPS, strict=True)
-    # Busier organizations get far more preview (embed) links: a Pareto-shaped spread.
-    busyness = [rng.paretovariate(1.3) for _ in picks]
-    scale = TARGET_ROWS / max(1.0, sum(busyness) + 2 * len(picks))
-    issuances: list[NewIssuance] = []
-    revocations: dict[str, tuple[dt.datetime, str]] = {}
-    observations: list[tuple[str, str, dt.datetime, str]] = []
-    for org, busy in zip(picks, busyness, strict=True):
-        enabled = any(conn.enabled for conn in backend.connections(org.id))
+    invitations: list[NewInvitation] = []
+    links: list[NewLink] = []
+    observations: list[tuple[str, str, object, str]] = []
+    for org in picks:
+        features = tuple(f for f in ("sso", "dir_sync") if f in org.enabled_features) or ("sso",)
         owner = rng.choices(reps, weights)[0]
         first = _workday(rng, now - dt.timedelta(days=rng.uniform(3, DAYS)))
-        times = [first + dt.timedelta(days=rng.uniform(0, 20)) for _ in range(rng.randint(2, 6))]
-        kinds = ["shareable"] * len(times)
-        extra = int(busy * scale * 2)
-        times += [
-            first + dt.timedelta(days=rng.uniform(0, 40), hours=rng.uniform(0, 8)) for _ in range(extra)
-        ]
-        kinds += ["embed"] * extra
-        for when, kind in sorted(zip(times, kinds, strict=True)):
-            if when >= now:
-                continue
-            features = rng.choice((("sso",), ("sso", "dir_sync"), ("sso", "dir_sync"), ("dir_sync",)))
-            expires = when + dt.timedelta(days=7)
-            if expires > now:  # still active: the emulator must know it, or it reads as revoked
-                link = backend.import_link(org.id, features, when, expires)
-                link_id, location = link.id, link.location
-            else:
-                link_id = f"demo-{rng.getrandbits(64):016x}"
-                location = f"{emulator.portal_url}/magicLink/{link_id}"
-            rep = owner if kind == "shareable" or rng.random() < 0.5 else rng.choices(reps, weights)[0]
-            issuances.append(
-                NewIssuance(
-                    link_id=link_id,
+        first_open: dt.datetime | None = None
+        for n in range(rng.choice((1, 1, 2, 2, 3, 4))):
+            issued = first + dt.timedelta(days=n * rng.uniform(6, 20))
+            if issued >= now:
+                break
+            lifetime = dt.timedelta(days=rng.choice((7, 7, 7, 14, 30)))
+            opens: list[dt.datetime] = []
+            if rng.random() < 0.72:
+                opened = issued + dt.timedelta(
+                    hours=min(lifetime.total_seconds() / 3600 - 1, rng.lognormvariate(2.2, 1.1))
+                )
+                opens = sorted(
+                    opened + dt.timedelta(hours=rng.uniform(0, 48)) for _ in range(rng.choice((1, 1, 2, 3)))
+                )
+                opens = [t for t in opens if t < min(now, issued + lifetime)]
+            revoked = (
+                issued + dt.timedelta(hours=rng.uniform(1, 60)) if not opens and rng.random() < 0.08 else None
+            )
+            if revoked is not None and revoked >= now:
+                revoked = None
+            index = len(invitations)
+            invitations.append(
+                NewInvitation(
+                    token_hash=fingerprint(f"demo-token-{rng.getrandbits(128):032x}"),
+                    environment="emulator",
                     organization_id=org.id,
                     organization_name=org.display_name,
                     features=features,
-                    kind=kind,
-                    issued_by=rep,
-                    issued_at=when,
-                    expires_at=expires,
-                    environment="emulator",
-                    link_fingerprint=fingerprint(location),
-                    recipient_email=f"it-admin@{org.display_name.split()[0].lower()}.example"
-                    if kind == "shareable"
-                    else None,
-                    note=f"SUP-{rng.randrange(1000, 9999)}"
-                    if kind == "shareable" and rng.random() < 0.4
-                    else None,
+                    issued_by=owner,
+                    issued_at=issued,
+                    expires_at=issued + lifetime,
+                    recipient_email=f"it-admin@{org.display_name.split()[0].lower()}.example",
+                    note=f"SUP-{rng.randrange(1000, 9999)}" if rng.random() < 0.4 else None,
+                    sent_at=issued + dt.timedelta(minutes=1) if rng.random() < 0.6 else None,
+                    revoked_at=revoked,
+                    revoked_by=owner if revoked else None,
+                    first_opened_at=opens[0] if opens else None,
+                    last_opened_at=opens[-1] if opens else None,
+                    open_count=len(opens),
                 )
             )
-            if kind == "shareable" and expires <= now and rng.random() < 0.08:
-                revocations[link_id] = (when + dt.timedelta(hours=rng.uniform(1, 30)), rep)
-        if enabled:
-            lag = dt.timedelta(days=min(60.0, rng.lognormvariate(1.6, 0.8)))
-            observations.append(("emulator", org.id, min(first + lag, now - dt.timedelta(hours=1)), "demo"))
-    for link_id in revocations:
-        backend_link = backend._links.get(link_id)
-        if backend_link is not None:
-            backend_link.revoked_at = revocations[link_id][0]
-    store.import_history(issuances, revocations, observations)
-    return len(issuances)
+            links += [
+                _mint(rng, org.id, org.display_name, features, "invitation", owner, t, index) for t in opens
+            ]
+            if opens and first_open is None:
+                first_open = opens[0]
+        if rng.random() < 0.12:
+            links.append(
+                _mint(
+                    rng,
+                    org.id,
+                    org.display_name,
+                    features,
+                    "direct",
+                    owner,
+                    _workday(rng, first + dt.timedelta(days=rng.uniform(1, 30))),
+                )
+            )
+        # Previews: a Pareto-shaped spread, busy organizations get far more.
+        for _ in range(int(rng.paretovariate(1.3) * 3)):
+            when = first + dt.timedelta(days=rng.uniform(0, 40), hours=rng.uniform(0, 8))
+            if when < now:
+                links.append(
+                    _mint(
+                        rng, org.id, org.display_name, features, "embed", rng.choices(reps, weights)[0], when
+                    )
+                )
+        if org.id in enabled:
+            start = first_open or first
+            lag = dt.timedelta(days=min(60.0, rng.lognormvariate(0.8, 0.9)))
+            observations.append(("emulator", org.id, min(start + lag, now - dt.timedelta(hours=1)), "demo"))
+    links = [link for link in links if link.issued_at < now]
+    history.import_history(invitations, links, observations)
+    return len(invitations) + len(links)

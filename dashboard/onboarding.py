@@ -12,18 +12,20 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from .errors import InvalidInput, PortalDeskError
 from .gateway import ScalekitGateway
 from .models import (
-    FEATURE_LABELS,
     Connection,
     Directory,
+    Invitation,
     Issuance,
     OnboardingStatus,
     Organization,
     OrganizationDetail,
     PortalEvent,
+    features_text,
 )
 
 _SSO_RANK = {"draft": 1, "in_progress": 2, "completed": 3}
@@ -80,6 +82,8 @@ class StatusBoard:
         self._known: dict[str, tuple[float, OnboardingStatus]] = {}
         self._pending: set[str] = set()
         self._failures: dict[str, tuple[float, str]] = {}
+        self._watcher: threading.Thread | None = None
+        self._stopped = threading.Event()
 
     def request(self, org_ids: Iterable[str]) -> None:
         """Fetch, in the background, every status that is missing or older than the TTL."""
@@ -121,6 +125,35 @@ class StatusBoard:
                 self._failures[status.organization_id] = (time.monotonic(), problem)
             else:
                 self._failures.pop(status.organization_id, None)
+
+    def watch(self, org_ids: Callable[[], Iterable[str]], interval_s: float = 60) -> None:
+        """Refetch, every ``interval_s``, the organizations ``org_ids()`` names, whatever their age:
+        those whose IT admin opened an invitation lately, so SSO they enable shows within a
+        minute, on the Organizations page and in the stats, even with no page open. Once per board."""
+        with self._lock:
+            if self._watcher is not None:
+                return
+            self._watcher = threading.Thread(
+                target=self._watch, args=(org_ids, interval_s), daemon=True, name="status-watch"
+            )
+        self._watcher.start()
+
+    def _watch(self, org_ids: Callable[[], Iterable[str]], interval_s: float) -> None:
+        while not self._stopped.wait(interval_s):
+            try:
+                wanted = list(org_ids())
+            except PortalDeskError:
+                continue  # the history is busy or down: the next round tries again
+            with self._lock:
+                fresh = [o for o in wanted if o not in self._pending]
+                self._pending.update(fresh)
+            for org_id in fresh:
+                self._pool.submit(self._fetch, org_id)
+
+    def stop(self) -> None:
+        """No more watching or fetching (a board dropped by Refresh)."""
+        self._stopped.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def refresh(self, org_id: str) -> OnboardingStatus:
         """Fetch one organization now (after a change), and keep the answer."""
@@ -172,23 +205,65 @@ def create_organization(
     return gateway.create_organization(name, external_id=external_id.strip() or None, region=region)
 
 
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: dt.datetime
+    what: str
+    who: str = ""
+
+
 def history_timeline(
-    issuances: Iterable[Issuance], now: dt.datetime, events: Iterable[PortalEvent] = ()
-) -> list[tuple[dt.datetime, str, str]]:
-    """(when, what, who) for every issue, revocation and expiry in an organization's history, and
-    every event its embedded portal posted, newest first."""
-    entries: list[tuple[dt.datetime, str, str]] = [
-        (event.received_at, f"Portal: {event.message or event.event_type}", event.event_type)
-        for event in events
+    invitations: Iterable[Invitation],
+    links: Iterable[Issuance],
+    events: Iterable[PortalEvent],
+    sso_enabled: tuple[dt.datetime, str] | None,
+    now: dt.datetime,
+) -> list[TimelineEntry]:
+    """Everything the history knows about one organization, newest first: invitations (issued,
+    emailed, opened, revoked, expired), links minted for reps and previews, the portal's events,
+    and when SSO was first seen enabled."""
+    entries = [
+        TimelineEntry(e.received_at, f"Portal: {e.message or e.event_type}", e.event_type) for e in events
     ]
-    for item in issuances:
-        features = " + ".join(FEATURE_LABELS[f] for f in item.features)
-        to = f" for {item.recipient_email}" if item.recipient_email else ""
+    for item in invitations:
+        ref, to = item.reference, f" for {item.recipient_email}" if item.recipient_email else ""
         entries.append(
-            (item.issued_at, f"{item.kind.capitalize()} link issued ({features}){to}", item.issued_by)
+            TimelineEntry(
+                item.issued_at, f"{ref} created ({features_text(item.features)}){to}", item.issued_by
+            )
         )
+        if item.sent_at:
+            entries.append(TimelineEntry(item.sent_at, f"{ref} emailed{to}", item.issued_by))
+        if item.first_opened_at:
+            entries.append(
+                TimelineEntry(item.first_opened_at, f"{ref} opened for the first time", "customer")
+            )
+        if item.open_count > 1 and item.last_opened_at:
+            entries.append(
+                TimelineEntry(
+                    item.last_opened_at, f"{ref} opened again ({item.open_count}× in all)", "customer"
+                )
+            )
         if item.revoked_at is not None:
-            entries.append((item.revoked_at, "Link revoked", item.revoked_by or ""))
-        elif item.expires_at is not None and item.expires_at <= now:
-            entries.append((item.expires_at, "Link expired", ""))
-    return sorted(entries, key=lambda entry: entry[0], reverse=True)
+            entries.append(TimelineEntry(item.revoked_at, f"{ref} revoked", item.revoked_by or ""))
+        elif item.expires_at <= now:
+            entries.append(
+                TimelineEntry(item.expires_at, f"{ref} expired" + ("" if item.open_count else " unopened"))
+            )
+    for link in links:
+        if link.kind == "invitation":
+            continue  # an invitation's opens are on its own entries
+        label = {"direct": "Direct link opened by the rep", "embed": "Portal preview session"}.get(
+            link.kind, "Shareable link issued"
+        )
+        state = "" if link.state == "minted" else f" ({link.state})"
+        entries.append(
+            TimelineEntry(link.issued_at, f"{label} ({features_text(link.features)}){state}", link.issued_by)
+        )
+        if link.kind == "shareable" and link.revoked_at is not None:
+            entries.append(TimelineEntry(link.revoked_at, "Shareable link revoked", link.revoked_by or ""))
+    if sso_enabled is not None:
+        when, source = sso_enabled
+        how = "reported by the admin portal" if source == "portal_event" else "seen by a status check"
+        entries.append(TimelineEntry(when, f"SSO enabled ({how})"))
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .formatting import countdown
-from .models import SSO_LABELS, LinkSummary, OnboardingStatus, Organization
+from .models import SSO_LABELS, InvitationSummary, OnboardingStatus, Organization
 
 URGENT = dt.timedelta(hours=48)
 CHECKING = "Checking…"
@@ -22,9 +22,9 @@ COLUMNS = [
     "SSO",
     "Provider",
     "Directory sync",
-    "Active links",
-    "Last link",
-    "Last link by",
+    "Open invitations",
+    "Last invitation",
+    "Last by",
     "sso_state",
     "scim_state",
 ]
@@ -37,7 +37,9 @@ def _scim_label(status: OnboardingStatus) -> str:
 
 
 def organization_frame(
-    orgs: Sequence[Organization], statuses: Mapping[str, OnboardingStatus], links: Mapping[str, LinkSummary]
+    orgs: Sequence[Organization],
+    statuses: Mapping[str, OnboardingStatus],
+    links: Mapping[str, InvitationSummary],
 ) -> pd.DataFrame:
     """One row per organization. Unknown statuses read "Checking…" until the board fills them.
 
@@ -57,7 +59,7 @@ def organization_frame(
                 SSO_LABELS[status.sso] if status else CHECKING,
                 (status.sso_provider or "") if status else "",
                 _scim_label(status) if status else CHECKING,
-                summary.active_links if summary else 0,
+                summary.usable if summary else 0,
                 summary.last_issued_at if summary else None,
                 summary.last_issued_by if summary else "",
                 status.sso if status else None,
@@ -72,7 +74,7 @@ class Filters:
     sso: Collection[str] = ()  # SSO_STATES values; empty means any
     scim: Collection[str] = ()  # SCIM_STATES values
     regions: Collection[str] = ()
-    active_link_only: bool = False
+    active_link_only: bool = False  # an invitation that can still be opened
 
     @property
     def any(self) -> bool:
@@ -89,65 +91,66 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     if filters.regions:
         keep &= frame["Region"].isin(list(filters.regions))
     if filters.active_link_only:
-        keep &= frame["Active links"] > 0
+        keep &= frame["Open invitations"] > 0
     return frame[keep]
 
 
-ATTENTION_COLUMNS = ["Name", "ID", "Why", "SSO", "Link expires", "When", "Urgent", "Last link by"]
+ATTENTION_COLUMNS = ["Name", "ID", "Why", "SSO", "Invitation expires", "When", "Urgent", "Last by"]
 
 
 def needs_attention(
     orgs: Sequence[Organization],
     statuses: Mapping[str, OnboardingStatus],
-    links: Mapping[str, LinkSummary],
+    links: Mapping[str, InvitationSummary],
     now: dt.datetime,
 ) -> pd.DataFrame:
-    """The rep's to-do list.
+    """The rep's to-do list, for organizations whose SSO is not enabled yet.
 
-    First, organizations with a link out whose SSO is not enabled yet, soonest expiry first
-    (under 48 hours is urgent). Then organizations whose last link expired while SSO was still
-    not enabled (newest first): the link went unused, so the customer needs a nudge and a new one.
+    First, invitations out that nobody has opened, soonest expiry first (under 48 hours is
+    urgent); then invitations the IT admin opened without finishing (they may need a hand); then
+    organizations whose last invitation expired unopened (newest first): a nudge and a new one.
     An organization whose status is still being checked is listed; it may well need attention.
     """
     by_id = {org.id: org for org in orgs}
-    out_now, lapsed = [], []
+    unopened, started, lapsed = [], [], []
     for org_id, summary in links.items():
         org = by_id.get(org_id)
         status = statuses.get(org_id)
         if org is None or (status is not None and status.sso == "enabled"):
             continue
         sso = SSO_LABELS[status.sso] if status else CHECKING
-        if summary.active_links and summary.next_expiry is not None:
-            left = summary.next_expiry - now
-            out_now.append(
-                (
-                    org.display_name,
-                    org_id,
-                    "Link out, SSO not enabled",
-                    sso,
-                    summary.next_expiry,
-                    countdown(summary.next_expiry, now),
-                    left < URGENT,
-                    summary.last_issued_by,
-                )
-            )
+        if summary.usable and summary.next_expiry is not None:
+            expiry = summary.next_expiry
+            if summary.opened:
+                target, why, urgent = started, "Opened, SSO not enabled yet", False
+            else:
+                target, why, urgent = unopened, "Invitation not opened yet", expiry - now < URGENT
         elif (
             summary.last_revoked_at is None
-            and summary.last_expires_at is not None
             and summary.last_expires_at <= now
+            and summary.last_opened_at is None
         ):
-            lapsed.append(
-                (
-                    org.display_name,
-                    org_id,
-                    "Last link expired unused",
-                    sso,
-                    summary.last_expires_at,
-                    countdown(summary.last_expires_at, now),
-                    False,
-                    summary.last_issued_by,
-                )
+            target, why, urgent, expiry = (
+                lapsed,
+                "Last invitation expired unopened",
+                False,
+                summary.last_expires_at,
             )
-    out_now.sort(key=lambda row: row[4])
-    lapsed.sort(key=lambda row: row[4], reverse=True)
-    return pd.DataFrame.from_records(out_now + lapsed, columns=ATTENTION_COLUMNS)
+        else:
+            continue
+        target.append(
+            (
+                org.display_name,
+                org_id,
+                why,
+                sso,
+                expiry,
+                countdown(expiry, now),
+                urgent,
+                summary.last_issued_by,
+            )
+        )
+    unopened.sort(key=lambda r: r[4])
+    started.sort(key=lambda r: r[4])
+    lapsed.sort(key=lambda r: r[4], reverse=True)
+    return pd.DataFrame.from_records(unopened + started + lapsed, columns=ATTENTION_COLUMNS)

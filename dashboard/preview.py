@@ -11,8 +11,8 @@ import json
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
+from .history import History
 from .models import PORTAL_EVENT_TYPES, PortalEvent
-from .store import IssuanceStore
 
 MIN_HEIGHT = 600  # Scalekit's minimum recommended iframe height
 STATUS_EVENTS = frozenset(PORTAL_EVENT_TYPES) - {"PORTAL_SESSION_EXPIRY"}
@@ -48,7 +48,7 @@ def parse_event(raw: object, org_id: str, environment: str) -> PortalEvent | Non
 
 
 def record_new_events(
-    store: IssuanceStore, raws: Iterable[object], *, org_id: str, environment: str
+    history: History, raws: Iterable[object], *, org_id: str, environment: str
 ) -> list[PortalEvent]:
     """Store every acceptable event; returns what was stored, in arrival order. An SSO enabled
     event is also the exact moment the stats page counts as SSO enabled for the organization."""
@@ -57,9 +57,9 @@ def record_new_events(
         event = parse_event(raw, org_id, environment)
         if event is None:
             continue
-        stored.append(store.record_portal_event(event))
+        stored.append(history.events.record(event))
         if event.event_type == "ORGANIZATION_SSO_ENABLED":
-            store.observe_sso_enabled(environment, org_id, event.received_at, "portal_event")
+            history.events.observe_sso_enabled(environment, org_id, event.received_at, "portal_event")
     return stored
 
 

@@ -1,8 +1,9 @@
 """The one place where long-lived resources are built and cached for the Streamlit server.
 
 ``st.cache_resource`` makes each of these once per server process (not per rerun or session):
-the embedded emulator, the Scalekit gateway, the issuance store. Listings shared by several pages
-are cached here too, with ``st.cache_data`` and a TTL. Pages ask for them here and never build their own.
+the embedded emulator and relay, the Scalekit gateway, the history. Listings shared by several
+pages are cached here too, with ``st.cache_data`` and a TTL. Pages ask for them here and never
+build their own.
 """
 
 from __future__ import annotations
@@ -12,15 +13,23 @@ import os
 
 import streamlit as st
 
+from scalekit_emulator import Branding, Emulator
+
 from . import onboarding
 from .catalog import OrganizationCatalog
 from .config import Settings, load_settings, trust_ca_bundle
 from .demo_history import seed_demo_history
-from .emulator import Emulator
-from .gateway import ScalekitGateway
+from .gateway import SEARCH_MIN_LENGTH, ScalekitGateway
+from .history import History
+from .history.stats import IssuanceStats
+from .mailer import Mailer
 from .models import OnboardingStatus, Organization, OrganizationDetail
-from .stats import IssuanceStats
-from .store import IssuanceStore
+from .relay import EmbeddedRelay, RelayContext, create_app
+
+DEMO_BRANDING = Branding(name="Portal Desk Demo", accent="#5b5bd6")
+# Organizations whose IT admin opened an invitation in the last day are refetched every minute.
+WATCH_OPENED_FOR = dt.timedelta(hours=24)
+WATCH_INTERVAL_S = 60.0
 
 
 def settings() -> Settings:
@@ -32,7 +41,7 @@ def settings() -> Settings:
 def embedded_emulator(orgs: int, seed: int, portal_session_s: float = 6 * 3600) -> Emulator:
     """The emulator inside this server process, used when no Scalekit credentials are set."""
     session = dt.timedelta(seconds=portal_session_s)
-    emulator = Emulator(orgs=orgs, seed=seed, portal_session_ttl=session).start()
+    emulator = Emulator(orgs=orgs, seed=seed, portal_session_ttl=session, branding=DEMO_BRANDING).start()
     # Before the first gRPC channel exists: gRPC reads its roots once per process.
     trust_ca_bundle(str(emulator.ca_bundle_file))
     return emulator
@@ -69,9 +78,37 @@ def _connect(
 
 
 @st.cache_resource(show_spinner=False)
-def store(database_url: str) -> IssuanceStore:
-    """The issuance history for this server process; migrated when first opened."""
-    return IssuanceStore(database_url)
+def store(database_url: str) -> History:
+    """The history for this server process; migrated when first opened."""
+    return History(database_url)
+
+
+@st.cache_resource(show_spinner="Starting the local relay…")
+def _embedded_relay(
+    environment_url: str, database_url: str, _gateway: ScalekitGateway, _history: History, support: str
+) -> EmbeddedRelay:
+    context = RelayContext(
+        gateway=_gateway,
+        history=_history,
+        environment="emulator",
+        support_contact=support,
+        brand=DEMO_BRANDING.name,
+    )
+    return EmbeddedRelay(create_app(context)).start()
+
+
+def relay_url(config: Settings, gateway: ScalekitGateway, history: History) -> str | None:
+    """Where invitations point: DASHBOARD_RELAY_URL, or on the emulator the relay this process
+    runs itself (so the whole flow works on a fresh machine). None: invitations are unavailable."""
+    if config.relay_url or not config.uses_emulator:
+        return config.relay_url
+    return _embedded_relay(
+        gateway.environment_url, config.database_url, gateway, history, config.support_contact
+    ).url
+
+
+def mailer(config: Settings) -> Mailer | None:
+    return Mailer(config.smtp) if config.smtp else None
 
 
 # Listings are keyed by the gateway's environment URL (an emulator's includes its port), so two
@@ -88,19 +125,30 @@ def catalog(gateway: ScalekitGateway) -> OrganizationCatalog:
     return _catalog(gateway.environment_url, gateway)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, on_release=lambda board: board.stop())
 def _status_board(
-    environment_url: str, _gateway: ScalekitGateway, _store: IssuanceStore | None, environment: str
+    environment_url: str, _gateway: ScalekitGateway, _store: History | None, environment: str
 ) -> onboarding.StatusBoard:
     def remember_sso(status: OnboardingStatus) -> None:
         if _store is not None and status.sso == "enabled":
-            _store.observe_sso_enabled(environment, status.organization_id, status.fetched_at, "status")
+            _store.events.observe_sso_enabled(
+                environment, status.organization_id, status.fetched_at, "status"
+            )
 
-    return onboarding.StatusBoard(_gateway, on_status=remember_sso)
+    board = onboarding.StatusBoard(_gateway, on_status=remember_sso)
+    if _store is not None:
+        history = _store
+
+        def recently_opened() -> list[str]:
+            since = dt.datetime.now(dt.UTC) - WATCH_OPENED_FOR
+            return history.invitations.opened_since(environment, since)
+
+        board.watch(recently_opened, interval_s=WATCH_INTERVAL_S)
+    return board
 
 
 def status_board(
-    gateway: ScalekitGateway, store: IssuanceStore | None = None, environment: str = "emulator"
+    gateway: ScalekitGateway, store: History | None = None, environment: str = "emulator"
 ) -> onboarding.StatusBoard:
     """Onboarding statuses of the environment's organizations, shared by every session. With a
     store, the first sighting of each organization's SSO enabled is recorded (for the stats)."""
@@ -108,16 +156,15 @@ def status_board(
 
 
 @st.cache_resource(show_spinner="Preparing the demo history…")
-def _demo_history(database_url: str, environment_url: str, _store: IssuanceStore, _emulator: Emulator) -> int:
-    return seed_demo_history(_store, _emulator)
+def _demo_history(database_url: str, environment_url: str, _store: History, _gateway: ScalekitGateway) -> int:
+    return seed_demo_history(_store, _gateway)
 
 
-def history(config: Settings, gateway: ScalekitGateway) -> IssuanceStore:
+def history(config: Settings, gateway: ScalekitGateway) -> History:
     """The issuance history; on the emulator, seeded once with a demo history when empty."""
     issuance_store = store(config.database_url)
     if config.uses_emulator and config.demo_history:
-        emulator = emulator_for(config)
-        _demo_history(config.database_url, gateway.environment_url, issuance_store, emulator)
+        _demo_history(config.database_url, gateway.environment_url, issuance_store, gateway)
     return issuance_store
 
 
@@ -126,8 +173,22 @@ def _search(environment_url: str, query: str, _gateway: ScalekitGateway) -> list
     return _gateway.search_organizations(query)
 
 
-def search_organizations(gateway: ScalekitGateway, query: str) -> list[Organization]:
-    return _search(gateway.environment_url, query.strip(), gateway)
+def search_organizations(
+    gateway: ScalekitGateway, query: str, everyone: list[Organization]
+) -> list[Organization]:
+    """Scalekit's own search from three characters on (its minimum); shorter queries filter the
+    listing already at hand, so a rep typing "ac" sees matches instead of an error."""
+    needle = query.strip()
+    if not needle:
+        return everyone
+    if len(needle) < SEARCH_MIN_LENGTH:
+        low = needle.lower()
+        return [
+            o
+            for o in everyone
+            if low in o.display_name.lower() or (o.external_id or "").lower().startswith(low)
+        ]
+    return _search(gateway.environment_url, needle, gateway)
 
 
 @st.cache_data(ttl=30, show_spinner="Loading the organization…")
@@ -143,7 +204,7 @@ def organization_detail(gateway: ScalekitGateway, org_id: str) -> OrganizationDe
 def forget_listings() -> None:
     """Drop every cached listing and status (Refresh, after a change, and between tests)."""
     _catalog.clear()
-    _status_board.clear()
+    _status_board.clear()  # on_release stops the dropped board's watcher and workers
     _demo_history.clear()
     _search.clear()
     _detail.clear()
@@ -163,7 +224,7 @@ def organization_changed(gateway: ScalekitGateway) -> None:
     catalog(gateway).invalidate()
 
 
-def status_changed(gateway: ScalekitGateway, store: IssuanceStore, environment: str, org_id: str) -> None:
+def status_changed(gateway: ScalekitGateway, store: History, environment: str, org_id: str) -> None:
     """After the portal reported an SSO or directory change: refetch that organization only."""
     _detail.clear()
     status_board(gateway, store, environment).refresh(org_id)

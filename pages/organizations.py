@@ -13,16 +13,16 @@ from dashboard.ui.shell import ensure_app_shell, services
 
 ensure_app_shell()
 
-config, gateway, store = services()
+config, gateway, history = services()
 env = config.environment_host
 
 if selected := st.query_params.get("org"):
-    organization_detail_view(gateway, store, config, selected, identity.current(config))
+    organization_detail_view(gateway, history, config, selected, identity.current(config))
     st.stop()
 
 st.title("Organizations")
 search, refresh, create = st.columns([5, 1.4, 2], vertical_alignment="bottom")
-query = search.text_input("Search", placeholder="Name, organization id or external id (server-side search)")
+query = search.text_input("Search", placeholder="Name, organization id or external id")
 if refresh.button("Refresh", icon=":material/refresh:", help="Reload organizations and statuses"):
     runtime.forget_listings()
 
@@ -50,9 +50,9 @@ try:
             done / max(total, 1), text=f"Loading organizations: {done:,} of {total:,}"
         )
     )
-    board = runtime.status_board(gateway, store, env)
+    board = runtime.status_board(gateway, history, env)
     board.request(org.id for org in orgs)  # all of them: Needs attention looks at every org
-    shown = runtime.search_organizations(gateway, query) if query.strip() else orgs
+    shown = runtime.search_organizations(gateway, query, orgs)
 except PortalDeskError as error:
     show_error(error)
     st.stop()
@@ -63,6 +63,6 @@ live_tables(
     shown,
     board,
     filters,
-    lambda: store.link_summaries(env, dt.datetime.now(dt.UTC)),
+    lambda: history.invitations.summaries(env, dt.datetime.now(dt.UTC)),
     searching=bool(query.strip()),
 )

@@ -31,7 +31,7 @@ with left:
         list(FEATURE_LABELS),
         format_func=FEATURE_LABELS.get,
         selection_mode="multi",
-        default=list(FEATURE_LABELS),
+        default=list(org.enabled_features) if org else list(FEATURE_LABELS),
         key="preview_features",
     )
 height = right.slider("Height (px)", preview.MIN_HEIGHT, 1200, 700, step=50)
@@ -49,14 +49,14 @@ wanted = (org.id, tuple(f for f in FEATURE_LABELS if f in (features or [])))
 current = st.session_state.get(STATE)
 if entered_page() or current is None or current["key"] != wanted:
     try:
-        issued = links.issue_link(
+        issued = links.mint(
             gateway,
             store,
             environment=config.environment_host,
             organization=org,
-            features=wanted[1],
-            operator=operator.name,
+            features=links.wanted_features(org, wanted[1]),
             kind="embed",
+            issued_by=operator.name or "",
         )
     except PortalDeskError as error:
         st.session_state.pop(STATE, None)

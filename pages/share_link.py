@@ -1,12 +1,14 @@
-"""Share link: send a customer's IT admin an admin portal link, and revoke links."""
+"""Share link: invite a customer's IT admin into the admin portal, or open it now on a call."""
 
 import streamlit as st
 
-from dashboard import identity, links
+from dashboard import identity, invitations, links, runtime
 from dashboard.errors import PortalDeskError
-from dashboard.ui.active_links import organization_links, show_flash
+from dashboard.models import DEFAULT_INVITATION_DAYS, FEATURE_LABELS, INVITATION_DAYS
+from dashboard.ui.countdown import countdown
 from dashboard.ui.feedback import show_error
-from dashboard.ui.link_card import issued_link_card
+from dashboard.ui.invitation_card import issued_invitation_card
+from dashboard.ui.invitation_list import InvitationDesk, deliver, invitation_list, show_flash
 from dashboard.ui.pickers import choose_organization
 from dashboard.ui.shell import ensure_app_shell, services
 
@@ -14,43 +16,71 @@ ensure_app_shell()
 
 st.title("Share link")
 st.caption(
-    "Send a customer's IT admin a link to Scalekit's admin portal, where they configure "
-    "SSO and directory sync themselves."
+    "Invite a customer's IT admin into Scalekit's admin portal, where they set up SSO and directory "
+    "sync themselves. An invitation works for days; every open starts a fresh portal session."
 )
 
-config, gateway, store = services()
+config, gateway, history = services()
 operator = identity.current(config)
+desk = InvitationDesk(
+    gateway=gateway,
+    history=history,
+    environment=config.environment_host,
+    relay_url=runtime.relay_url(config, gateway, history),
+    mailer=runtime.mailer(config),
+    operator=operator.name,
+)
+sender = operator.name or "Your account team"
 org = choose_organization(gateway)
 if not operator.known:
     st.info(
-        "Issuing and revoking are disabled until Portal Desk knows who you are: enter your name "
-        "in the sidebar.",
+        "Creating and revoking are disabled until Portal Desk knows who you are: enter your name in "
+        "the sidebar.",
         icon=":material/badge:",
     )
 
-scope = org.id if org else "none"  # fresh defaults whenever another organization is chosen
-with st.form(f"issue-{scope}"):
-    st.markdown("**Features the link opens**")
-    left, right = st.columns(2)
-    enabled = org.enabled_features if org else ()
-    sso = left.checkbox("SSO", value=("sso" in enabled) or not enabled)
-    dir_sync = right.checkbox("Directory sync (SCIM)", value="dir_sync" in enabled)
-    email = st.text_input("Recipient email (optional)", placeholder="it-admin@customer.com")
-    note = st.text_input(
-        "Note or ticket (optional)", placeholder="e.g. SUP-1234, kickoff call", max_chars=links.NOTE_MAX
-    )
-    submitted = st.form_submit_button(
-        "Generate link", type="primary", icon=":material/add_link:", disabled=not operator.known
-    )
 
-if submitted:
+def feature_choices(scope: str) -> list[str]:
+    """One checkbox per feature; a feature switched off for the organization can't be chosen."""
+    enabled = org.enabled_features if org else ()
+    chosen = []
+    for column, (name, label) in zip(st.columns(len(FEATURE_LABELS)), FEATURE_LABELS.items(), strict=True):
+        off = org is not None and name not in enabled
+        help_text = "Switched off in this organization's admin portal settings." if off else None
+        if column.checkbox(label, value=name in enabled, disabled=off, key=f"{scope}-{name}", help=help_text):
+            chosen.append(name)
+    return chosen
+
+
+scope = org.id if org else "none"  # fresh defaults whenever another organization is chosen
+invite, now_tab = st.tabs(["Invite the IT admin", "Open the portal now"])
+with invite, st.form(f"invite-{scope}"):
+    st.markdown("**Features the portal opens**")
+    features = feature_choices(f"invite-{scope}")
+    days = st.slider("Works for (days)", *INVITATION_DAYS, value=DEFAULT_INVITATION_DAYS)
+    email = st.text_input("IT admin's email (optional)", placeholder="it-admin@customer.com")
+    note = st.text_input(
+        "Note or ticket (optional)", placeholder="e.g. SUP-1234, kickoff call", max_chars=invitations.NOTE_MAX
+    )
+    send_now = desk.mailer is not None and st.checkbox("Email the invitation to the IT admin now", value=True)
+    if desk.relay_url is None:
+        st.caption("Invitations need DASHBOARD_RELAY_URL, the relay's public address (see the README).")
+    created = st.form_submit_button(
+        "Create invitation",
+        type="primary",
+        icon=":material/mail:",
+        disabled=not operator.known or desk.relay_url is None,
+    )
+if created:
     try:
-        issued = links.issue_link(
+        issued = invitations.create(
             gateway,
-            store,
-            environment=config.environment_host,
+            history,
+            environment=desk.environment,
+            relay_url=desk.relay_url,
             organization=org,
-            features=[name for name, on in (("sso", sso), ("dir_sync", dir_sync)) if on],
+            features=features,
+            days=days,
             operator=operator.name,
             recipient_email=email,
             note=note,
@@ -58,9 +88,39 @@ if submitted:
     except PortalDeskError as error:
         show_error(error)
     else:
-        issued_link_card(issued)  # shown this once: the location lives in no state, file or log
+        note_text = deliver(desk, issued, sender) if send_now else None
+        issued_invitation_card(issued, sender_name=sender, sent_note=note_text)  # the URL lives in no state
+
+with now_tab:
+    st.caption(
+        "For a rep on a screen share with the customer: a direct link that opens once, within a minute. "
+        "Not for email: by the time it is read, it has expired."
+    )
+    direct_features = feature_choices(f"direct-{scope}")
+    if st.button(
+        "Open the portal now", icon=":material/open_in_new:", disabled=not operator.known or org is None
+    ):
+        try:
+            minted = links.open_now(
+                gateway,
+                history,
+                environment=desk.environment,
+                organization=org,
+                features=direct_features,
+                operator=operator.name,
+            )
+        except PortalDeskError as error:
+            show_error(error)
+        else:
+            with st.container(border=True):
+                st.link_button(
+                    "Open the admin portal", minted.link.location, type="primary", icon=":material/login:"
+                )
+                st.code(minted.link.location, language=None, wrap_lines=True)
+                countdown(minted.link.expires_at or minted.record.issued_at, key="direct-countdown")
+                st.caption("Single use: the first browser to open it starts a session of up to 6 hours.")
 
 if org is not None:
-    st.subheader("Active links")
-    show_flash()
-    organization_links(gateway, store, environment=config.environment_host, org=org, operator=operator)
+    st.subheader("Invitations")
+    show_flash(sender)
+    invitation_list(desk, org, sender_name=sender)

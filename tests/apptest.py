@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import runtime
 from dashboard.config import load_settings
-from dashboard.emulator import Emulator
+from scalekit_emulator import Emulator
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 TEXT_ELEMENTS = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +11,9 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import runtime
 from dashboard.config import SCALEKIT_KEYS, Settings, trust_ca_bundle
-from dashboard.emulator import Emulator
 from dashboard.gateway import ScalekitGateway
+from dashboard.history import History
+from scalekit_emulator import Emulator
 
 from .apptest import app_emulator
 
@@ -37,10 +37,12 @@ def emulator() -> Iterator[Emulator]:
 
 
 @pytest.fixture(autouse=True)
-def _clean_emulator_faults(request: pytest.FixtureRequest) -> Iterator[None]:
+def _clean_emulator(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "emulator" in request.fixturenames:
-        request.getfixturevalue("emulator").clear_faults()
+        control = request.getfixturevalue("emulator").control
+        control.clear_faults()
+        control.reset_clock()
 
 
 @pytest.fixture(scope="session")
@@ -54,9 +56,16 @@ def gateway(emulator: Emulator, settings: Settings) -> ScalekitGateway:
 
 
 @pytest.fixture
-def org_id(emulator: Emulator) -> str:
-    """A fresh organization per test, so tests that change state never meet each other's links."""
-    return emulator.backend.create_organization("Fixture Org").id
+def org_id(gateway: ScalekitGateway) -> str:
+    """A fresh organization per test (made through the SDK), so tests that change state never
+    meet each other's links."""
+    return gateway.create_organization("Fixture Org").id
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> History:
+    """A fresh history on a real SQLite file."""
+    return History(f"sqlite:///{tmp_path}/history.db")
 
 
 @pytest.fixture(autouse=True)
@@ -92,6 +101,4 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield database
     runtime.forget_listings()
     runtime.stats_choices.clear()
-    emulator = app_emulator()
-    emulator.reset()
-    emulator.backend.link_ttl = dt.timedelta(days=7)
+    app_emulator().control.reset()

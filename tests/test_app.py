@@ -42,8 +42,8 @@ def test_runs_against_a_configured_environment(
     host = emulator.env_url.removeprefix("https://")
     assert any(host in m.value for m in at.sidebar.markdown)
     assert not any("Local emulator" in m.value for m in at.sidebar.markdown)
-    assert at.dataframe[0].value.shape[0] == emulator.backend.organization_count
+    assert at.dataframe[0].value.shape[0] == emulator.backends.organizations.count
     assert emulator.client_secret not in rendered_text(at)
     assert not app_env.exists() or sqlite3.connect(app_env).execute(
-        "SELECT count(*) FROM link_issuance"
+        "SELECT (SELECT count(*) FROM link_issuance) + (SELECT count(*) FROM invitation)"
     ).fetchone() == (0,)

@@ -8,9 +8,17 @@ import time
 import pytest
 
 from dashboard.config import Settings
-from dashboard.emulator import Emulator, Fault
-from dashboard.errors import BadCredentials, InvalidRequest, NotFound, RateLimited, TimedOut, Unavailable
+from dashboard.errors import (
+    BadCredentials,
+    InvalidRequest,
+    NotAllowed,
+    NotFound,
+    RateLimited,
+    TimedOut,
+    Unavailable,
+)
 from dashboard.gateway import ScalekitGateway
+from scalekit_emulator import Emulator, Fault
 
 from .conftest import SESSION_ORGS
 
@@ -30,6 +38,14 @@ def test_small_pages_follow_tokens_to_the_same_result(gateway: ScalekitGateway) 
     ]
 
 
+def test_organizations_come_newest_first_as_scalekit_lists_them(gateway: ScalekitGateway) -> None:
+    created = gateway.create_organization("Newest Co")
+    orgs = gateway.list_organizations()
+    assert orgs[0].id == created.id
+    stamps = [o.created_at for o in orgs]
+    assert stamps == sorted(stamps, reverse=True)
+
+
 def test_organizations_carry_aware_timestamps_and_no_protobuf(gateway: ScalekitGateway) -> None:
     org = gateway.list_organizations()[0]
     assert org.created_at is not None and org.created_at.tzinfo is not None
@@ -45,7 +61,17 @@ def test_search_by_name_id_and_external_id(gateway: ScalekitGateway) -> None:
     assert [o.id for o in gateway.search_organizations(target.id)] == [target.id]
     assert target.id in {o.id for o in gateway.search_organizations(target.external_id)}
     assert gateway.search_organizations("no such company zzz") == []
-    assert gateway.search_organizations("   ") == []
+    # Scalekit's rule for the query: three characters at least.
+    with pytest.raises(InvalidRequest, match="at least 3 characters"):
+        gateway.search_organizations("ac")
+
+
+def test_search_pages_within_scalekits_page_size_rule(gateway: ScalekitGateway) -> None:
+    # SearchOrganization refuses page sizes above 30: a broad query still returns every match.
+    everyone = gateway.list_organizations()
+    common = "org_"
+    found = gateway.search_organizations(common, limit=120)
+    assert len(found) == min(120, len(everyone))
 
 
 def test_get_organization_and_unknown_or_malformed_ids(gateway: ScalekitGateway) -> None:
@@ -53,8 +79,10 @@ def test_get_organization_and_unknown_or_malformed_ids(gateway: ScalekitGateway)
     assert gateway.get_organization(org.id) == org
     with pytest.raises(NotFound, match="org_10000000000000000 was not found"):
         gateway.get_organization("org_10000000000000000")
-    with pytest.raises(InvalidRequest, match="malformed"):
+    with pytest.raises(NotFound):
         gateway.get_organization("not-an-org")
+    with pytest.raises(InvalidRequest, match="at most 32 characters"):
+        gateway.get_organization("org_" + "1" * 40)
 
 
 def test_create_organization_and_duplicate_external_id(gateway: ScalekitGateway) -> None:
@@ -63,7 +91,7 @@ def test_create_organization_and_duplicate_external_id(gateway: ScalekitGateway)
     assert gateway.get_organization(created.id).display_name == "Umbrella Health"
     with pytest.raises(InvalidRequest, match="already exists"):
         gateway.create_organization("Another", external_id="CRM-42")
-    with pytest.raises(InvalidRequest, match="display name must not be empty"):
+    with pytest.raises(InvalidRequest, match="display_name: must be at least 1 characters"):
         gateway.create_organization("   ")
 
 
@@ -75,37 +103,41 @@ def test_update_organization_settings(gateway: ScalekitGateway, org_id: str) -> 
     assert gateway.get_organization(org_id).enabled_features == ("sso", "dir_sync")
 
 
-def test_generate_list_and_revoke_portal_links(gateway: ScalekitGateway, org_id: str) -> None:
+def test_generated_links_live_a_minute_and_hide_their_location(gateway: ScalekitGateway, org_id: str) -> None:
     before = dt.datetime.now(dt.UTC)
     link = gateway.generate_portal_link(org_id, ["sso"])
-    assert link.location.endswith(f"/magicLink/{link.id}")
+    assert link.id.startswith("lnk_")
+    assert link.id not in link.location  # the location's secret is not the link's id
     assert link.location not in repr(link)
     assert link.expires_at is not None
-    assert dt.timedelta(days=6, hours=23) < link.expires_at - before <= dt.timedelta(days=7, seconds=5)
-    other = gateway.generate_portal_link(org_id, ["sso", "dir_sync"])
-    assert [x.id for x in gateway.list_portal_links(org_id)] == [link.id, other.id]
+    assert dt.timedelta(seconds=55) < link.expires_at - before <= dt.timedelta(seconds=65)
 
+
+def test_revoking_a_link_twice_says_it_is_gone_without_naming_it(
+    gateway: ScalekitGateway, org_id: str
+) -> None:
+    link = gateway.generate_portal_link(org_id, ["sso"])
     gateway.revoke_portal_link(org_id, link.id)
-    assert [x.id for x in gateway.list_portal_links(org_id)] == [other.id]
-    with pytest.raises(NotFound, match="Portal link"):
+    with pytest.raises(NotFound) as info:
         gateway.revoke_portal_link(org_id, link.id)
+    assert link.id not in str(info.value)
 
 
-def test_a_link_needs_a_known_feature(gateway: ScalekitGateway, org_id: str) -> None:
+def test_a_link_needs_an_enabled_feature(gateway: ScalekitGateway, org_id: str) -> None:
     with pytest.raises(InvalidRequest, match="at least one feature"):
         gateway.generate_portal_link(org_id, [])
     with pytest.raises(NotFound):
         gateway.generate_portal_link("org_10000000000000000", ["sso"])
+    gateway.update_organization_settings(org_id, dir_sync=False)
+    with pytest.raises(InvalidRequest, match="dir_sync is disabled"):
+        gateway.generate_portal_link(org_id, ["sso", "dir_sync"])
 
 
-def test_expired_links_drop_out(emulator: Emulator, gateway: ScalekitGateway, org_id: str) -> None:
-    link = gateway.generate_portal_link(org_id, ["sso"])
-    emulator.backend._links[link.id].expire_time = dt.datetime.now(dt.UTC)
-    assert gateway.list_portal_links(org_id) == []
-
-
-def test_connections_directories_and_domains(gateway: ScalekitGateway, emulator: Emulator) -> None:
-    with_directory = next(oid for oid, dirs in emulator.backend._directories.items() if dirs)
+def test_connections_of_every_status_directories_and_domains(
+    gateway: ScalekitGateway, emulator: Emulator
+) -> None:
+    env = emulator.backends.env
+    with_directory = next(d.organization_id for d in env.directories.values())
     connections = gateway.list_connections(with_directory)
     assert connections and connections[0].provider in (
         "Okta",
@@ -123,6 +155,9 @@ def test_connections_directories_and_domains(gateway: ScalekitGateway, emulator:
     domains = gateway.list_domains(with_directory)
     assert domains and "." in domains[0].domain
     assert domains[0].verification_status in ("verified", "pending")
+    # Drafts and half-done setups are what a rep follows: they must come through (include='all').
+    draft = next(c for c in env.connections.values() if c.status == "DRAFT")
+    assert [c.status for c in gateway.list_connections(draft.organization_id)] == ["draft"]
 
 
 def test_wrong_secret_is_bad_credentials(emulator: Emulator, settings: Settings) -> None:
@@ -133,7 +168,7 @@ def test_wrong_secret_is_bad_credentials(emulator: Emulator, settings: Settings)
 def test_expired_token_is_renewed_transparently(emulator: Emulator, settings: Settings) -> None:
     gateway = ScalekitGateway.connect(settings, emulator.env_url, emulator.client_id, emulator.client_secret)
     first = gateway._core.access_token
-    emulator.tokens.expire_all()
+    emulator.control.expire_tokens()
     assert gateway.list_organizations(page_size=100)
     assert gateway._core.access_token != first
 
@@ -154,29 +189,30 @@ def test_short_lived_tokens_expire_and_renew() -> None:
     [
         ("UNAVAILABLE", Unavailable, "unavailable"),
         ("RESOURCE_EXHAUSTED", RateLimited, "rate limiting"),
-        ("PERMISSION_DENIED", BadCredentials, "credentials"),
+        ("PERMISSION_DENIED", NotAllowed, "does not let"),
+        ("UNAUTHENTICATED", BadCredentials, "credentials"),
         ("INTERNAL", Unavailable, "internal error"),
     ],
 )
 def test_injected_faults_become_actionable_errors(
     emulator: Emulator, gateway: ScalekitGateway, org_id: str, code: str, error: type, words: str
 ) -> None:
-    emulator.inject_fault(Fault(method="GeneratePortalLink", code=code))
+    emulator.control.inject_fault(Fault(method="GeneratePortalLink", code=code, times=3))
     with pytest.raises(error, match=words):
         gateway.generate_portal_link(org_id, ["sso"])
-    assert gateway.list_portal_links(org_id) == []  # nothing was made
+    assert emulator.backends.portal.live_links(org_id) == []  # nothing was made
 
 
 def test_a_passing_outage_is_retried_by_the_sdk(
     emulator: Emulator, gateway: ScalekitGateway, org_id: str
 ) -> None:
-    emulator.inject_fault(Fault(method="GetPortalLinks", code="UNAVAILABLE", times=1))
-    assert gateway.list_portal_links(org_id) == []
-    assert emulator.faults.active() == []
+    emulator.control.inject_fault(Fault(method="ListDomains", code="UNAVAILABLE", times=1))
+    assert gateway.list_domains(org_id) == []
+    assert emulator.control.status()["faults"] == []
 
 
 def test_slow_answers_time_out(emulator: Emulator, gateway: ScalekitGateway, org_id: str) -> None:
-    emulator.inject_fault(Fault(method="ListConnections", delay_seconds=3))
+    emulator.control.inject_fault(Fault(method="ListConnections", delay_seconds=3))
     with pytest.raises(TimedOut, match="did not answer in time"):
         gateway.list_connections(org_id)
 

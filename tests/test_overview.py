@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from dashboard import overview
-from dashboard.models import Connection, Directory, LinkSummary, OnboardingStatus, Organization
+from dashboard.models import (
+    Connection,
+    Directory,
+    Invitation,
+    InvitationSummary,
+    Issuance,
+    OnboardingStatus,
+    Organization,
+)
 from dashboard.onboarding import history_timeline, scim_state, sso_state
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
@@ -46,13 +54,23 @@ def status(n: int, sso: str, scim: str = "none") -> OnboardingStatus:
 
 def summary(
     n: int,
-    active: int,
+    usable: int,
     next_expiry: dt.datetime | None,
     last_expires: dt.datetime,
     revoked: dt.datetime | None = None,
-) -> LinkSummary:
-    return LinkSummary(
-        f"org_{n}", active, next_expiry, NOW - dt.timedelta(days=1), "ana", last_expires, revoked
+    opened: int = 0,
+    last_opened: dt.datetime | None = None,
+) -> InvitationSummary:
+    return InvitationSummary(
+        f"org_{n}",
+        usable,
+        next_expiry,
+        opened,
+        NOW - dt.timedelta(days=1),
+        "ana",
+        last_expires,
+        revoked,
+        last_opened,
     )
 
 
@@ -63,7 +81,7 @@ def test_frame_and_filters() -> None:
     frame = overview.organization_frame(orgs, statuses, links)
     assert list(frame["SSO"]) == ["Enabled", "Draft", overview.CHECKING]
     assert list(frame["Directory sync"]) == ["Enabled · 5 users", "None", overview.CHECKING]
-    assert list(frame["Active links"]) == [0, 1, 0]
+    assert list(frame["Open invitations"]) == [0, 1, 0]
     pick = overview.apply_filters
     assert list(pick(frame, overview.Filters(sso=["enabled", "draft"]))["ID"]) == ["org_1", "org_2"]
     assert list(pick(frame, overview.Filters(scim=["enabled"]))["ID"]) == ["org_1"]
@@ -73,58 +91,97 @@ def test_frame_and_filters() -> None:
 
 
 def test_needs_attention_order_and_urgency() -> None:
-    orgs = [org(n) for n in range(1, 7)]
+    orgs = [org(n) for n in range(1, 8)]
     statuses = {
         "org_1": status(1, "draft"),
         "org_2": status(2, "none"),
         "org_3": status(3, "enabled"),
         "org_4": status(4, "in_progress"),
         "org_5": status(5, "none"),
+        "org_7": status(7, "draft"),
     }
+    hours, days = dt.timedelta(hours=1), dt.timedelta(days=1)
     links = {
-        "org_1": summary(1, 1, NOW + dt.timedelta(days=5), NOW + dt.timedelta(days=5)),
-        "org_2": summary(2, 2, NOW + dt.timedelta(hours=20), NOW + dt.timedelta(days=6)),
-        "org_3": summary(3, 1, NOW + dt.timedelta(hours=1), NOW + dt.timedelta(hours=1)),  # SSO on: fine
-        "org_4": summary(4, 0, None, NOW - dt.timedelta(days=3)),  # expired unused
-        "org_5": summary(5, 0, None, NOW - dt.timedelta(days=1), revoked=NOW - dt.timedelta(days=2)),
-        "org_6": summary(6, 0, None, NOW - dt.timedelta(days=1)),  # status unknown yet: listed
+        "org_1": summary(1, 1, NOW + 5 * days, NOW + 5 * days),
+        "org_2": summary(2, 2, NOW + 20 * hours, NOW + 6 * days),
+        "org_3": summary(3, 1, NOW + hours, NOW + hours),  # SSO on: fine
+        "org_4": summary(4, 0, None, NOW - 3 * days),  # expired unopened
+        "org_5": summary(5, 0, None, NOW - days, revoked=NOW - 2 * days),  # revoked: a choice, not a lapse
+        "org_6": summary(6, 0, None, NOW - days),  # status unknown yet: listed
+        "org_7": summary(7, 1, NOW + 3 * days, NOW + 3 * days, opened=1, last_opened=NOW - hours),
     }
     frame = overview.needs_attention(orgs, statuses, links, NOW)
-    assert list(frame["ID"]) == ["org_2", "org_1", "org_6", "org_4"]
-    assert list(frame["Urgent"]) == [True, False, False, False]
-    assert list(frame["Why"][:2]) == ["Link out, SSO not enabled"] * 2
+    assert list(frame["ID"]) == ["org_2", "org_1", "org_7", "org_6", "org_4"]
+    assert list(frame["Urgent"]) == [True, False, False, False, False]
+    assert (
+        list(frame["Why"])
+        == ["Invitation not opened yet"] * 2
+        + ["Opened, SSO not enabled yet"]
+        + ["Last invitation expired unopened"] * 2
+    )
     assert list(frame["When"]) == [
         "expires in 20 hours",
         "expires in 5 days",
+        "expires in 3 days",
         "expired 1 day ago",
         "expired 3 days ago",
     ]
 
 
 def test_history_timeline_newest_first() -> None:
-    from dashboard.models import Issuance
-    from tests.test_store import new  # the same row builder as the store tests
-
-    def issuance(link: str, issued: dt.datetime, **extra: object) -> Issuance:
-        base = new(link_id=link, when=issued)
-        return Issuance(
-            id=1,
-            revoked_at=extra.get("revoked_at"),
-            revoked_by=extra.get("revoked_by"),
-            **{k: getattr(base, k) for k in base.__dataclass_fields__},
-        )
-
-    entries = history_timeline(
-        [
-            issuance("a", NOW - dt.timedelta(days=10)),
-            issuance("b", NOW - dt.timedelta(days=2), revoked_at=NOW - dt.timedelta(days=1), revoked_by="bo"),
-        ],
-        NOW,
+    invitation = Invitation(
+        id=7,
+        reference="INV-000007",
+        environment="emulator",
+        organization_id="org_1",
+        organization_name="Org 1",
+        features=("sso",),
+        issued_by="ana",
+        issued_at=NOW - dt.timedelta(days=10),
+        expires_at=NOW - dt.timedelta(days=3),
+        recipient_email="it@org1.example",
+        sent_at=NOW - dt.timedelta(days=10) + dt.timedelta(minutes=1),
+        first_opened_at=NOW - dt.timedelta(days=9),
+        last_opened_at=NOW - dt.timedelta(days=8),
+        open_count=2,
     )
-    assert [what for _, what, _ in entries] == [
-        "Link revoked",
-        "Shareable link issued (SSO + Directory sync)",
-        "Link expired",
-        "Shareable link issued (SSO + Directory sync)",
+    preview = Issuance(
+        1,
+        None,
+        "org_1",
+        "Org 1",
+        ("sso",),
+        "embed",
+        "bo",
+        NOW - dt.timedelta(days=1),
+        NOW - dt.timedelta(days=1),
+        "emulator",
+        "f" * 64,
+    )
+    opened_mint = Issuance(
+        2,
+        None,
+        "org_1",
+        "Org 1",
+        ("sso",),
+        "invitation",
+        "ana",
+        NOW - dt.timedelta(days=9),
+        None,
+        "emulator",
+        "f" * 64,
+        invitation_id=7,
+    )
+    entries = history_timeline(
+        [invitation], [preview, opened_mint], [], (NOW - dt.timedelta(days=2), "status"), NOW
+    )
+    assert [e.what for e in entries] == [
+        "Portal preview session (SSO)",
+        "SSO enabled (seen by a status check)",
+        "INV-000007 expired",
+        "INV-000007 opened again (2× in all)",
+        "INV-000007 opened for the first time",
+        "INV-000007 emailed for it@org1.example",
+        "INV-000007 created (SSO) for it@org1.example",
     ]
-    assert entries[0][2] == "bo"
+    assert [e.who for e in entries][:1] == ["bo"]

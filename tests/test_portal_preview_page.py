@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.emulator import Fault
+from scalekit_emulator import Fault
 
 from .apptest import app_emulator, open_page, rendered_text
 
@@ -25,7 +25,13 @@ def embed_rows(database: Path) -> list[tuple]:
 
 
 def orgs() -> list:
-    return app_emulator().backend.list_organizations(page_size=2).items
+    """The two newest organizations with both admin portal features on."""
+    page = app_emulator().backends.organizations.list(page_size=100)
+    return [o for o in page.items if all(o.features.values())][:2]
+
+
+def live(org_id: str) -> list:
+    return app_emulator().backends.portal.live_links(org_id)
 
 
 def test_a_load_issues_one_embed_link_and_a_height_change_keeps_it(app_env: Path) -> None:
@@ -33,10 +39,10 @@ def test_a_load_issues_one_embed_link_and_a_height_change_keeps_it(app_env: Path
     at = open_page(PAGE, org=org.id)
     assert not at.exception
     assert embed_rows(app_env) == [(org.id, "sso,dir_sync", "embed", "ana@portal.test")]
-    [link] = app_emulator().backend.active_links(org.id)
+    [link] = live(org.id)
     at.slider[0].set_value(900).run()
     assert len(embed_rows(app_env)) == 1  # the live portal session is kept
-    assert app_emulator().backend.active_links(org.id) == [link]
+    assert live(org.id) == [link]
     text = rendered_text(at)
     assert 'height="900"' in text and 'allow="clipboard-write"' in text  # the snippet follows
     assert f"Accepted only from {app_emulator().portal_url}" in text
@@ -71,8 +77,10 @@ def test_nothing_is_issued_without_org_feature_or_operator(
 
 def test_scalekit_unavailable_is_a_message(app_env: Path) -> None:
     org = orgs()[0]
-    app_emulator().inject_fault(Fault(method="GeneratePortalLink", code="UNAVAILABLE"))
+    app_emulator().control.inject_fault(Fault(method="GeneratePortalLink", code="UNAVAILABLE", times=5))
     at = open_page(PAGE, org=org.id)
     assert not at.exception
     assert any("Scalekit is unavailable" in e.value for e in at.error)
-    assert embed_rows(app_env) == []
+    assert [r[2] for r in embed_rows(app_env)] == ["embed"]  # written as pending: no link goes unrecorded
+    [state] = sqlite3.connect(app_env).execute("SELECT state FROM link_issuance").fetchone()
+    assert state == "pending"

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from dashboard import preview
-from dashboard.store import IssuanceStore
+from dashboard.history import History
 
 SSO_ON = {
     "event_type": "ORGANIZATION_SSO_ENABLED",
@@ -25,7 +25,7 @@ def test_origin_of_a_link() -> None:
 
 
 def test_only_documented_events_about_this_org_are_kept(tmp_path: Path) -> None:
-    store = IssuanceStore(f"sqlite:///{tmp_path}/h.db")
+    history = History(f"sqlite:///{tmp_path}/h.db")
     raws = [
         SSO_ON,
         {**SSO_ON, "organization_id": "org_2"},  # another organization
@@ -33,10 +33,12 @@ def test_only_documented_events_about_this_org_are_kept(tmp_path: Path) -> None:
         "not an object",
         {**SSO_ON, "event_type": "PORTAL_SESSION_EXPIRY", "object": "session", "message": "x" * 900},
     ]
-    stored = preview.record_new_events(store, raws, org_id="org_1", environment="emulator")
+    stored = preview.record_new_events(history, raws, org_id="org_1", environment="emulator")
     assert [e.event_type for e in stored] == ["ORGANIZATION_SSO_ENABLED", "PORTAL_SESSION_EXPIRY"]
     assert len(stored[1].message) == 500
-    [kept] = [e for e in store.portal_events("emulator", "org_1") if e.event_type.endswith("ENABLED")]
+    [kept] = [
+        e for e in history.events.for_organization("emulator", "org_1") if e.event_type.endswith("ENABLED")
+    ]
     assert json.loads(kept.payload)["data"]["provider"] == "OKTA"
     assert "received_at" not in json.loads(kept.payload)  # the browser's clock is not part of the event
     seen = sqlite3.connect(tmp_path / "h.db").execute("SELECT organization_id, source FROM sso_observation")

@@ -1,155 +1,201 @@
-"""The Share link page under AppTest, against the app's embedded emulator and a real SQLite file."""
+"""The Share link page under AppTest, against the app's embedded emulator and relay, and a real
+SQLite file."""
 
 from __future__ import annotations
 
-import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
+import requests
 
-from dashboard.emulator import Fault
-from dashboard.store import IssuanceStore, fingerprint
+from dashboard.history import History, fingerprint
+from scalekit_emulator import Fault
 
 from .apptest import app_emulator, button, open_page, rendered_text
 
 PAGE = "pages/share_link.py"
 
 
-def _all_rows(database: Path) -> list:
-    import sqlite3
-
+def rows(database: Path, table: str = "invitation") -> list[dict]:
+    if not database.exists():
+        return []
     raw = sqlite3.connect(database)
     raw.row_factory = sqlite3.Row
-    return [dict(r) for r in raw.execute("SELECT * FROM link_issuance ORDER BY id")]
+    return [dict(r) for r in raw.execute(f"SELECT * FROM {table} ORDER BY id")]
 
 
 def first_org():
-    return app_emulator().backend.list_organizations(page_size=1).items[0]
+    """The newest organization with both admin portal features on."""
+    page = app_emulator().backends.organizations.list(page_size=100)
+    return next(o for o in page.items if all(o.features.values()))
 
 
-def generate(at, *, email: str = "", note: str = "", sso: bool | None = None, dir_sync: bool | None = None):
+def create(
+    at,
+    *,
+    email: str = "",
+    note: str = "",
+    days: int | None = None,
+    sso: bool | None = None,
+    dir_sync: bool | None = None,
+):
+    boxes = [c for c in at.checkbox if c.key and c.key.startswith("invite-")]
     if sso is not None:
-        at.checkbox[0].set_value(sso)
+        boxes[0].set_value(sso)
     if dir_sync is not None:
-        at.checkbox[1].set_value(dir_sync)
-    form_inputs = [t for t in at.text_input if t.label.startswith(("Recipient", "Note"))]
-    form_inputs[0].input(email)
-    form_inputs[1].input(note)
-    return button(at, "Generate link").click().run()
+        boxes[1].set_value(dir_sync)
+    if days is not None:
+        at.slider[0].set_value(days)
+    inputs = {t.label: t for t in at.text_input}
+    inputs["IT admin's email (optional)"].input(email)
+    inputs["Note or ticket (optional)"].input(note)
+    return button(at, "Create invitation").click().run()
 
 
-def test_generate_records_one_row_and_shows_the_link_once(app_env: Path) -> None:
+def shown_url(at) -> str:
+    [url] = [
+        c.value for c in at.code if "/i/" in c.value and c.value.startswith("http") and "\n" not in c.value
+    ]
+    return url
+
+
+def test_create_records_one_invitation_and_shows_its_url_once(app_env: Path) -> None:
     org = first_org()
     at = open_page(PAGE, org=org.id)
     assert at.selectbox[0].value == org.id  # preselected from ?org=
-    generate(at, email="it-admin@customer.com", note="SUP-1234", dir_sync=True)
+    create(at, email="it-admin@customer.com", note="SUP-1234", days=14, dir_sync=True)
     assert not at.exception
-    [location] = [c.value for c in at.code if "/magicLink/" in c.value and c.value.startswith("http")]
-    [api_link] = app_emulator().backend.active_links(org.id)
-    assert location == api_link.location
-    [row] = _all_rows(app_env)
-    assert row["link_id"] == api_link.id and row["organization_id"] == org.id
-    assert row["organization_name"] == org.display_name
-    assert (row["features"], row["kind"], row["issued_by"]) == (
+    url = shown_url(at)
+    [row] = rows(app_env)
+    assert row["token_hash"] == fingerprint(url.rsplit("/i/", 1)[1])
+    assert (row["organization_id"], row["organization_name"], row["features"]) == (
+        org.id,
+        org.display_name,
         "sso,dir_sync",
-        "shareable",
-        "ana@portal.test",
     )
-    assert (row["recipient_email"], row["note"], row["environment"]) == (
+    assert (row["issued_by"], row["recipient_email"], row["note"], row["open_count"]) == (
+        "ana@portal.test",
         "it-admin@customer.com",
         "SUP-1234",
-        "emulator",
+        0,
     )
-    assert row["link_fingerprint"] == fingerprint(location)
     text = rendered_text(at)
-    assert "expires in 6 days 23 hours" in text
-    assert "This link is a credential" in text
+    assert f"INV-{row['id']:06d}" in text and "expires in 13 days" in text
+    assert "This invitation is a credential" in text and "works until" in text
     assert any(b.label == "Open email draft" for b in at.get("link_button"))
+    assert url not in repr(at.session_state.to_dict())  # kept in no session state
 
-    at.run()  # any later rerun: the location is gone for good
-    assert location not in rendered_text(at)
+    at.run()  # any later rerun: the URL is gone for good
+    assert url not in rendered_text(at)
+    assert "Not opened" in rendered_text(at)
+
+
+def test_an_open_on_the_relay_shows_on_the_page(app_env: Path) -> None:
+    at = create(open_page(PAGE, org=first_org().id))
+    url = shown_url(at)
+    opened = requests.post(url, allow_redirects=False, timeout=10)
+    assert (
+        opened.status_code == 303 and requests.get(opened.headers["Location"], timeout=10).status_code == 200
+    )
+    at.run()
+    assert "Opened 1×" in rendered_text(at)
 
 
 def test_revoke_through_the_confirmation_dialog(app_env: Path) -> None:
+    at = create(open_page(PAGE, org=first_org().id))
+    url = shown_url(at)
+    button(at, "Revoke").click().run()
+    button(at, "Revoke invitation").click().run()
+    assert not at.exception
+    [row] = rows(app_env)
+    assert row["revoked_by"] == "ana@portal.test" and row["revoked_at"]
+    assert any("is revoked" in s.value for s in at.success)
+    assert requests.post(url, allow_redirects=False, timeout=10).status_code == 410
+
+
+def test_extend_and_resend(app_env: Path) -> None:
+    at = create(open_page(PAGE, org=first_org().id), days=2)
+    old_url = shown_url(at)
+    at.number_input[0].set_value(20)
+    button(at, "Extend").click().run()
+    assert any("now works until" in s.value for s in at.success)
+    button(at, "Resend with a new link").click().run()
+    assert not at.exception
+    new_url = shown_url(at)
+    assert new_url != old_url
+    assert requests.post(old_url, allow_redirects=False, timeout=10).status_code == 404
+    assert requests.post(new_url, allow_redirects=False, timeout=10).status_code == 303
+    at.run()
+    assert new_url not in rendered_text(at)
+
+
+def test_open_the_portal_now_shows_a_one_minute_link(app_env: Path) -> None:
     org = first_org()
     at = open_page(PAGE, org=org.id)
-    generate(at)
-    [link] = app_emulator().backend.active_links(org.id)
-    button(at, "Revoke").click().run()
-    button(at, "Revoke link").click().run()
+    button(at, "Open the portal now").click().run()
     assert not at.exception
-    assert app_emulator().backend.active_links(org.id) == []
-    [row] = _all_rows(app_env)
-    assert row["link_id"] == link.id and row["revoked_by"] == "ana@portal.test" and row["revoked_at"]
-    assert f"Link {link.id} revoked." in [s.value for s in at.success]
-    assert "No active links" in rendered_text(at)
+    [location] = [c.value for c in at.code if "/magicLink/" in c.value]
+    assert any(b.label == "Open the admin portal" for b in at.get("link_button"))
+    [row] = rows(app_env, "link_issuance")
+    assert (row["kind"], row["state"], row["organization_id"]) == ("direct", "minted", org.id)
+    assert row["link_fingerprint"] == fingerprint(location)
+    assert requests.get(location, timeout=10).status_code == 200
 
 
-def _expect_refusal(at, message: str, database: Path, org_id: str | None) -> None:
+def _expect_refusal(at, message: str, database: Path) -> None:
     assert not at.exception
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
-    assert not database.exists() or _all_rows(database) == []  # no file yet means no row
-    if org_id:
-        assert app_emulator().backend.active_links(org_id) == []
+    assert rows(database) == []
 
 
 def test_no_organization_chosen(app_env: Path) -> None:
-    at = generate(open_page(PAGE))
-    _expect_refusal(at, "Choose an organization first", app_env, None)
+    _expect_refusal(create(open_page(PAGE)), "Choose an organization first", app_env)
 
 
 def test_no_feature_chosen(app_env: Path) -> None:
-    org = first_org()
-    at = generate(open_page(PAGE, org=org.id), sso=False, dir_sync=False)
-    _expect_refusal(at, "Choose at least one feature", app_env, org.id)
+    at = create(open_page(PAGE, org=first_org().id), sso=False, dir_sync=False)
+    _expect_refusal(at, "Choose at least one feature", app_env)
 
 
-def test_malformed_email(app_env: Path) -> None:
-    org = first_org()
-    at = generate(open_page(PAGE, org=org.id), email="it-admin@customer")
-    _expect_refusal(at, "is not a valid email address", app_env, org.id)
+@pytest.mark.parametrize("email", ["it-admin@customer", "[Re-authenticate](https://evil.example)@x.com"])
+def test_malformed_email(app_env: Path, email: str) -> None:
+    at = create(open_page(PAGE, org=first_org().id), email=email)
+    _expect_refusal(at, "not a valid email address", app_env)
+    assert "evil.example" not in rendered_text(at)
 
 
 def test_organization_deleted_meanwhile(app_env: Path) -> None:
     org = first_org()
     at = open_page(PAGE, org=org.id)
-    app_emulator().backend.delete_organization(org.id)
-    generate(at)
-    _expect_refusal(at, "was not found in Scalekit", app_env, None)
+    app_emulator().backends.organizations.delete(org.id)
+    _expect_refusal(create(at), "was not found in Scalekit", app_env)
 
 
 @pytest.mark.parametrize(
     ("code", "message"), [("UNAVAILABLE", "Scalekit is unavailable"), ("RESOURCE_EXHAUSTED", "rate limiting")]
 )
 def test_scalekit_unavailable_or_rate_limited(app_env: Path, code: str, message: str) -> None:
-    org = first_org()
-    at = open_page(PAGE, org=org.id)
-    app_emulator().inject_fault(Fault(method="GeneratePortalLink", code=code))
-    _expect_refusal(generate(at), message, app_env, org.id)
+    at = open_page(PAGE, org=first_org().id)
+    app_emulator().control.inject_fault(Fault(method="GetOrganization", code=code, times=5))
+    _expect_refusal(create(at), message, app_env)
 
 
-def test_unwritable_database_revokes_the_link(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    IssuanceStore(f"sqlite:///{app_env}")  # exists, migrated, then opened read-only by the app
+def test_an_unwritable_database_is_said_and_nothing_is_made(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    History(f"sqlite:///{app_env}")  # exists, migrated, then opened read-only by the app
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", f"sqlite:///file:{app_env}?mode=ro&uri=true")
-    org = first_org()
-    at = generate(open_page(PAGE, org=org.id))
-    _expect_refusal(at, "not writable", app_env, org.id)
-    assert any("revoked at Scalekit" in e.value for e in at.error)
+    at = open_page(PAGE, org=first_org().id)
+    _expect_refusal(create(at), "not writable", app_env)
 
 
-def test_unknown_operator_cannot_issue(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_operator_cannot_create(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DASHBOARD_OPERATOR")
-    org = first_org()
-    at = open_page(PAGE, org=org.id)
-    assert button(at, "Generate link").disabled
+    at = open_page(PAGE, org=first_org().id)
+    assert button(at, "Create invitation").disabled and button(at, "Open the portal now").disabled
     assert any("who you are" in i.value for i in at.info)
     at.sidebar.text_input[0].input("Cy Rep").run()
-    assert not button(at, "Generate link").disabled
-    generate(at)
-    assert _all_rows(app_env)[0]["issued_by"] == "Cy Rep"
-
-
-def test_short_lived_link_is_for_immediate_use(app_env: Path) -> None:
-    app_emulator().backend.link_ttl = dt.timedelta(minutes=1)
-    at = generate(open_page(PAGE, org=first_org().id))
-    assert any("for immediate use" in i.value for i in at.info)
+    assert not button(at, "Create invitation").disabled
+    create(at)
+    assert rows(app_env)[0]["issued_by"] == "Cy Rep"

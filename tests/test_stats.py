@@ -1,4 +1,4 @@
-"""Each SQL aggregate equals the naive pandas computation, on seeded random histories."""
+"""Each SQL aggregate equals the straightforward pandas computation, on seeded random histories."""
 
 from __future__ import annotations
 
@@ -12,50 +12,93 @@ import pandas as pd
 import pytest
 
 from bench import naive
-from dashboard.stats import IssuanceStats, StatsFilter
-from dashboard.store import IssuanceStore, NewIssuance, fingerprint
+from dashboard.history import History, NewInvitation, NewLink, fingerprint
+from dashboard.history.stats import IssuanceStats, StatsFilter
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 REPS = ("ana", "bo", "cy", "dee")
 ORGS = [(f"org_{n}", f"Org {n:02d}") for n in range(25)]
+FEATURES = (("sso",), ("dir_sync",), ("sso", "dir_sync"))
 
 
-def random_history(store: IssuanceStore, seed: int, rows: int = 500) -> None:
+def random_history(history: History, seed: int, rows: int = 400) -> None:
     rng = random.Random(seed)
-    issuances, revocations, observations = [], {}, []
+    invitations, links, observations = [], [], []
     for n in range(rows):
         org_id, name = rng.choice(ORGS)
         issued = NOW - dt.timedelta(days=rng.uniform(0, 200), seconds=rng.randrange(86400))
         env = "emulator" if rng.random() < 0.9 else "acme.scalekit.dev"
-        issuances.append(
-            NewIssuance(
-                link_id=f"l{seed}-{n}",
-                organization_id=org_id,
-                organization_name=name,
-                features=rng.choice((("sso",), ("dir_sync",), ("sso", "dir_sync"))),
-                kind=rng.choice(("shareable", "shareable", "embed")),
-                issued_by=rng.choices(REPS, (5, 3, 1, 1))[0],
-                issued_at=issued,
-                expires_at=issued + dt.timedelta(days=7),
-                environment=env,
-                link_fingerprint=fingerprint(f"http://x/{n}"),
+        rep = rng.choices(REPS, (5, 3, 1, 1))[0]
+        features = rng.choice(FEATURES)
+        if rng.random() < 0.5:
+            opened = issued + dt.timedelta(hours=rng.uniform(1, 100)) if rng.random() < 0.7 else None
+            revoked = (
+                issued + dt.timedelta(hours=rng.uniform(1, 50))
+                if opened is None and rng.random() < 0.1
+                else None
             )
-        )
-        if rng.random() < 0.1:
-            revocations[f"l{seed}-{n}"] = (issued + dt.timedelta(hours=rng.uniform(1, 100)), "bo")
+            invitations.append(
+                NewInvitation(
+                    token_hash=fingerprint(f"{seed}-{n}"),
+                    environment=env,
+                    organization_id=org_id,
+                    organization_name=name,
+                    features=features,
+                    issued_by=rep,
+                    issued_at=issued,
+                    expires_at=issued + dt.timedelta(days=rng.choice((1, 7, 30))),
+                    revoked_at=revoked,
+                    revoked_by="bo" if revoked else None,
+                    first_opened_at=opened,
+                    last_opened_at=opened,
+                    open_count=rng.randint(1, 3) if opened else 0,
+                )
+            )
+            if opened:  # its open's mint: not an issued item of its own
+                links.append(
+                    NewLink(
+                        org_id,
+                        name,
+                        features,
+                        "invitation",
+                        rep,
+                        opened,
+                        env,
+                        expires_at=opened + dt.timedelta(minutes=1),
+                        link_fingerprint="f" * 64,
+                        invitation_index=len(invitations) - 1,
+                    )
+                )
+        else:
+            kind = rng.choice(("direct", "embed", "embed", "shareable"))
+            lifetime = dt.timedelta(days=7) if kind == "shareable" else dt.timedelta(minutes=1)
+            revoked = issued + dt.timedelta(hours=2) if kind == "shareable" and rng.random() < 0.1 else None
+            fingerprint_or_none = None if rng.random() < 0.05 else "f" * 64  # a few were never minted
+            links.append(
+                NewLink(
+                    org_id,
+                    name,
+                    features,
+                    kind,
+                    rep,
+                    issued,
+                    env,
+                    expires_at=issued + lifetime,
+                    link_fingerprint=fingerprint_or_none,
+                    revoked_at=revoked,
+                    revoked_by="bo" if revoked else None,
+                )
+            )
     for org_id, _ in rng.sample(ORGS, 12):
         observations.append(("emulator", org_id, NOW - dt.timedelta(days=rng.uniform(0, 180)), "status"))
-    store.import_history(issuances, revocations, observations)
+    history.import_history(invitations, links, observations)
 
 
 @pytest.fixture(params=[1, 2, 3])
-def history(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> tuple[IssuanceStats, pd.DataFrame, pd.DataFrame]:
-    store = IssuanceStore(f"sqlite:///{tmp_path}/stats.db")
-    random_history(store, request.param)
-    links, observations = naive.load(store.engine)
-    return IssuanceStats(store), links, observations
+def seeded(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[IssuanceStats, History]:
+    history = History(f"sqlite:///{tmp_path}/stats.db")
+    random_history(history, request.param)
+    return IssuanceStats(history), history
 
 
 def filters() -> list[StatsFilter]:
@@ -65,6 +108,7 @@ def filters() -> list[StatsFilter]:
         StatsFilter(**window, reps=("ana", "cy")),
         StatsFilter(**window, organizations=("org_1", "org_2", "org_3")),
         StatsFilter(**window, kinds=("embed",)),
+        StatsFilter(**window, kinds=("invitation", "embed", "direct", "shareable")),
         StatsFilter(**window, features=("dir_sync",)),
         StatsFilter(
             environment="emulator",
@@ -72,73 +116,88 @@ def filters() -> list[StatsFilter]:
             end=NOW - dt.timedelta(days=7),
             reps=("ana",),
             features=("sso",),
-            kinds=("shareable",),
+            kinds=("invitation",),
         ),
         StatsFilter(environment="acme.scalekit.dev", start=NOW - dt.timedelta(days=365), end=NOW),
     ]
 
 
 @pytest.mark.parametrize("index", range(len(filters())))
-def test_kpis_match_pandas(history, index: int) -> None:
-    stats, links, observations = history
+def test_kpis_and_funnel_match_pandas(seeded, index: int) -> None:
+    stats, history = seeded
     f = filters()[index]
-    got, want = stats.kpis(f, NOW), naive.kpis(links, observations, f, NOW)
-    assert got.links_issued == want.links_issued
-    assert (got.organizations_reached, got.active_now, got.revoked) == (
+    items, seen = naive.load(history.engine, f)
+    got, want = stats.kpis(f, NOW), naive.kpis(items, seen, f, NOW)
+    assert (got.issued, got.organizations_reached, got.active_now, got.revoked) == (
+        want.issued,
         want.organizations_reached,
         want.active_now,
         want.revoked,
     )
-    assert (got.expired_unused, got.converted) == (want.expired_unused, want.converted)
-    if want.median_days_to_sso is None:
-        assert got.median_days_to_sso is None
-    else:
-        assert got.median_days_to_sso == pytest.approx(want.median_days_to_sso, abs=1e-4)
+    assert (got.expired_unopened, got.converted) == (want.expired_unopened, want.converted)
+    assert got.median_days_to_sso == pytest.approx(want.median_days_to_sso, abs=1e-4)
+    funnel = stats.funnel_totals(f)
+    assert (funnel.issued, funnel.opened, funnel.sso_enabled) == naive.funnel(items, seen, f)
 
 
 @pytest.mark.parametrize("index", range(len(filters())))
 @pytest.mark.parametrize(("grain", "by"), [("day", "kind"), ("week", "kind"), ("week", "feature")])
-def test_per_period_matches_pandas(history, index: int, grain: str, by: str) -> None:
-    stats, links, _ = history
+def test_per_period_matches_pandas(seeded, index: int, grain: str, by: str) -> None:
+    stats, history = seeded
     f = filters()[index]
+    items, _ = naive.load(history.engine, f)
     got = stats.per_period(f, grain, by)
-    want = naive.per_period(links, f, grain, by)
-    pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_dtype=False)
+    pd.testing.assert_frame_equal(
+        got.reset_index(drop=True), naive.per_period(items, f, grain, by), check_dtype=False
+    )
 
 
 @pytest.mark.parametrize("index", range(len(filters())))
-def test_breakdowns_match_pandas(history, index: int) -> None:
-    stats, links, _ = history
+def test_breakdowns_match_pandas(seeded, index: int) -> None:
+    stats, history = seeded
     f = filters()[index]
-    pd.testing.assert_frame_equal(stats.per_rep(f), naive.per_rep(links, f), check_dtype=False)
+    items, _ = naive.load(history.engine, f)
+    pd.testing.assert_frame_equal(stats.per_rep(f), naive.per_rep(items, f), check_dtype=False)
     pd.testing.assert_frame_equal(
-        stats.top_organizations(f), naive.top_organizations(links, f), check_dtype=False
+        stats.top_organizations(f), naive.top_organizations(items, f), check_dtype=False
     )
-    pd.testing.assert_frame_equal(
-        stats.status_breakdown(stats.kpis(f, NOW)), naive.status_breakdown(links, f, NOW), check_dtype=False
-    )
+    breakdown = stats.status_breakdown(stats.kpis(f, NOW), stats.funnel_totals(f))
+    pd.testing.assert_frame_equal(breakdown, naive.status_breakdown(items, f, NOW), check_dtype=False)
 
 
-def test_rows_and_csv_are_exactly_the_filtered_links(history) -> None:
-    stats, links, _ = history
+def test_the_funnel_per_rep_adds_up(seeded) -> None:
+    stats, _ = seeded
+    f = filters()[0]
+    per_rep, total = stats.funnel(f, by_rep=True), stats.funnel_totals(f)
+    assert per_rep[["issued", "opened", "sso_enabled"]].sum().tolist() == [
+        total.issued,
+        total.opened,
+        total.sso_enabled,
+    ]
+    assert (per_rep["opened"] <= per_rep["issued"]).all() and (
+        per_rep["sso_enabled"] <= per_rep["opened"]
+    ).all()
+
+
+def test_rows_and_csv_are_exactly_the_filtered_items_with_no_link_ids(seeded) -> None:
+    stats, history = seeded
     f = filters()[1]
-    expected = set(naive.filtered(links, f)["link_id"])
-    assert set(stats.rows(f)["link_id"]) == expected
+    items, _ = naive.load(history.engine, f)
+    expected = len(naive.filtered(items, f))
+    assert len(stats.rows(f)) == expected
     exported = list(csv.DictReader(io.StringIO(stats.csv(f))))
-    assert {row["link_id"] for row in exported} == expected and len(exported) == len(expected)
-    assert {row["issued_by"] for row in exported} <= {"ana", "cy"}
-    assert len(stats.rows(f, limit=5)) == min(5, len(expected))
+    assert len(exported) == expected and {row["issued_by"] for row in exported} <= {"ana", "cy"}
+    assert "link_id" not in exported[0] and all(
+        r["reference"].startswith("INV-") for r in exported if r["kind"] == "invitation"
+    )
+    assert len(stats.rows(f, limit=5)) == min(5, expected)
 
 
 def test_an_empty_history_gives_zeros_and_empty_frames(tmp_path: Path) -> None:
-    stats = IssuanceStats(IssuanceStore(f"sqlite:///{tmp_path}/empty.db"))
+    stats = IssuanceStats(History(f"sqlite:///{tmp_path}/empty.db"))
     f = filters()[0]
     kpis = stats.kpis(f, NOW)
-    assert (kpis.links_issued, kpis.converted, kpis.conversion_rate, kpis.median_days_to_sso) == (
-        0,
-        0,
-        None,
-        None,
-    )
+    assert (kpis.issued, kpis.converted, kpis.conversion_rate, kpis.median_days_to_sso) == (0, 0, None, None)
     assert stats.per_period(f).empty and stats.per_rep(f).empty and stats.top_organizations(f).empty
-    assert list(stats.status_breakdown(stats.kpis(f, NOW))["links"]) == [0, 0, 0]
+    assert stats.funnel(f, by_rep=True).empty and stats.funnel_totals(f).issued == 0
+    assert list(stats.status_breakdown(kpis, stats.funnel_totals(f))["items"]) == [0, 0, 0, 0]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
-from dashboard.stats import IssuanceStats, StatsFilter
-from dashboard.store import IssuanceStore
+from dashboard.history import History, NewInvitation, fingerprint
+from dashboard.history.stats import IssuanceStats, StatsFilter
 
 from .apptest import open_page, rendered_text
 
@@ -27,7 +28,7 @@ def charts(at) -> int:
 def test_an_empty_history_is_a_friendly_empty_state(app_env: Path) -> None:
     at = open_page(PAGE)
     assert not at.exception
-    assert any("No links were issued in this range" in i.value for i in at.info)
+    assert any("Nothing was issued in this range" in i.value for i in at.info)
     assert charts(at) == 0 and not at.metric
 
 
@@ -40,33 +41,64 @@ def demo(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_demo_history_fills_the_page_and_filters_agree(demo: Path) -> None:
     at = open_page(PAGE)
     assert not at.exception
-    stats = IssuanceStats(IssuanceStore(f"sqlite:///{demo}"))
+    stats = IssuanceStats(History(f"sqlite:///{demo}"))
     today = dt.datetime.now(dt.UTC).date()
     window = dict(
         environment="emulator",
         start=dt.datetime.combine(today - dt.timedelta(days=90), dt.time(), dt.UTC),
         end=dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC),
     )
-    everything = stats.kpis(StatsFilter(**window), dt.datetime.now(dt.UTC))
-    assert everything.links_issued > 500  # a plausible demo history: a few thousand rows over six months
-    assert metric(at, "Links issued") == f"{everything.links_issued:,}"
+    now = dt.datetime.now(dt.UTC)
+    everything, funnel = stats.kpis(StatsFilter(**window), now), stats.funnel_totals(StatsFilter(**window))
+    assert everything.issued > 30 and funnel.opened > 0  # a plausible demo: invitations, opens, SSO
+    assert metric(at, "Issued") == f"{everything.issued:,}"
     assert metric(at, "Organizations reached") == f"{everything.organizations_reached:,}"
-    assert charts(at) == 4
+    assert metric(at, "Invitations issued") == f"{funnel.issued:,}"
+    assert metric(at, "Opened") == f"{funnel.opened:,}"
+    assert charts(at) == 5
     assert any(b.label == "Download CSV" for b in at.get("download_button"))
+    assert "Preview" not in set(at.dataframe[0].value["kind"])  # previews count only when picked
 
     rep = stats.reps("emulator")[0]
     [rep_box] = [m for m in at.multiselect if m.label == "Rep"]
     rep_box.select(rep).run()
-    narrowed = stats.kpis(StatsFilter(**window, reps=(rep,)), dt.datetime.now(dt.UTC))
-    assert 0 < narrowed.links_issued < everything.links_issued
-    assert metric(at, "Links issued") == f"{narrowed.links_issued:,}"
+    narrowed = stats.kpis(StatsFilter(**window, reps=(rep,)), now)
+    assert 0 < narrowed.issued < everything.issued
+    assert metric(at, "Issued") == f"{narrowed.issued:,}"
     assert metric(at, "Revoked") == f"{narrowed.revoked:,}"
-    table = at.dataframe[0].value
-    assert set(table["issued_by"]) == {rep}
-    assert f"of {narrowed.links_issued:,} links" in rendered_text(at)
+    assert set(at.dataframe[0].value["issued_by"]) == {rep}
+    assert f"of {narrowed.issued:,}" in rendered_text(at)
 
     [kind_box] = [m for m in at.multiselect if m.label == "Kind"]
-    kind_box.select("shareable").run()
-    both = stats.kpis(StatsFilter(**window, reps=(rep,), kinds=("shareable",)), dt.datetime.now(dt.UTC))
-    assert metric(at, "Links issued") == f"{both.links_issued:,}"
-    assert set(at.dataframe[0].value["kind"]) <= {"shareable"}
+    kind_box.select("embed").run()
+    previews = stats.kpis(StatsFilter(**window, reps=(rep,), kinds=("embed",)), now)
+    assert metric(at, "Issued") == f"{previews.issued:,}"
+    assert set(at.dataframe[0].value["kind"]) <= {"Preview"}
+
+
+def test_a_one_day_range_draws_that_day(app_env: Path) -> None:
+    history = History(f"sqlite:///{app_env}")
+    now = dt.datetime.now(dt.UTC)
+    for n in range(3):
+        history.invitations.create(
+            NewInvitation(
+                fingerprint(f"t{n}"),
+                "emulator",
+                "org_1",
+                "Org One",
+                ("sso",),
+                "ana",
+                now,
+                now + dt.timedelta(days=7),
+            )
+        )
+    at = open_page(PAGE)
+    today = now.date()
+    at.date_input[0].set_value((today, today)).run()
+    assert not at.exception
+    assert metric(at, "Invitations issued") == "3"
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert domain[0].startswith(today.isoformat()) and domain[1].startswith(
+        (today + dt.timedelta(days=1)).isoformat()
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pandas as pd
@@ -12,12 +13,12 @@ from ..config import Settings
 from ..errors import NotFound, PortalDeskError
 from ..formatting import absolute, md_escape
 from ..gateway import ScalekitGateway
+from ..history import History
 from ..identity import Operator
 from ..models import FEATURE_LABELS, SSO_LABELS, OrganizationDetail
 from ..onboarding import history_timeline, scim_state, sso_state
-from ..store import IssuanceStore
-from .active_links import flash, organization_links, show_flash
 from .feedback import show_error
+from .invitation_list import InvitationDesk, flash, invitation_list, show_flash
 
 
 def _back() -> None:
@@ -65,7 +66,7 @@ def _facts(detail: OrganizationDetail) -> None:
 
 
 def organization_detail_view(
-    gateway: ScalekitGateway, store: IssuanceStore, config: Settings, org_id: str, operator: Operator
+    gateway: ScalekitGateway, history: History, config: Settings, org_id: str, operator: Operator
 ) -> None:
     st.button("All organizations", icon=":material/arrow_back:", on_click=_back)
     env = config.environment_host
@@ -81,6 +82,10 @@ def organization_detail_view(
         show_error(error)
         return
     org = detail.organization
+    if sso_state(detail.connections)[0] == "enabled":
+        # The first sighting of SSO enabled is what the stats count conversions from.
+        with contextlib.suppress(PortalDeskError):  # a busy history must not hide the organization
+            history.events.observe_sso_enabled(env, org.id, dt.datetime.now(dt.UTC), "status")
     st.header(md_escape(org.display_name))
     meta = " · ".join(f"{k}: {v}" for k, v in org.metadata)
     st.caption(f"{org.id} · external id {org.external_id or '—'}" + (f" · {meta}" if meta else ""))
@@ -94,7 +99,8 @@ def organization_detail_view(
         icon=":material/preview:",
         query_params={"org": org.id},
     )
-    show_flash()
+    sender = operator.name or "Your account team"
+    show_flash(sender)
     _facts(detail)
 
     st.subheader("Admin portal features")
@@ -108,8 +114,8 @@ def organization_detail_view(
             args=(gateway, org.id, feature),
         )
 
-    conns, dirs, domains, active, history = st.tabs(
-        ["SSO connections", "Directories", "Domains", "Active links", "History"]
+    conns, dirs, domains, invited, timeline = st.tabs(
+        ["SSO connections", "Directories", "Domains", "Invitations", "History"]
     )
     with conns:
         _table(
@@ -150,21 +156,30 @@ def organization_detail_view(
             ],
             "No domain yet.",
         )
-    with active:
-        organization_links(gateway, store, environment=env, org=org, operator=operator)
-    with history:
+    with invited:
+        desk = InvitationDesk(
+            gateway=gateway,
+            history=history,
+            environment=env,
+            relay_url=runtime.relay_url(config, gateway, history),
+            mailer=runtime.mailer(config),
+            operator=operator.name,
+        )
+        invitation_list(desk, org, sender_name=sender)
+    with timeline:
         try:
             entries = history_timeline(
-                store.issuances_for_organization(env, org.id),
+                history.invitations.for_organization(env, org.id),
+                history.links.for_organization(env, org.id, limit=500),
+                history.events.for_organization(env, org.id, limit=500),
+                history.events.sso_enabled_at(env, org.id),
                 dt.datetime.now(dt.UTC),
-                store.portal_events(env, org.id),
             )
         except PortalDeskError as error:
             show_error(error)
         else:
             if not entries:
-                st.caption("Portal Desk has issued no link for this organization yet.")
-            for when, what, who in entries:
-                st.markdown(
-                    f"**{absolute(when)}** · {md_escape(what)}" + (f" · {md_escape(who)}" if who else "")
-                )
+                st.caption("Portal Desk has no history for this organization yet.")
+            for entry in entries:
+                who = f" · {md_escape(entry.who)}" if entry.who else ""
+                st.markdown(f"**{absolute(entry.when)}** · {md_escape(entry.what)}{who}")

@@ -9,15 +9,17 @@ import pandas as pd
 import streamlit as st
 
 from .. import overview
-from ..models import SCIM_STATES, SSO_LABELS, SSO_STATES, LinkSummary, Organization
+from ..models import SCIM_STATES, SSO_LABELS, SSO_STATES, InvitationSummary, Organization
 from ..onboarding import StatusBoard
 
 TABLE_COLUMNS = [name for name in overview.COLUMNS if not name.endswith("_state")]  # raw filter values
 COLUMN_CONFIG = {
     "Created": st.column_config.DatetimeColumn(format="D MMM YYYY"),
-    "Last link": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
-    "Link expires": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
-    "Active links": st.column_config.NumberColumn(format="%d"),
+    "Last invitation": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+    "Invitation expires": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+    "Open invitations": st.column_config.NumberColumn(
+        format="%d", help="Invitations that can still be opened"
+    ),
     "Urgent": st.column_config.CheckboxColumn(help="Expires within 48 hours"),
 }
 
@@ -28,7 +30,7 @@ def filter_controls(regions: list[str]) -> overview.Filters:
         sso=sso.multiselect("SSO status", SSO_STATES, format_func=SSO_LABELS.get, placeholder="Any"),
         scim=scim.multiselect("Directory sync", SCIM_STATES, format_func=str.capitalize, placeholder="Any"),
         regions=region.multiselect("Region", regions, placeholder="Any"),
-        active_link_only=active.checkbox("Has an active link"),
+        active_link_only=active.checkbox("Has an open invitation"),
     )
 
 
@@ -47,7 +49,7 @@ def live_tables(
     orgs: list[Organization],
     board: StatusBoard,
     filters: overview.Filters,
-    summaries: Callable[[], dict[str, LinkSummary]],
+    summaries: Callable[[], dict[str, InvitationSummary]],
     searching: bool,
 ) -> None:
     """Draw the tables now and again every second while statuses are still arriving."""
@@ -89,13 +91,13 @@ def live_tables(
         with todo:
             if attention.empty:
                 st.caption(
-                    "Nothing needs attention: no link is out for an organization without SSO, "
-                    "and no link expired unused."
+                    "Nothing needs attention: no invitation is out for an organization without SSO, "
+                    "and none expired unopened."
                 )
             else:
                 st.caption(
-                    "Links out while SSO is not enabled, soonest expiry first (red: under 48 "
-                    "hours); then organizations whose last link expired unused."
+                    "Invitations not opened yet, soonest expiry first (red: under 48 hours); then "
+                    "invitations opened without SSO enabled yet; then invitations that expired unopened."
                 )
                 picked = st.dataframe(
                     attention.style.apply(_highlight_urgent, axis=1),

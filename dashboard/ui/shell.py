@@ -9,10 +9,10 @@ from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.pages_manager import PagesManager
 
 from .. import runtime
-from ..config import ConfigError, Settings
-from ..errors import PortalDeskError
+from ..config import Settings
+from ..errors import ConfigError, PortalDeskError
 from ..gateway import ScalekitGateway
-from ..store import IssuanceStore
+from ..history import History
 from .feedback import show_error
 from .sidebar import environment_badge, operator_box
 
@@ -20,11 +20,11 @@ _CURRENT, _ENTERED = "shell_current_page", "shell_entered_page"
 
 
 class Services(NamedTuple):
-    """Unpacks as ``config, gateway, store = services()``."""
+    """Unpacks as ``config, gateway, history = services()``."""
 
     config: Settings
     gateway: ScalekitGateway
-    store: IssuanceStore
+    history: History
 
 
 def services() -> Services:

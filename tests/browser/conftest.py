@@ -119,7 +119,16 @@ def shot(request: pytest.FixtureRequest):
 
     def save(page, suffix: str = "") -> Path:
         path = ARTIFACTS / f"{request.node.name}{suffix}.png"
+        # Streamlit scrolls inside its main container, which full_page cannot see: grow the
+        # viewport to the content for the picture, then put it back.
+        size = page.viewport_size
+        height = page.evaluate(
+            "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+            " return m ? m.scrollHeight : document.body.scrollHeight; }"
+        )
+        page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 4000)})
         page.screenshot(path=str(path), full_page=True)
+        page.set_viewport_size(size)
         return path
 
     return save

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from dashboard.emulator.seed import generate
+from scalekit_emulator.seed import generate
 
 from .conftest import Dashboard, running_dashboard
 
 pytestmark = pytest.mark.browser
 
-ORGS = generate(7, 40).orgs  # the embedded emulator's default seed and size
+# The embedded emulator's default seed and size; organizations with both portal features on.
+ORGS = [o for o in generate(7, 40).orgs if all(o.features.values())]
 PORTAL = 'iframe[title="Scalekit admin portal"]'
 XSS = "<img src=x onerror=alert(1)>"
 

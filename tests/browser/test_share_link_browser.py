@@ -1,58 +1,126 @@
-"""The Share link page in real Chromium."""
+"""Invitations end to end in real Chromium: a rep invites, an IT admin opens it days later in
+another browser, configures SSO, and the rep sees it; nothing durable is stored in clear."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sqlite3
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from dashboard.emulator.seed import generate
+from scalekit_emulator.seed import generate
 
 from .conftest import Dashboard
 
 pytestmark = pytest.mark.browser
 
-FIRST_ORG = generate(7, 40).orgs[0]  # the embedded emulator's default seed and size
+# The embedded emulator's default seed and size; an organization with both portal features on.
+ORG = next(o for o in reversed(generate(7, 40).orgs) if all(o.features.values()))
+OKTA_METADATA = "https://acme.okta.com/app/exk1/sso/saml/metadata"
 
 
 def test_a_bookmarked_page_opens_inside_the_app_shell(dashboard: Dashboard, page: Page, shot) -> None:
     # The first request after the server starts is a page URL, as from a bookmark.
-    page.goto(f"{dashboard.url}/share_link?org={FIRST_ORG.id}")
+    page.goto(f"{dashboard.url}/share_link?org={ORG.id}")
     expect(page.get_by_role("heading", name="Share link")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Local emulator")).to_be_visible()
     nav = page.get_by_test_id("stSidebarNav")
     expect(nav).to_contain_text("Organizations")
     expect(nav).not_to_contain_text("streamlit app")
-    expect(page.get_by_role("combobox", name="Organization")).to_have_value(re.compile(FIRST_ORG.id))
+    expect(page.get_by_role("combobox", name="Organization")).to_have_value(re.compile(ORG.id))
     shot(page)
 
 
-def test_issue_copy_and_revoke(dashboard: Dashboard, page: Page, shot) -> None:
-    page.goto(f"{dashboard.url}/share_link?org={FIRST_ORG.id}")
-    page.get_by_role("textbox", name="Recipient email (optional)").fill("it-admin@customer.com")
-    page.get_by_role("button", name="Generate link").click()
+def create_invitation(page: Page, dashboard: Dashboard, email: str) -> str:
+    page.goto(f"{dashboard.url}/share_link?org={ORG.id}")
+    page.get_by_role("textbox", name="IT admin's email (optional)").fill(email)
+    page.get_by_role("button", name="Create invitation").click()
     expect(page.get_by_text("is ready")).to_be_visible(timeout=20_000)
-    location = page.locator("code").filter(has_text="/magicLink/").first.inner_text()
+    return page.locator("code").filter(has_text="/i/").first.inner_text().strip()
+
+
+def test_an_invitation_opened_days_later_leads_to_sso_and_the_rep_sees_it(
+    dashboard: Dashboard, page: Page, browser: Browser, shot
+) -> None:
+    url = create_invitation(page, dashboard, "it-admin@customer.com")
     expect(page.get_by_role("link", name="Open email draft")).to_have_attribute(
         "href", re.compile(r"^mailto:it-admin@customer\.com\?subject=")
     )
-    shot(page, "-issued")
+    shot(page, "-created")
 
-    portal = page.context.new_page()
-    portal.goto(location)
-    expect(portal.locator("#org-name")).to_have_text(FIRST_ORG.display_name)
+    # The IT admin, in another browser, three days later.
+    admin = browser.new_context()
+    admin.clock.install(time=dt.datetime.now(dt.UTC) + dt.timedelta(days=3))
+    customer = admin.new_page()
+    customer.goto(url)
+    expect(
+        customer.get_by_role("heading", name=re.compile(f"for {re.escape(ORG.display_name)}"))
+    ).to_be_visible()
+    scanned = sqlite3.connect(dashboard.database).execute("SELECT count(*) FROM link_issuance").fetchone()
+    assert scanned == (0,)  # showing the page minted nothing: scanners and unfurlers only GET
+    shot(customer, "-interstitial")
+    customer.get_by_role("button", name="Open the admin portal").click()
+    expect(customer.locator("#org-name")).to_have_text(ORG.display_name, timeout=20_000)
+    assert "/magicLink/" in customer.url
+    customer.get_by_label("Identity provider").select_option("okta")
+    customer.get_by_label("IdP metadata URL").fill(OKTA_METADATA)
+    customer.get_by_label("IdP entity ID").fill("http://www.okta.com/exk1")
+    customer.get_by_role("button", name="Test connection").click()
+    expect(customer.get_by_role("status").first).to_contain_text("succeeded")
+    customer.get_by_role("button", name="Enable SSO").click()
+    expect(customer.get_by_role("status").first).to_contain_text("SSO is enabled")
+    shot(customer, "-portal")
 
+    page.goto(f"{dashboard.url}/share_link?org={ORG.id}")
+    expect(page.get_by_text(re.compile(r"Opened 1×"))).to_be_visible(timeout=20_000)
+    shot(page, "-opened")
+    page.goto(f"{dashboard.url}/?org={ORG.id}")
+    expect(page.get_by_test_id("stMetric").first).to_contain_text("Enabled", timeout=20_000)
+    page.get_by_role("tab", name="History").click()
+    expect(page.get_by_text("opened for the first time")).to_be_visible()
+    expect(page.get_by_text("SSO enabled (seen by a status check)")).to_be_visible()
+    shot(page, "-organization")
+
+    # The invitation still works: a second open mints another fresh link.
+    again = admin.new_page()
+    again.goto(url)
+    again.get_by_role("button", name="Open the admin portal").click()
+    expect(again.locator("#org-name")).to_have_text(ORG.display_name, timeout=20_000)
+    token = url.rsplit("/i/", 1)[1]
+    minted = [customer.url, again.url]
+    files = [p for p in dashboard.database.parent.iterdir() if p.name.startswith("issuance.db")] + [
+        dashboard.log
+    ]
+    blob = b"".join(p.read_bytes() for p in files)
+    assert token.encode() not in blob and all(m.encode() not in blob for m in minted)
+    assert any(p.name.endswith("-wal") for p in files)
+    admin.close()
+
+
+def test_a_revoked_invitation_answers_410(dashboard: Dashboard, page: Page, browser: Browser, shot) -> None:
+    url = create_invitation(page, dashboard, "")
     page.get_by_role("button", name="Revoke").first.click()
-    page.get_by_role("button", name="Revoke link").click()
-    expect(page.get_by_text("revoked.")).to_be_visible(timeout=20_000)
+    page.get_by_role("button", name="Revoke invitation").click()
+    expect(page.get_by_text("is revoked")).to_be_visible(timeout=20_000)
     shot(page, "-revoked")
-    assert portal.goto(location).status == 410
+    stranger = browser.new_context().new_page()
+    assert stranger.goto(url).status == 410
+    expect(stranger.get_by_role("heading", name="This invitation is no longer valid")).to_be_visible()
+    expect(stranger.get_by_text(ORG.display_name)).to_have_count(0)
+    shot(stranger, "-gone")
 
-    rows = (
-        sqlite3.connect(dashboard.database)
-        .execute("SELECT issued_by, revoked_by, recipient_email FROM link_issuance")
-        .fetchall()
-    )
-    assert rows == [("browser@portal.test", "browser@portal.test", "it-admin@customer.com")]
+
+def test_open_the_portal_now_for_a_call(dashboard: Dashboard, page: Page, shot) -> None:
+    page.goto(f"{dashboard.url}/share_link?org={ORG.id}")
+    page.get_by_role("tab", name="Open the portal now").click()
+    page.get_by_role("button", name="Open the portal now").click()
+    link = page.get_by_role("link", name="Open the admin portal")
+    expect(link).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("timer")).to_contain_text(re.compile(r"Expires in 0:[0-5]\d"))
+    shot(page, "-direct")
+    with page.context.expect_page() as opened:
+        link.click()
+    portal = opened.value
+    expect(portal.locator("#org-name")).to_have_text(ORG.display_name, timeout=20_000)

@@ -1,0 +1,222 @@
+"""An organization's invitations, from the history (the source of truth): whether and when each
+was opened, with Revoke (behind a confirmation), Extend and Resend."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from .. import invitations
+from ..errors import PortalDeskError
+from ..formatting import absolute, ago, countdown, md_escape
+from ..gateway import ScalekitGateway
+from ..history import History
+from ..invitations import IssuedInvitation
+from ..mailer import Mailer
+from ..models import DEFAULT_INVITATION_DAYS, INVITATION_DAYS, Invitation, Organization, features_text
+from .feedback import show_error
+from .invitation_card import issued_invitation_card
+
+FLASH_KEY = "invitations_flash"
+PENDING_KEY = "invitations_pending_revoke"
+REISSUED_KEY = "invitations_reissued"  # a replaced URL, held only until the next run shows it
+
+
+@dataclass(frozen=True)
+class InvitationDesk:
+    """What the invitation widgets act with."""
+
+    gateway: ScalekitGateway
+    history: History
+    environment: str
+    relay_url: str | None
+    mailer: Mailer | None
+    operator: str | None
+
+
+def flash(kind: str, text: str) -> None:
+    """A message that survives the rerun an action ends with."""
+    st.session_state[FLASH_KEY] = (kind, text)
+
+
+def show_flash(sender_name: str) -> None:
+    kind, text = st.session_state.pop(FLASH_KEY, (None, None))
+    if kind == "success":
+        st.success(text, icon=":material/check_circle:")
+    elif kind == "error":
+        st.error(text, icon=":material/error:")
+    reissued = st.session_state.pop(REISSUED_KEY, None)  # shown once, then gone from memory
+    if reissued is not None:
+        issued, note = reissued
+        issued_invitation_card(issued, sender_name=sender_name, sent_note=note)
+
+
+def status_line(item: Invitation, now: dt.datetime) -> str:
+    """ "Opened 2× · last 3 hours ago", "Not opened yet", "Expired 2 days ago", "Revoked by …"."""
+    status = item.status(now)
+    if status == "revoked":
+        return f"Revoked {ago(item.revoked_at, now)} by {item.revoked_by or 'someone'}"
+    opened = (
+        f"Opened {item.open_count}× · last {ago(item.last_opened_at, now)}"
+        if item.open_count
+        else "Not opened"
+    )
+    if status == "expired":
+        return f"{opened} · expired {ago(item.expires_at, now)}"
+    return f"{opened} · {countdown(item.expires_at, now)}"
+
+
+def deliver(desk: InvitationDesk, issued: IssuedInvitation, sender_name: str) -> str | None:
+    """Email it when a mail server is configured and there is a recipient; a sentence saying what
+    happened, or None when there was nothing to send with."""
+    if desk.mailer is None or not issued.invitation.recipient_email:
+        return None
+    try:
+        invitations.send(desk.history, desk.mailer, issued, sender_name=sender_name)
+    except PortalDeskError as error:
+        return f"Not emailed: {error} Copy the link or the draft below instead."
+    return f"Emailed to {issued.invitation.recipient_email}."
+
+
+def _revoke(desk: InvitationDesk, item: Invitation) -> None:
+    try:
+        invitations.revoke(
+            desk.gateway,
+            desk.history,
+            environment=desk.environment,
+            invitation_id=item.id,
+            operator=desk.operator,
+        )
+    except PortalDeskError as error:
+        flash("error", str(error))
+    else:
+        flash("success", f"{item.reference} is revoked: it no longer opens the admin portal.")
+
+
+def _extend(desk: InvitationDesk, item: Invitation) -> None:
+    days = int(st.session_state.get(f"extend-days-{item.id}", DEFAULT_INVITATION_DAYS))
+    try:
+        extended = invitations.extend(
+            desk.history,
+            environment=desk.environment,
+            invitation_id=item.id,
+            days=days,
+            operator=desk.operator,
+        )
+    except PortalDeskError as error:
+        flash("error", str(error))
+    else:
+        flash("success", f"{item.reference} now works until {absolute(extended.expires_at)}.")
+
+
+def _resend(desk: InvitationDesk, item: Invitation, sender_name: str) -> None:
+    try:
+        issued = invitations.replace_link(
+            desk.history,
+            environment=desk.environment,
+            relay_url=desk.relay_url,
+            invitation_id=item.id,
+            operator=desk.operator,
+        )
+    except PortalDeskError as error:
+        flash("error", str(error))
+        return
+    note = deliver(desk, issued, sender_name)
+    flash("success", f"{item.reference} has a new link; the previous one no longer works.")
+    st.session_state[REISSUED_KEY] = (issued, note)
+
+
+def _ask(item_id: int) -> None:
+    st.session_state[PENDING_KEY] = item_id
+
+
+def _forget() -> None:
+    st.session_state.pop(PENDING_KEY, None)
+
+
+@st.dialog("Revoke this invitation?", on_dismiss=_forget)
+def _confirm(desk: InvitationDesk, item: Invitation) -> None:
+    to = f" **{md_escape(item.recipient_email)}** will need a new one." if item.recipient_email else ""
+    st.markdown(
+        f"**{item.reference}** for **{md_escape(item.organization_name)}** stops opening the admin portal at "
+        f"once, and a portal link it opened in the last minute is revoked too.{to}"
+    )
+    left, right = st.columns(2)
+    if left.button("Revoke invitation", type="primary", key=f"confirm-revoke-{item.id}"):
+        _forget()
+        _revoke(desk, item)
+        st.rerun()
+    if right.button("Keep it", key=f"cancel-revoke-{item.id}"):
+        _forget()
+        st.rerun()
+
+
+def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str, limit: int = 50) -> None:
+    """The organization's invitations, newest first, each with its actions."""
+    try:
+        items = desk.history.invitations.for_organization(desk.environment, org.id, limit=limit)
+    except PortalDeskError as error:
+        show_error(error)
+        return
+    if not items:
+        st.caption("No invitation yet. Create one above; you will see here when it is opened.")
+        return
+    now = dt.datetime.now(dt.UTC)
+    can_act = bool(desk.operator)
+    for item in items:
+        usable = item.usable(now)
+        with st.container(border=True):
+            info, state, actions = st.columns([5, 4, 2.4], vertical_alignment="center")
+            to = f" → {md_escape(item.recipient_email)}" if item.recipient_email else ""
+            sent = f" · emailed {ago(item.sent_at, now)}" if item.sent_at else ""
+            info.markdown(
+                f"**{item.reference}** · {features_text(item.features)}  \nby {md_escape(item.issued_by)} "
+                f"{ago(item.issued_at, now)}{to}{sent}"
+            )
+            if item.note:
+                info.caption(md_escape(item.note))
+            state.markdown(f"{status_line(item, now)}  \nWorks until {absolute(item.expires_at)}")
+            actions.button(
+                "Revoke",
+                key=f"revoke-{item.id}",
+                disabled=not (can_act and item.revoked_at is None),
+                icon=":material/link_off:",
+                on_click=_ask,
+                args=(item.id,),
+                width="stretch",
+            )
+            with actions.popover(
+                "Extend or resend",
+                disabled=not (can_act and item.revoked_at is None),
+                icon=":material/more_horiz:",
+                width="stretch",
+            ):
+                st.number_input(
+                    "Works for (days from now)",
+                    min_value=INVITATION_DAYS[0],
+                    max_value=INVITATION_DAYS[1],
+                    value=DEFAULT_INVITATION_DAYS,
+                    key=f"extend-days-{item.id}",
+                )
+                st.button(
+                    "Extend",
+                    key=f"extend-{item.id}",
+                    on_click=_extend,
+                    args=(desk, item),
+                    icon=":material/update:",
+                )
+                st.button(
+                    "Resend with a new link",
+                    key=f"resend-{item.id}",
+                    disabled=not usable,
+                    help="The current link stops working; the new one is shown once "
+                    "(and emailed when a mail server is set up).",
+                    on_click=_resend,
+                    args=(desk, item, sender_name),
+                    icon=":material/forward_to_inbox:",
+                )
+    pending = next((i for i in items if i.id == st.session_state.get(PENDING_KEY)), None)
+    if pending is not None and can_act:
+        _confirm(desk, pending)
