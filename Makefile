@@ -21,10 +21,11 @@ $(VENV)/.test: requirements.txt requirements-test.txt | $(PY)
 	touch $@
 
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run streamlit_app.py
+	$(PY) -m streamlit run server.py
 
 lint: $(VENV)/.test
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 test: lint
 	$(PY) -m pytest

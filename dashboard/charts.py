@@ -6,6 +6,7 @@ Every bar carries its number, so a manager reading a screenshot in a review need
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import altair as alt
 import pandas as pd
@@ -17,16 +18,18 @@ FUNNEL_STEPS = ("Issued", "Opened", "SSO enabled")
 FUNNEL_COLORS = alt.Scale(domain=list(FUNNEL_STEPS), range=["#5b5bd6", "#2e9e5b", "#e08a1e"])
 
 
-def _labelled_bars(base: alt.Chart, x: str, *, color: str | None = None) -> alt.LayerChart:
+def _labelled_bars(base: alt.Chart, x: str, *, color: str | None = None) -> alt.TopLevelMixin:
     bars = base.mark_bar(color=color) if color else base.mark_bar()
     labels = base.mark_text(align="left", dx=3, color="#1f2430").encode(text=alt.Text(x))
     return alt.layer(bars, labels)
 
 
-def items_over_time(frame: pd.DataFrame, grain: str, by: str, start: dt.date, end: dt.date) -> alt.LayerChart:
+def items_over_time(
+    frame: pd.DataFrame, grain: str, by: str, start: dt.date, end: dt.date
+) -> alt.TopLevelMixin:
     """Stacked bars per day or week, the total on top; the x axis spans exactly the range asked."""
     label = "Week (UTC)" if grain == "week" else "Day (UTC)"
-    unit = "yearweek" if grain == "week" else "yearmonthdate"
+    unit: Literal["yearweek", "yearmonthdate"] = "yearweek" if grain == "week" else "yearmonthdate"
     domain = [pd.Timestamp(start).isoformat(), (pd.Timestamp(end) + pd.Timedelta(days=1)).isoformat()]
     x = alt.X("period:T", title=label, timeUnit=unit, scale=alt.Scale(domain=domain))
     base = alt.Chart(frame)
@@ -46,7 +49,7 @@ def items_over_time(frame: pd.DataFrame, grain: str, by: str, start: dt.date, en
     return alt.layer(bars, totals).properties(height=280)
 
 
-def per_rep(frame: pd.DataFrame) -> alt.LayerChart:
+def per_rep(frame: pd.DataFrame) -> alt.TopLevelMixin:
     base = alt.Chart(frame).encode(
         x=alt.X("items:Q", title="Issued"),
         y=alt.Y("rep:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
@@ -59,7 +62,7 @@ def per_rep(frame: pd.DataFrame) -> alt.LayerChart:
     return _labelled_bars(base, "items:Q").properties(height=max(140, 36 * len(frame)))
 
 
-def top_organizations(frame: pd.DataFrame) -> alt.LayerChart:
+def top_organizations(frame: pd.DataFrame) -> alt.TopLevelMixin:
     base = alt.Chart(frame).encode(
         x=alt.X("items:Q", title="Issued"),
         y=alt.Y("organization:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
@@ -81,7 +84,7 @@ def status_breakdown(frame: pd.DataFrame) -> alt.Chart:
     )
 
 
-def funnel_by_rep(frame: pd.DataFrame) -> alt.LayerChart:
+def funnel_by_rep(frame: pd.DataFrame) -> alt.TopLevelMixin:
     """Per rep, three bars side by side: invitations issued, opened, and followed by SSO."""
     long = frame.rename(columns={"issued": "Issued", "opened": "Opened", "sso_enabled": "SSO enabled"}).melt(
         id_vars=["rep"], value_vars=list(FUNNEL_STEPS), var_name="step", value_name="invitations"

@@ -71,7 +71,8 @@ def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int =
         enabled = {org.id for org in picks if any(c.enabled for c in gateway.list_connections(org.id))}
     except ScalekitError:
         return 0  # no demo history is better than a half one; the next start tries again
-    reps, weights = zip(*REPS, strict=True)
+    reps = [name for name, _ in REPS]
+    weights = [weight for _, weight in REPS]
     invitations: list[NewInvitation] = []
     links: list[NewLink] = []
     observations: list[tuple[str, str, object, str]] = []

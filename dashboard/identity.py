@@ -44,7 +44,8 @@ def sign_in_configured() -> bool:
 
 def current(settings: Settings) -> Operator:
     configured = sign_in_configured()
-    email = st.user.get("email") if configured and st.user.is_logged_in else None
+    claim = st.user.get("email") if configured and st.user.is_logged_in else None
+    email = claim if isinstance(claim, str) else None
     return resolve(
         settings,
         sign_in_configured=configured,

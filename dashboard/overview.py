@@ -112,7 +112,9 @@ def needs_attention(
     An organization whose status is still being checked is listed; it may well need attention.
     """
     by_id = {org.id: org for org in orgs}
-    unopened, started, lapsed = [], [], []
+    unopened: list[tuple] = []
+    started: list[tuple] = []
+    lapsed: list[tuple] = []
     for org_id, summary in links.items():
         org = by_id.get(org_id)
         status = statuses.get(org_id)

@@ -59,9 +59,9 @@ def gateway(config: Settings) -> ScalekitGateway:
             emulator.env_url, emulator.client_id, emulator.client_secret, config.call_timeout_s, None
         )
     return _connect(
-        config.environment_url,
-        config.client_id,
-        config.client_secret,
+        config.environment_url or "",
+        config.client_id or "",
+        config.client_secret or "",
         config.call_timeout_s,
         config.ca_bundle,
     )

@@ -43,7 +43,7 @@ def abort(context: grpc.ServicerContext, code: str, message: str) -> None:
 def _field(violation: protovalidate.Violation) -> str:
     """``organization.metadata["a"] (key)``: the field a violation is about, as a caller wrote it."""
     parts = []
-    for element in violation.proto.field.elements:
+    for element in violation.proto.field.elements if violation.proto.field is not None else ():
         subscript = getattr(element.subscript, "value", None) if element.subscript is not None else None
         parts.append(element.field_name + (f"[{subscript!r}]" if subscript is not None else ""))
     return ".".join(parts) + (" (key)" if violation.proto.for_key else "") if parts else "request"
@@ -52,7 +52,7 @@ def _field(violation: protovalidate.Violation) -> str:
 def violations(request: object) -> str | None:
     """The request's buf.validate violations as one sentence, or None when it is valid."""
     try:
-        protovalidate.validate(request)  # type: ignore[arg-type]
+        protovalidate.validate(request)
     except protovalidate.ValidationError as error:
         return "; ".join(f"{_field(v)}: {v.proto.message}" for v in error.violations) or str(error)
     return None

@@ -24,7 +24,7 @@ _KINDS = {"client": CLIENT, "workspace": WORKSPACE}
 @dataclass(frozen=True)
 class IssuedToken:
     access_token: str
-    expires_in: int
+    expires_in: int  # whole seconds, as the token endpoint answers
 
 
 class InvalidClient(Exception):
@@ -32,7 +32,7 @@ class InvalidClient(Exception):
 
 
 class TokenAuthority:
-    def __init__(self, *, issuer: str, client_id: str, client_secret: str, ttl_seconds: int) -> None:
+    def __init__(self, *, issuer: str, client_id: str, client_secret: str, ttl_seconds: float) -> None:
         self.issuer = issuer
         self.client_id = client_id
         self._client_secret = client_secret
@@ -70,7 +70,7 @@ class TokenAuthority:
         if kind == "client":
             claims["client_id"] = subject
         token = jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self._kid})
-        return IssuedToken(access_token=token, expires_in=self.ttl_seconds)
+        return IssuedToken(access_token=token, expires_in=int(self.ttl_seconds))
 
     def caller(self, token: str) -> int | None:
         """The caller kind (an AuthenticationType bit) of a valid token; None if it is not valid."""
@@ -91,11 +91,11 @@ class TokenAuthority:
             )
         except jwt.PyJWTError:
             return None
-        kind = _KINDS.get(str(claims.get("kind")))
-        if claims.get("gen") != self._generation or kind is None:
+        caller = _KINDS.get(str(claims.get("kind")))
+        if claims.get("gen") != self._generation or caller is None:
             return None
-        self._verified[token] = (float(claims["exp"]), self._generation, kind)
-        return kind
+        self._verified[token] = (float(claims["exp"]), self._generation, caller)
+        return caller
 
     def is_valid(self, token: str) -> bool:
         return self.caller(token) is not None

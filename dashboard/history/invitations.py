@@ -165,7 +165,7 @@ class InvitationBook:
         latest one issued. One query: window functions rank each organization's rows, so the
         database returns one row per organization instead of the whole history."""
         usable = sa.and_(c.revoked_at.is_(None), c.expires_at > now)
-        by_org = {"partition_by": c.organization_id}
+        org = c.organization_id
         ranked = (
             sa.select(
                 c.organization_id,
@@ -173,18 +173,20 @@ class InvitationBook:
                 c.issued_at,
                 c.expires_at,
                 c.revoked_at,
-                sa.func.row_number().over(**by_org, order_by=(c.issued_at.desc(), c.id.desc())).label("rank"),
-                sa.func.sum(sa.case((usable, 1), else_=0)).over(**by_org).label("usable"),
+                sa.func.row_number()
+                .over(partition_by=org, order_by=(c.issued_at.desc(), c.id.desc()))
+                .label("rank"),
+                sa.func.sum(sa.case((usable, 1), else_=0)).over(partition_by=org).label("usable"),
                 sa.func.sum(sa.case((sa.and_(usable, c.open_count > 0), 1), else_=0))
-                .over(**by_org)
+                .over(partition_by=org)
                 .label("opened"),
                 # type_coerce: a CASE or an aggregate loses the column type, and the UTC conversion.
                 sa.type_coerce(
-                    sa.func.min(sa.case((usable, c.expires_at), else_=None)).over(**by_org),
+                    sa.func.min(sa.case((usable, c.expires_at), else_=None)).over(partition_by=org),
                     invitation.c.expires_at.type,
                 ).label("next_expiry"),
                 sa.type_coerce(
-                    sa.func.max(c.last_opened_at).over(**by_org), invitation.c.last_opened_at.type
+                    sa.func.max(c.last_opened_at).over(partition_by=org), invitation.c.last_opened_at.type
                 ).label("any_opened_at"),
             )
             .where(c.environment == environment)

@@ -39,7 +39,7 @@ class Connections:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def list(
+    def listing(
         self, org_id: str | None = None, domain: str | None = None, include: str | None = None
     ) -> list[ConnectionRecord]:
         """ListConnections: by organization, by an email domain, or (neither) the environment's."""

@@ -56,7 +56,7 @@ class Directories:
         self.env = env
         self._people: dict[str, tuple[int, int, list[DirectoryGroupRecord], list[DirectoryUserRecord]]] = {}
 
-    def list(self, org_id: str) -> list[DirectoryRecord]:
+    def of_organization(self, org_id: str) -> list[DirectoryRecord]:
         with self.env.lock:
             org = self.env.organization(org_id)
             return self.env.of_org(self.env.directories, self.env.org_directories, org.id)

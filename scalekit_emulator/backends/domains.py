@@ -49,7 +49,7 @@ class Domains:
     def __init__(self, env: Environment) -> None:
         self.env = env
 
-    def list(
+    def listing(
         self,
         org_id: str = "",
         external_id: str = "",

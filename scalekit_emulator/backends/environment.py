@@ -77,12 +77,12 @@ class Environment:
             self.org_connections: dict[str, list[str]] = {org.id: [] for org in data.orgs}
             self.org_directories: dict[str, list[str]] = {org.id: [] for org in data.orgs}
             self.org_domains: dict[str, list[str]] = {org.id: [] for org in data.orgs}
-            for record in data.connections:
-                self.add(self.connections, self.org_connections, record)
-            for record in data.directories:
-                self.add(self.directories, self.org_directories, record)
-            for record in data.domains:
-                self.add(self.domains, self.org_domains, record)
+            for connection in data.connections:
+                self.add(self.connections, self.org_connections, connection)
+            for directory in data.directories:
+                self.add(self.directories, self.org_directories, directory)
+            for domain in data.domains:
+                self.add(self.domains, self.org_domains, domain)
             self.links: dict[str, LinkRecord] = {}
             self.session_policies: dict[str, SessionPolicyRecord] = {}
             self.user_limits: dict[str, int | None] = {}

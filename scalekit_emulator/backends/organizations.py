@@ -50,7 +50,7 @@ class Organizations:
         with self.env.lock:
             return self.env.organization(org_id, external_id)
 
-    def list(
+    def listing(
         self, page_size: int = 0, page_token: str = "", external_id: str | None = None
     ) -> Page[OrgRecord]:
         with self.env.lock:

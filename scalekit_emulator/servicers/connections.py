@@ -35,7 +35,7 @@ class ConnectionServicer(conn_grpc.ConnectionServiceServicer):
         )
 
     def ListConnections(self, request, context):
-        found = self.connections.list(
+        found = self.connections.listing(
             org_id=request.organization_id if request.HasField("organization_id") else None,
             domain=request.domain if request.HasField("domain") else None,
             include=request.include if request.HasField("include") else None,
@@ -83,8 +83,8 @@ class ConnectionServicer(conn_grpc.ConnectionServiceServicer):
             provider=m.optional_enum(conn_pb.ConnectionProvider, change.provider, "connection.provider"),
             protocol=m.optional_enum(conn_pb.ConnectionType, change.type, "connection.type"),
             settings=m.connection_settings(change),
-            debug_enabled=m.wrapped(change, "debug_enabled"),  # type: ignore[arg-type]
-            ui_button_title=m.wrapped(change, "ui_button_title"),  # type: ignore[arg-type]
+            debug_enabled=m.wrapped(change, "debug_enabled"),
+            ui_button_title=m.wrapped(change, "ui_button_title"),
         )
         return conn_pb.UpdateConnectionResponse(connection=self._full(conn))
 

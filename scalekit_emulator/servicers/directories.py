@@ -16,7 +16,7 @@ class DirectoryServicer(dir_grpc.DirectoryServiceServicer):
         self.env_url = env_url
 
     def ListDirectories(self, request, context):
-        found = self.directories.list(request.organization_id)
+        found = self.directories.of_organization(request.organization_id)
         return dir_pb.ListDirectoriesResponse(directories=[m.directory(d, self.env_url) for d in found])
 
     def GetDirectory(self, request, context):

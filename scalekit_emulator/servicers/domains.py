@@ -19,16 +19,16 @@ class DomainServicer(dom_grpc.DomainServiceServicer):
         self.domains = domains
 
     def ListDomains(self, request, context):
-        page = self.domains.list(
+        page = self.domains.listing(
             *_owner(request),
             domain_type=m.optional_enum(dom_pb.DomainType, request.domain_type, "domain_type"),
-            page_size=m.wrapped(request, "page_size"),  # type: ignore[arg-type]
-            page_number=m.wrapped(request, "page_number"),  # type: ignore[arg-type]
+            page_size=m.wrapped(request, "page_size"),
+            page_number=m.wrapped(request, "page_number"),
         )
         return dom_pb.ListDomainResponse(
             domains=[m.domain(d) for d in page.items],
-            page_size=int(m.wrapped(request, "page_size") or DEFAULT_PAGE_SIZE),  # type: ignore[arg-type]
-            page_number=int(m.wrapped(request, "page_number") or 0),  # type: ignore[arg-type]
+            page_size=int(m.wrapped(request, "page_size") or DEFAULT_PAGE_SIZE),
+            page_number=int(m.wrapped(request, "page_number") or 0),
         )
 
     def GetDomain(self, request, context):

@@ -29,7 +29,7 @@ from ..records import (
 
 def stamp(target: Message, value: dt.datetime | None) -> None:
     if value is not None:
-        target.FromDatetime(value)  # type: ignore[attr-defined]
+        target.FromDatetime(value)
 
 
 def time_of(message: Message, name: str) -> dt.datetime | None:

@@ -66,7 +66,7 @@ class OrganizationServicer(org_grpc.OrganizationServiceServicer):
 
     def ListOrganization(self, request, context):
         external_id = request.external_id if request.HasField("external_id") else None
-        page = self.organizations.list(request.page_size, request.page_token, external_id)
+        page = self.organizations.listing(request.page_size, request.page_token, external_id)
         return _list_response(page, org_pb.ListOrganizationsResponse)
 
     def SearchOrganization(self, request, context):
@@ -133,12 +133,12 @@ class OrganizationServicer(org_grpc.OrganizationServiceServicer):
         )
         policy = SessionPolicyRecord(
             policy_source=source,
-            absolute_session_timeout=m.wrapped(request, "absolute_session_timeout"),  # type: ignore[arg-type]
+            absolute_session_timeout=m.wrapped(request, "absolute_session_timeout"),
             absolute_session_timeout_unit=m.optional_enum(
                 commons_pb2.TimeUnit, request.absolute_session_timeout_unit, "absolute_session_timeout_unit"
             ),
-            idle_session_timeout_enabled=m.wrapped(request, "idle_session_timeout_enabled"),  # type: ignore[arg-type]
-            idle_session_timeout=m.wrapped(request, "idle_session_timeout"),  # type: ignore[arg-type]
+            idle_session_timeout_enabled=m.wrapped(request, "idle_session_timeout_enabled"),
+            idle_session_timeout=m.wrapped(request, "idle_session_timeout"),
             idle_session_timeout_unit=m.optional_enum(
                 commons_pb2.TimeUnit, request.idle_session_timeout_unit, "idle_session_timeout_unit"
             ),
@@ -161,7 +161,7 @@ class OrganizationServicer(org_grpc.OrganizationServiceServicer):
 
     def UpsertUserManagementSettings(self, request, context):
         limit = m.wrapped(request.settings, "max_allowed_users")
-        saved = self.organizations.set_user_limit(request.organization_id, limit)  # type: ignore[arg-type]
+        saved = self.organizations.set_user_limit(request.organization_id, limit)
         return org_pb.UpsertUserManagementSettingsResponse(settings=m.user_limit(saved))
 
     def GetOrganizationUserManagementSetting(self, request, context):
