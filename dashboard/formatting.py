@@ -1,16 +1,8 @@
-"""Text for people: times, countdowns, and Markdown-safe names."""
+"""Text for people: times and countdowns. (Outside text goes through ``dashboard.ui.text``.)"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&:$])")
-
-
-def md_escape(text: str) -> str:
-    """Make customer-controlled text (an org name) render literally inside ``st.markdown``."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def absolute(moment: dt.datetime | None) -> str:

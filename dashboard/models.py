@@ -6,10 +6,20 @@ Every timestamp is timezone-aware UTC.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 FEATURE_LABELS = {"sso": "SSO", "dir_sync": "Directory sync"}
 FEATURES = tuple(FEATURE_LABELS)  # the admin portal's features, in display order
+
+
+# An organization id as Scalekit's rules describe it ("org_" prefix, at most 32 characters). A
+# query parameter that does not look like one is refused before any call or any rendering.
+ORGANIZATION_ID = re.compile(r"^org_[A-Za-z0-9]{1,28}$")
+
+
+def is_organization_id(value: object) -> bool:
+    return isinstance(value, str) and ORGANIZATION_ID.match(value) is not None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import identity, onboarding, runtime
 from dashboard.errors import PortalDeskError
+from dashboard.models import is_organization_id
 from dashboard.ui.feedback import show_error
 from dashboard.ui.org_detail import organization_detail_view
 from dashboard.ui.org_table import filter_controls, live_tables
@@ -17,8 +18,14 @@ config, gateway, history = services()
 env = config.environment_host
 
 if selected := st.query_params.get("org"):
-    organization_detail_view(gateway, history, config, selected, identity.current(config))
-    st.stop()
+    if is_organization_id(selected):
+        organization_detail_view(gateway, history, config, selected, identity.current(config))
+        st.stop()
+    st.warning(
+        "The address names an organization id that is not valid, so it was ignored. Pick the organization "
+        "from the list.",
+        icon=":material/search_off:",
+    )
 
 st.title("Organizations")
 search, refresh, create = st.columns([5, 1.4, 2], vertical_alignment="bottom")

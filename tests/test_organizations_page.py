@@ -11,6 +11,7 @@ import pytest
 from dashboard import invitations, runtime
 from dashboard.config import load_settings
 from dashboard.history import History, NewInvitation, fingerprint
+from dashboard.ui.text import md
 from scalekit_emulator import Fault
 
 from .apptest import app_emulator, button, open_page, rendered_text
@@ -120,7 +121,7 @@ def test_detail_by_query_parameter(big_app: Path) -> None:
     assert not at.exception
     assert at.header[0].value.replace("\\", "") == org.display_name
     text = rendered_text(at)
-    assert org_id in text and "Admin portal features" in text
+    assert md(org_id) in text and "Admin portal features" in text
     connections, directories, domains = (at.dataframe[i].value for i in range(3))
     assert list(connections["ID"]) == [c.id for c in env.of_org(env.connections, env.org_connections, org_id)]
     assert list(directories["Users"]) == [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..errors import BadCredentials, PortalDeskError, RateLimited, TimedOut, Unavailable
+from .text import md
 
 _ICONS = {
     BadCredentials: ":material/key_off:",
@@ -16,4 +17,5 @@ _ICONS = {
 
 def show_error(error: PortalDeskError) -> None:
     icon = next((i for kind, i in _ICONS.items() if isinstance(error, kind)), ":material/error:")
-    st.error(str(error), icon=icon)
+    # A sentence may carry outside text (an id from the address, Scalekit's own words).
+    st.error(md(error, None), icon=icon)

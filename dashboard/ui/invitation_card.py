@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import messages
-from ..formatting import absolute, countdown, md_escape
+from ..formatting import absolute, countdown
 from ..invitations import IssuedInvitation
 from ..models import features_text
+from .text import md
 
 
 def issued_invitation_card(
@@ -15,7 +16,7 @@ def issued_invitation_card(
 ) -> None:
     """The invitation's URL, shown this once; the email draft and chat text that carry it."""
     invitation = issued.invitation
-    name = md_escape(invitation.organization_name)
+    name = md(invitation.organization_name)
     with st.container(border=True):
         st.success(
             f"Invitation **{invitation.reference}** for **{name}** is ready "
@@ -37,7 +38,7 @@ def issued_invitation_card(
         with email:
             subject, body = messages.invitation_email(invitation, issued.url, sender_name)
             to = invitation.recipient_email or "no recipient set"
-            st.markdown(f"**To:** {md_escape(to)}  \n**Subject:** {md_escape(subject)}")
+            st.markdown(f"**To:** {md(to)}  \n**Subject:** {md(subject)}")
             st.link_button(
                 "Open email draft",
                 messages.mailto_url(invitation, issued.url, sender_name),

@@ -10,7 +10,7 @@ import streamlit as st
 
 from .. import invitations
 from ..errors import PortalDeskError
-from ..formatting import absolute, ago, countdown, md_escape
+from ..formatting import absolute, ago, countdown
 from ..gateway import ScalekitGateway
 from ..history import History
 from ..invitations import IssuedInvitation
@@ -18,6 +18,7 @@ from ..mailer import Mailer
 from ..models import DEFAULT_INVITATION_DAYS, INVITATION_DAYS, Invitation, Organization, features_text
 from .feedback import show_error
 from .invitation_card import issued_invitation_card
+from .text import md
 
 FLASH_KEY = "invitations_flash"
 PENDING_KEY = "invitations_pending_revoke"
@@ -57,7 +58,7 @@ def status_line(item: Invitation, now: dt.datetime) -> str:
     """ "Opened 2× · last 3 hours ago", "Not opened yet", "Expired 2 days ago", "Revoked by …"."""
     status = item.status(now)
     if status == "revoked":
-        return f"Revoked {ago(item.revoked_at, now)} by {item.revoked_by or 'someone'}"
+        return f"Revoked {ago(item.revoked_at, now)} by {md(item.revoked_by or 'someone')}"
     opened = (
         f"Opened {item.open_count}× · last {ago(item.last_opened_at, now)}"
         if item.open_count
@@ -138,9 +139,9 @@ def _forget() -> None:
 
 @st.dialog("Revoke this invitation?", on_dismiss=_forget)
 def _confirm(desk: InvitationDesk, item: Invitation) -> None:
-    to = f" **{md_escape(item.recipient_email)}** will need a new one." if item.recipient_email else ""
+    to = f" **{md(item.recipient_email)}** will need a new one." if item.recipient_email else ""
     st.markdown(
-        f"**{item.reference}** for **{md_escape(item.organization_name)}** stops opening the admin portal at "
+        f"**{item.reference}** for **{md(item.organization_name)}** stops opening the admin portal at "
         f"once, and a portal link it opened in the last minute is revoked too.{to}"
     )
     left, right = st.columns(2)
@@ -169,14 +170,14 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
         usable = item.usable(now)
         with st.container(border=True):
             info, state, actions = st.columns([5, 4, 2.4], vertical_alignment="center")
-            to = f" → {md_escape(item.recipient_email)}" if item.recipient_email else ""
+            to = f" → {md(item.recipient_email)}" if item.recipient_email else ""
             sent = f" · emailed {ago(item.sent_at, now)}" if item.sent_at else ""
             info.markdown(
-                f"**{item.reference}** · {features_text(item.features)}  \nby {md_escape(item.issued_by)} "
+                f"**{item.reference}** · {features_text(item.features)}  \nby {md(item.issued_by)} "
                 f"{ago(item.issued_at, now)}{to}{sent}"
             )
             if item.note:
-                info.caption(md_escape(item.note))
+                info.caption(md(item.note))
             state.markdown(f"{status_line(item, now)}  \nWorks until {absolute(item.expires_at)}")
             actions.button(
                 "Revoke",

@@ -11,7 +11,7 @@ import streamlit as st
 from .. import runtime
 from ..config import Settings
 from ..errors import NotFound, PortalDeskError
-from ..formatting import absolute, md_escape
+from ..formatting import absolute
 from ..gateway import ScalekitGateway
 from ..history import History
 from ..identity import Operator
@@ -19,6 +19,7 @@ from ..models import FEATURE_LABELS, SSO_LABELS, OrganizationDetail
 from ..onboarding import history_timeline, scim_state, sso_state
 from .feedback import show_error
 from .invitation_list import InvitationDesk, flash, invitation_list, show_flash
+from .text import full, md
 
 
 def _back() -> None:
@@ -74,7 +75,7 @@ def organization_detail_view(
         detail = runtime.organization_detail(gateway, org_id)
     except NotFound:
         st.warning(
-            f"Organization {org_id} was not found in this environment; it may have been deleted.",
+            f"Organization {md(org_id)} was not found in this environment; it may have been deleted.",
             icon=":material/search_off:",
         )
         return
@@ -86,9 +87,10 @@ def organization_detail_view(
         # The first sighting of SSO enabled is what the stats count conversions from.
         with contextlib.suppress(PortalDeskError):  # a busy history must not hide the organization
             history.events.observe_sso_enabled(env, org.id, dt.datetime.now(dt.UTC), "status")
-    st.header(md_escape(org.display_name))
-    meta = " · ".join(f"{k}: {v}" for k, v in org.metadata)
-    st.caption(f"{org.id} · external id {org.external_id or '—'}" + (f" · {meta}" if meta else ""))
+    st.header(md(org.display_name, 200))
+    st.caption(f"{md(org.id)} · external id {md(org.external_id or '—', 80)}")
+    for key, value in org.metadata:
+        full(key, value, limit=80, key=f"meta-{org.id}-{key}")
     share, preview, _ = st.columns([1, 1, 4])
     share.page_link(
         "pages/share_link.py", label="Share link", icon=":material/share:", query_params={"org": org.id}
@@ -181,5 +183,5 @@ def organization_detail_view(
             if not entries:
                 st.caption("Portal Desk has no history for this organization yet.")
             for entry in entries:
-                who = f" · {md_escape(entry.who)}" if entry.who else ""
-                st.markdown(f"**{absolute(entry.when)}** · {md_escape(entry.what)}{who}")
+                who = f" · {md(entry.who)}" if entry.who else ""
+                st.markdown(f"**{absolute(entry.when)}** · {md(entry.what, 300)}{who}")

@@ -9,8 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from .. import overview
+from ..errors import PortalDeskError
 from ..models import SCIM_STATES, SSO_LABELS, SSO_STATES, InvitationSummary, Organization
 from ..onboarding import StatusBoard
+from .feedback import show_error
+from .text import md, plain
 
 TABLE_COLUMNS = [name for name in overview.COLUMNS if not name.endswith("_state")]  # raw filter values
 COLUMN_CONFIG = {
@@ -27,7 +30,7 @@ COLUMN_CONFIG = {
 def filter_controls(regions: list[str]) -> overview.Filters:
     sso, scim, region, active = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
     return overview.Filters(
-        sso=sso.multiselect("SSO status", SSO_STATES, format_func=SSO_LABELS.get, placeholder="Any"),
+        sso=sso.multiselect("SSO status", SSO_STATES, format_func=SSO_LABELS.__getitem__, placeholder="Any"),
         scim=scim.multiselect("Directory sync", SCIM_STATES, format_func=str.capitalize, placeholder="Any"),
         regions=region.multiselect("Region", regions, placeholder="Any"),
         active_link_only=active.checkbox("Has an open invitation"),
@@ -39,6 +42,12 @@ def _open(frame: pd.DataFrame, event: object) -> None:
     if rows:
         st.query_params["org"] = frame.iloc[rows[0]]["ID"]
         st.rerun(scope="app")
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Outside text in the table's cells made plain (no bidi tricks, long values cut)."""
+    outside = [c for c in ("Name", "External ID", "Last by") if c in frame.columns]
+    return frame.assign(**{c: frame[c].map(plain) for c in outside})
 
 
 def _highlight_urgent(row: pd.Series) -> list[str]:
@@ -57,7 +66,12 @@ def live_tables(
 
     @st.fragment(run_every=1.0 if pending_at_start else None)
     def tables() -> None:
-        statuses, links = board.statuses(), summaries()
+        statuses = board.statuses()
+        try:
+            links = summaries()
+        except PortalDeskError as error:  # the history is unreadable: the list still shows
+            show_error(error)
+            links = {}
         frame = overview.organization_frame(orgs, statuses, links)
         shown = overview.apply_filters(frame, filters)
         attention = overview.needs_attention(orgs, statuses, links, dt.datetime.now(dt.UTC))
@@ -75,11 +89,11 @@ def live_tables(
             if failures:
                 st.warning(
                     f"The status of {len(failures):,} organizations could not be fetched: "
-                    f"{next(iter(failures.values()))}",
+                    f"{md(next(iter(failures.values())), None)}",
                     icon=":material/cloud_off:",
                 )
             event = st.dataframe(
-                shown,
+                readable(shown),
                 column_order=TABLE_COLUMNS,
                 column_config=COLUMN_CONFIG,
                 hide_index=True,
@@ -100,7 +114,7 @@ def live_tables(
                     "invitations opened without SSO enabled yet; then invitations that expired unopened."
                 )
                 picked = st.dataframe(
-                    attention.style.apply(_highlight_urgent, axis=1),
+                    readable(attention).style.apply(_highlight_urgent, axis=1),
                     column_config=COLUMN_CONFIG,
                     hide_index=True,
                     on_select="rerun",

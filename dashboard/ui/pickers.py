@@ -7,13 +7,15 @@ import streamlit as st
 from .. import runtime
 from ..errors import PortalDeskError
 from ..gateway import ScalekitGateway
-from ..models import Organization
+from ..models import Organization, is_organization_id
 from .feedback import show_error
+from .text import md, plain
 
 
 def organization_label(org: Organization) -> str:
-    external = f" · {org.external_id}" if org.external_id else ""
-    return f"{org.display_name}{external} · {org.id}"
+    """A select option: plain text (options are not Markdown), bidi controls removed, cut to fit."""
+    external = f" · {plain(org.external_id, 40)}" if org.external_id else ""
+    return f"{plain(org.display_name, 80)}{external} · {org.id}"
 
 
 def organization_picker(orgs: list[Organization], *, key: str = "org_picker") -> Organization | None:
@@ -24,8 +26,10 @@ def organization_picker(orgs: list[Organization], *, key: str = "org_picker") ->
     if key not in st.session_state and wanted in by_id:
         st.session_state[key] = wanted
     elif wanted and wanted not in by_id and key not in st.session_state:
+        named = md(wanted) if is_organization_id(wanted) else "named in the address"
         st.warning(
-            f"Organization {wanted} is not in this environment; choose another.", icon=":material/search_off:"
+            f"The organization {named} is not in this environment; choose another.",
+            icon=":material/search_off:",
         )
     chosen = st.selectbox(
         "Organization",

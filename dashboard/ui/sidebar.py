@@ -6,7 +6,7 @@ import streamlit as st
 
 from .. import identity
 from ..config import Settings
-from ..formatting import md_escape
+from .text import md
 
 
 def environment_badge(config: Settings) -> None:
@@ -28,13 +28,13 @@ def operator_box(config: Settings) -> None:
         st.divider()
         if identity.sign_in_configured():
             if st.user.is_logged_in:
-                st.caption(f"Signed in as **{md_escape(st.user.get('email') or '')}**")
+                st.caption(f"Signed in as **{md(st.user.get('email') or '')}**")
                 st.button("Sign out", on_click=st.logout, icon=":material/logout:")
             else:
                 st.caption("Sign in to issue or revoke links.")
                 st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
         elif config.operator:
-            st.caption(f"Operating as **{md_escape(config.operator)}** (DASHBOARD_OPERATOR)")
+            st.caption(f"Operating as **{md(config.operator)}** (DASHBOARD_OPERATOR)")
         else:
             # The typed name is copied into a plain session key: widget state is dropped whenever a
             # run doesn't draw the widget, and the name must outlive any page switch.
