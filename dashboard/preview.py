@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .history import History
-from .models import PORTAL_EVENT_TYPES, PortalEvent
+from .models import PORTAL_EVENT_TYPES, PortalEvent, PortalLink
 
 MIN_HEIGHT = 600  # Scalekit's minimum recommended iframe height
 STATUS_EVENTS = frozenset(PORTAL_EVENT_TYPES) - {"PORTAL_SESSION_EXPIRY"}
@@ -24,43 +27,139 @@ def origin_of(location: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def parse_event(raw: object, org_id: str, environment: str) -> PortalEvent | None:
-    """A documented event about ``org_id``, or None for anything else."""
+MESSAGE_MAX = 500
+OBJECT_MAX = 32
+DATA_KEYS_MAX, DATA_KEY_MAX, DATA_VALUE_MAX = 12, 40, 200
+Scalar = str | bool | int | float | None
+
+
+def _scalar(value: object) -> tuple[bool, Scalar]:
+    """(kept, value): strings cut, finite numbers and booleans kept, anything else refused."""
+    if value is None or isinstance(value, bool | int):
+        return True, value
+    if isinstance(value, float):
+        return math.isfinite(value), value
+    if isinstance(value, str):
+        return True, value[:DATA_VALUE_MAX]
+    return False, None
+
+
+def _data(value: object) -> dict[str, Scalar]:
+    """The event's ``data``, flat and bounded: a few short keys with scalar values."""
+    if not isinstance(value, Mapping):
+        return {}
+    kept: dict[str, Scalar] = {}
+    for key, item in list(value.items())[:DATA_KEYS_MAX]:
+        ok, scalar = _scalar(item)
+        if ok and isinstance(key, str) and 0 < len(key) <= DATA_KEY_MAX:
+            kept[key] = scalar
+    return kept
+
+
+def parse_event(
+    raw: object, org_id: str, environment: str, now: dt.datetime | None = None
+) -> PortalEvent | None:
+    """A documented event about ``org_id``, validated and bounded, or None for anything else.
+
+    What is kept is always valid JSON of a few kilobytes at most, whatever arrived: a stored
+    event can never break a page. The time is the dashboard's, not the browser's.
+    """
     if not isinstance(raw, Mapping):
         return None
     event_type = raw.get("event_type")
     if event_type not in PORTAL_EVENT_TYPES or raw.get("organization_id") != org_id:
         return None
-    received = raw.get("received_at")
-    try:
-        when = dt.datetime.fromisoformat(str(received).replace("Z", "+00:00")).astimezone(dt.UTC)
-    except ValueError:
-        when = dt.datetime.now(dt.UTC)
-    payload = {k: raw.get(k) for k in ("event_type", "object", "organization_id", "message", "data")}
+    kind = raw.get("object")
+    message = raw.get("message")
+    payload = {
+        "event_type": event_type,
+        "object": kind if isinstance(kind, str) and len(kind) <= OBJECT_MAX else None,
+        "organization_id": org_id,
+        "message": message[:MESSAGE_MAX] if isinstance(message, str) else "",
+        "data": _data(raw.get("data")),
+    }
     return PortalEvent(
         organization_id=org_id,
         event_type=str(event_type),
-        message=str(raw.get("message") or "")[:500],
-        payload=json.dumps(payload)[:10_000],
-        received_at=when,
+        message=str(payload["message"]),
+        payload=json.dumps(payload, allow_nan=False),
+        received_at=now or dt.datetime.now(dt.UTC),
         environment=environment,
     )
 
 
+@dataclass
+class EventBudget:
+    """How many events one preview session may store: a portal posting hundreds a second is not a
+    person clicking, and must not fill the history."""
+
+    limit: int = 30
+    per_s: float = 60
+    seen: list[float] = field(default_factory=list)
+    dropped: int = 0
+
+    def allow(self, now: float) -> bool:
+        self.seen = [t for t in self.seen if t > now - self.per_s]
+        if len(self.seen) >= self.limit:
+            self.dropped += 1
+            return False
+        self.seen.append(now)
+        return True
+
+
 def record_new_events(
-    history: History, raws: Iterable[object], *, org_id: str, environment: str
+    history: History,
+    raws: Iterable[object],
+    *,
+    org_id: str,
+    environment: str,
+    budget: EventBudget | None = None,
 ) -> list[PortalEvent]:
-    """Store every acceptable event; returns what was stored, in arrival order. An SSO enabled
-    event is also the exact moment the stats page counts as SSO enabled for the organization."""
+    """Store every acceptable event within the session's budget; returns what was stored, in
+    arrival order. An SSO enabled event is also the exact moment the stats page counts as SSO
+    enabled for the organization."""
+    budget = budget or EventBudget()
     stored = []
     for raw in raws:
         event = parse_event(raw, org_id, environment)
-        if event is None:
+        if event is None or not budget.allow(time.monotonic()):
             continue
         stored.append(history.events.record(event))
         if event.event_type == "ORGANIZATION_SSO_ENABLED":
             history.events.observe_sso_enabled(environment, org_id, event.received_at, "portal_event")
     return stored
+
+
+@dataclass
+class PreviewSession:
+    """One preview: its link (a credential: kept in this browser session's memory only, and
+    dropped when the rep leaves the page), the events it stored, and its budget."""
+
+    key: tuple[str, tuple[str, ...]]  # (organization id, features)
+    link: PortalLink
+    last_seq: int = 0
+    budget: EventBudget = field(default_factory=EventBudget)
+    events: list[PortalEvent] = field(default_factory=list)  # stored ones, oldest first (last 50)
+
+    def take(
+        self, raws: Iterable[object], history: History, *, org_id: str, environment: str
+    ) -> list[PortalEvent]:
+        """Store the events not seen yet (by the component's sequence numbers); returns them."""
+        fresh = [
+            r
+            for r in raws
+            if isinstance(r, Mapping) and isinstance(r.get("seq"), int) and r["seq"] > self.last_seq
+        ]
+        if not fresh:
+            return []
+        self.last_seq = max(r["seq"] for r in fresh)
+        stored = record_new_events(history, fresh, org_id=org_id, environment=environment, budget=self.budget)
+        self.events = (self.events + stored)[-50:]
+        return stored
+
+    @property
+    def expired(self) -> bool:
+        return any(e.event_type == "PORTAL_SESSION_EXPIRY" for e in self.events)
 
 
 def iframe_snippet(height: int) -> str:

@@ -6,12 +6,12 @@ import streamlit as st
 
 from dashboard import identity, links, preview, runtime
 from dashboard.errors import PortalDeskError
-from dashboard.formatting import md_escape
 from dashboard.models import FEATURE_LABELS
 from dashboard.ui.feedback import show_error
 from dashboard.ui.pickers import choose_organization
 from dashboard.ui.portal_frame import admin_portal
-from dashboard.ui.shell import ensure_app_shell, entered_page, services
+from dashboard.ui.shell import ensure_app_shell, entered_page, forget_on_leave, services
+from dashboard.ui.text import md
 
 ensure_app_shell()
 STATE = "portal_preview"
@@ -21,7 +21,7 @@ st.caption(
     "What the customer's IT admin sees when a product embeds Scalekit's admin portal. Every "
     "page load generates a fresh single-use link."
 )
-config, gateway, store = services()
+config, gateway, history = services()
 operator = identity.current(config)
 org = choose_organization(gateway)
 left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -47,11 +47,11 @@ if not operator.known:
 
 wanted = (org.id, tuple(f for f in FEATURE_LABELS if f in (features or [])))
 current = st.session_state.get(STATE)
-if entered_page() or current is None or current["key"] != wanted:
+if entered_page() or current is None or current.key != wanted:
     try:
         issued = links.mint(
             gateway,
-            store,
+            history,
             environment=config.environment_host,
             organization=org,
             features=links.wanted_features(org, wanted[1]),
@@ -62,37 +62,35 @@ if entered_page() or current is None or current["key"] != wanted:
         st.session_state.pop(STATE, None)
         show_error(error)
         st.stop()
-    # The location stays in this browser session's memory only, for the iframe.
-    current = st.session_state[STATE] = {"key": wanted, "link": issued.link, "stored": 0}
+    current = st.session_state[STATE] = preview.PreviewSession(key=wanted, link=issued.link)
+forget_on_leave(STATE)  # the link is a credential: it leaves memory with the page
 
-link = current["link"]
+link = current.link
 portal, feed = st.columns([3, 1])
 with portal:
     raw_events = admin_portal(
         link_id=link.id, src=link.location, origin=preview.origin_of(link.location), height=height
     )
 try:
-    fresh = preview.record_new_events(
-        store, raw_events[current["stored"] :], org_id=org.id, environment=config.environment_host
-    )
+    fresh = current.take(raw_events, history, org_id=org.id, environment=config.environment_host)
     if any(event.event_type in preview.STATUS_EVENTS for event in fresh):
         # Refetch this organization's status, so the Organizations page shows the change.
-        runtime.status_changed(gateway, store, config.environment_host, org.id)
+        runtime.status_changed(gateway, history, config.environment_host, org.id)
 except PortalDeskError as error:
     show_error(error)
-current["stored"] = len(raw_events)
 
 with feed:
     st.markdown("**Portal events**")
-    st.caption(f"Accepted only from {preview.origin_of(link.location)}")
-    accepted = [preview.parse_event(raw, org.id, config.environment_host) for raw in raw_events]
-    for event in reversed([e for e in accepted if e is not None]):
+    st.caption(f"Accepted only from {md(preview.origin_of(link.location))}")
+    for event in reversed(current.events):
         with st.container(border=True):
-            st.markdown(f"`{event.event_type}`  \n{md_escape(event.message)}")
+            st.markdown(f"`{event.event_type}`  \n{md(event.message, 300)}")
             st.caption(event.received_at.astimezone(dt.UTC).strftime("%H:%M:%S UTC"))
-    if not raw_events:
+    if not current.events:
         st.caption("No events yet: enable SSO or directory sync in the portal.")
-    if any(e is not None and e.event_type == "PORTAL_SESSION_EXPIRY" for e in accepted):
+    if current.budget.dropped:
+        st.caption(f"{current.budget.dropped:,} more events were ignored: too many, too fast.")
+    if current.expired:
         st.warning("The portal session has expired.", icon=":material/timer_off:")
         if st.button("Start a new session", type="primary", icon=":material/restart_alt:"):
             st.session_state.pop(STATE, None)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.ui.text import md
 from scalekit_emulator import Fault
 
 from .apptest import app_emulator, open_page, rendered_text
@@ -26,7 +27,7 @@ def embed_rows(database: Path) -> list[tuple]:
 
 def orgs() -> list:
     """The two newest organizations with both admin portal features on."""
-    page = app_emulator().backends.organizations.list(page_size=100)
+    page = app_emulator().backends.organizations.listing(page_size=100)
     return [o for o in page.items if all(o.features.values())][:2]
 
 
@@ -45,7 +46,7 @@ def test_a_load_issues_one_embed_link_and_a_height_change_keeps_it(app_env: Path
     assert live(org.id) == [link]
     text = rendered_text(at)
     assert 'height="900"' in text and 'allow="clipboard-write"' in text  # the snippet follows
-    assert f"Accepted only from {app_emulator().portal_url}" in text
+    assert f"Accepted only from {md(app_emulator().portal_url)}" in text  # outside text, made inert
 
 
 def test_changing_features_or_org_or_coming_back_issues_a_fresh_link(app_env: Path) -> None:

@@ -6,6 +6,9 @@ import json
 import sqlite3
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dashboard import preview
 from dashboard.history import History
 
@@ -35,7 +38,7 @@ def test_only_documented_events_about_this_org_are_kept(tmp_path: Path) -> None:
     ]
     stored = preview.record_new_events(history, raws, org_id="org_1", environment="emulator")
     assert [e.event_type for e in stored] == ["ORGANIZATION_SSO_ENABLED", "PORTAL_SESSION_EXPIRY"]
-    assert len(stored[1].message) == 500
+    assert len(stored[1].message) == preview.MESSAGE_MAX
     [kept] = [
         e for e in history.events.for_organization("emulator", "org_1") if e.event_type.endswith("ENABLED")
     ]
@@ -48,3 +51,57 @@ def test_only_documented_events_about_this_org_are_kept(tmp_path: Path) -> None:
 def test_the_snippet_respects_the_minimum_height() -> None:
     assert 'height="600"' in preview.iframe_snippet(300)
     assert 'allow="clipboard-write"' in preview.iframe_snippet(700)
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=300),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=50), children, max_size=8)
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    event_type=st.sampled_from(["ORGANIZATION_SSO_ENABLED", "PORTAL_SESSION_EXPIRY", "OTHER"])
+    | st.text(max_size=20),
+    message=JSONISH,
+    data=JSONISH,
+    kind=JSONISH,
+)
+def test_any_message_parses_to_nothing_or_to_small_valid_json(event_type, message, data, kind) -> None:
+    raw = {
+        "event_type": event_type,
+        "organization_id": "org_1",
+        "message": message,
+        "data": data,
+        "object": kind,
+    }
+    event = preview.parse_event(raw, "org_1", "emulator")
+    if event is None:
+        assert event_type not in preview.PORTAL_EVENT_TYPES
+        return
+    parsed = json.loads(event.payload)  # always valid JSON
+    assert len(event.payload) < 6_000 and len(event.message) <= preview.MESSAGE_MAX
+    assert set(parsed) == {"event_type", "object", "organization_id", "message", "data"}
+    assert all(not isinstance(v, dict | list) for v in parsed["data"].values())
+
+
+def test_a_megabyte_event_is_cut_and_stays_readable(tmp_path: Path) -> None:
+    history = History(f"sqlite:///{tmp_path}/h.db")
+    huge = {**SSO_ON, "message": "x" * 1_000_000, "data": {f"k{n}": "y" * 10_000 for n in range(500)}}
+    [stored] = preview.record_new_events(history, [huge], org_id="org_1", environment="emulator")
+    assert len(stored.payload) < 6_000
+    [read] = history.events.for_organization("emulator", "org_1")
+    assert read.message == "x" * preview.MESSAGE_MAX
+
+
+def test_a_flood_of_events_is_capped_per_session(tmp_path: Path) -> None:
+    history = History(f"sqlite:///{tmp_path}/h.db")
+    budget = preview.EventBudget()
+    stored = preview.record_new_events(
+        history, [SSO_ON] * 300, org_id="org_1", environment="emulator", budget=budget
+    )
+    assert len(stored) == budget.limit and budget.dropped == 300 - budget.limit
+    assert len(history.events.for_organization("emulator", "org_1")) == budget.limit

@@ -23,6 +23,7 @@ export default function (component) {
     frame.style.borderRadius = "8px";
     frame.src = data.src;
     frame.portalEvents = [];
+    frame.portalSeq = 0;
     parentElement.appendChild(frame);
   }
   frame.style.height = data.height + "px";
@@ -31,8 +32,19 @@ export default function (component) {
     if (event.origin !== data.origin) { return; }
     const message = event.data;
     if (!message || typeof message !== "object" || typeof message.event_type !== "string") { return; }
-    frame.portalEvents.push(Object.assign({}, message, { received_at: new Date().toISOString() }));
-    setStateValue("events", { link_id: data.link_id, items: frame.portalEvents.slice() });
+    let size = 0;
+    try { size = JSON.stringify(message).length; } catch (error) { return; }
+    if (size > 8192) { return; }  // a documented event is a few hundred bytes
+    frame.portalSeq += 1;
+    // Only the latest events travel back: Python stores what is new by sequence number.
+    const numbered = Object.assign({}, message, { seq: frame.portalSeq });
+    frame.portalEvents = frame.portalEvents.concat([numbered]).slice(-50);
+    // One update per burst: each update reruns the page, and a burst sent call by call could
+    // lose its last events to a rerun already under way.
+    clearTimeout(frame.portalFlush);
+    frame.portalFlush = setTimeout(() => {
+      setStateValue("events", { link_id: data.link_id, items: frame.portalEvents });
+    }, 150);
   };
   window.addEventListener("message", listener);
   return () => window.removeEventListener("message", listener);
@@ -43,7 +55,8 @@ _portal = st.components.v2.component("portal_desk.admin_portal", js=_JS)
 
 
 def admin_portal(*, link_id: str, src: str, origin: str, height: int) -> list[dict]:
-    """Mount the portal; returns every event this link's portal has posted so far."""
+    """Mount the portal; returns the latest events this link's portal posted (at most 50), each
+    with an increasing ``seq``."""
     result = _portal(
         data={"link_id": link_id, "src": src, "origin": origin, "height": height},
         key="admin_portal",

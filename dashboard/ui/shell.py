@@ -16,7 +16,7 @@ from ..history import History
 from .feedback import show_error
 from .sidebar import environment_badge, operator_box
 
-_CURRENT, _ENTERED = "shell_current_page", "shell_entered_page"
+_CURRENT, _ENTERED, _SECRETS = "shell_current_page", "shell_entered_page", "shell_page_secrets"
 
 
 class Services(NamedTuple):
@@ -49,7 +49,8 @@ def _pages() -> list[StreamlitPage]:
 
 def draw_shell() -> StreamlitPage:
     """Page config, sidebar and navigation; returns the page the URL asks for."""
-    st.set_page_config(page_title="Portal Desk", page_icon=":material/admin_panel_settings:", layout="wide")
+    # An emoji favicon is drawn in the page; a :material/…: one would be fetched from Google.
+    st.set_page_config(page_title="Portal Desk", page_icon="🔐", layout="wide")
     try:
         config = runtime.settings()
     except ConfigError as error:
@@ -62,7 +63,22 @@ def draw_shell() -> StreamlitPage:
     # Remember whether this run entered the page from elsewhere (or from a fresh browser load).
     st.session_state[_ENTERED] = st.session_state.get(_CURRENT) != page.url_path
     st.session_state[_CURRENT] = page.url_path
+    _forget_other_pages_secrets(page.url_path)
     return page
+
+
+def forget_on_leave(key: str) -> None:
+    """The session-state ``key`` holds a credential of the current page: drop it as soon as a run
+    shows any other page."""
+    owned = st.session_state.setdefault(_SECRETS, {})
+    owned.setdefault(st.session_state.get(_CURRENT, ""), set()).add(key)
+
+
+def _forget_other_pages_secrets(current: str) -> None:
+    for page, keys in st.session_state.get(_SECRETS, {}).items():
+        if page != current:
+            for key in keys:
+                st.session_state.pop(key, None)
 
 
 def entered_page() -> bool:

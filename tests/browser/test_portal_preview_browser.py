@@ -158,6 +158,6 @@ def test_session_expiry_offers_a_new_session(tmp_path: Path, page: Page, shot) -
         first = page.locator(PORTAL).get_attribute("src")
         page.get_by_role("button", name="Start a new session").click()
         expect(page.get_by_text("PORTAL_SESSION_EXPIRY")).to_have_count(0, timeout=20_000)
-        assert page.locator(PORTAL).get_attribute("src") != first
+        expect(page.locator(PORTAL)).not_to_have_attribute("src", first, timeout=20_000)
         expect(page.frame_locator(PORTAL).get_by_role("heading", name="Single sign-on")).to_be_visible()
         assert events(short) == [(ORGS[8].id, "PORTAL_SESSION_EXPIRY")]
