@@ -230,10 +230,9 @@ class ScalekitGateway:
     # -- portal links ------------------------------------------------------------------------
 
     def generate_portal_link(self, org_id: str, features: Sequence[str]) -> PortalLink:
-        unknown = set(features) - set(FEATURES)
-        if unknown or not features:
-            raise InvalidRequest("Choose at least one feature: SSO or Directory sync.")
-        wanted = [org_pb.Feature.Value(name) for name in features]
+        """A single-use link that lives a minute. No features asked means Scalekit's default: the
+        organization's enabled ones (links.py checks what a rep asked for)."""
+        wanted = [org_pb.Feature.Value(name) for name in features if name in FEATURES]
         with _translate("generate a portal link", subject=f"Organization {org_id}"):
             response = self._exec(
                 self._orgs.GeneratePortalLink, org_pb.GeneratePortalLinkRequest(id=org_id, features=wanted)

@@ -10,6 +10,7 @@ from dashboard.history.stats import IssuanceStats, StatsFilter
 from dashboard.models import FEATURE_LABELS, KIND_LABELS, LINK_KINDS
 from dashboard.ui.feedback import show_error
 from dashboard.ui.shell import ensure_app_shell
+from dashboard.ui.text import md
 
 ensure_app_shell()
 
@@ -41,15 +42,17 @@ def hours(value: float | None) -> str:
 st.title("Issuance stats")
 config = runtime.settings()
 try:
-    history = runtime.history(config, runtime.gateway(config))
+    history = runtime.store(config.database_url)
+except PortalDeskError as error:
+    show_error(error)
+    st.stop()
+try:
+    runtime.history(config, runtime.gateway(config))  # on the emulator: the demo history, once
 except PortalDeskError as error:
     # The stats come from the local history alone: Scalekit being down doesn't stop them.
-    st.caption(f"Scalekit is out of reach ({error}); the figures below come from the local history.")
-    try:
-        history = runtime.store(config.database_url)
-    except PortalDeskError as store_error:
-        show_error(store_error)
-        st.stop()
+    st.caption(
+        f"Scalekit is out of reach ({md(error, None)}); the figures below come from the local history."
+    )
 stats = IssuanceStats(history)
 today = dt.datetime.now(dt.UTC).date()
 

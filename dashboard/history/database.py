@@ -13,20 +13,41 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError, SQLAlchemyError
 
-from ..errors import StoreBusy, StoreError
+from ..errors import ConfigError, StoreBusy, StoreError
 
 
 def create_engine(url: str, busy_timeout_s: float = 10.0) -> Engine:
-    parsed = make_url(url)
+    """The engine for DASHBOARD_DATABASE_URL; a URL that cannot work is a ConfigError that says
+    why (never echoing the URL: it may hold a password), and nothing is created on disk."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(
+            "DASHBOARD_DATABASE_URL is not a database URL. Use sqlite:///data/issuance.db (a file) or "
+            "postgresql+psycopg://user:password@host/database."
+        ) from exc
     if not parsed.drivername.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True)
+        try:
+            return sa.create_engine(url, pool_pre_ping=True)
+        except (NoSuchModuleError, ImportError) as exc:
+            raise ConfigError(
+                f"DASHBOARD_DATABASE_URL asks for a database driver Portal Desk does not have "
+                f"({parsed.drivername}). For PostgreSQL use postgresql+psycopg://…"
+            ) from exc
     path = parsed.database or ""
     if parsed.query.get("uri") and path.startswith("file:"):
         path = path.removeprefix("file:")  # SQLite's URI form, e.g. read-only: file:/x.db?mode=ro
     if path and path != ":memory:" and parsed.query.get("mode") != "ro":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(path).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"Portal Desk cannot create the folder for its history database ({folder}): "
+                f"{exc.strerror or 'not possible here'}. Set DASHBOARD_DATABASE_URL to a writable place."
+            ) from exc
     engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_s})
 
     @sa.event.listens_for(engine, "connect")
@@ -64,6 +85,15 @@ def guard(action: str) -> Iterator[None]:
             raise StoreError(
                 f"Portal Desk could not {action}: the history database is not writable. "
                 "Check DASHBOARD_DATABASE_URL and the file's permissions."
+            ) from exc
+        raise StoreError(
+            f"Portal Desk could not {action}: the history database failed ({type(exc.orig).__name__})."
+        ) from exc
+    except DatabaseError as exc:
+        if "not a database" in str(exc.orig).lower() or "malformed" in str(exc.orig).lower():
+            raise StoreError(
+                f"Portal Desk could not {action}: the history file is not a database Portal Desk can "
+                "read (damaged, or another kind of file). Point DASHBOARD_DATABASE_URL at the right file."
             ) from exc
         raise StoreError(
             f"Portal Desk could not {action}: the history database failed ({type(exc.orig).__name__})."

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..errors import StoreError
 from .database import create_engine, guard, writing
 from .events import EventLog
 from .invitations import InvitationBook, NewInvitation
@@ -51,8 +52,17 @@ class History:
         return conn.exec_driver_sql("SELECT version FROM schema_version").scalar_one()
 
     def migrate(self, target: int | None = None) -> int:
-        """Apply pending migrations (up to ``target``), each in its own transaction."""
+        """Apply pending migrations (up to ``target``), each in its own transaction. A database
+        a newer Portal Desk wrote is refused, untouched: this version cannot know its shape."""
         target = len(MIGRATIONS) if target is None else target
+        if sa.inspect(self.engine).has_table("schema_version") and (found := self.schema_version()) > len(
+            MIGRATIONS
+        ):
+            raise StoreError(
+                f"This history database was written by a newer Portal Desk (schema version {found}; this "
+                f"one knows up to {len(MIGRATIONS)}). Upgrade Portal Desk, or point DASHBOARD_DATABASE_URL "
+                "at another database. Nothing was changed."
+            )
         with writing(self.engine) as conn:
             if not sa.inspect(conn).has_table("schema_version"):
                 conn.exec_driver_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
