@@ -56,7 +56,8 @@ class Dashboard:
 
 @contextmanager
 def running_dashboard(folder: Path, **extra_env: str) -> Iterator[Dashboard]:
-    """`streamlit run streamlit_app.py` with no Scalekit credentials: the embedded emulator."""
+    """`streamlit run server.py`: with no Scalekit credentials, on its embedded emulator; ``extra_env``
+    may point it elsewhere or set anything else."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCALEKIT_", "DASHBOARD_"))}
     env.update(
@@ -64,8 +65,8 @@ def running_dashboard(folder: Path, **extra_env: str) -> Iterator[Dashboard]:
         DASHBOARD_DATABASE_URL=f"sqlite:///{folder / 'issuance.db'}",
         DASHBOARD_OPERATOR="browser@portal.test",
         DASHBOARD_DEMO_HISTORY="0",  # the tests count rows
-        **extra_env,
     )
+    env.update(extra_env)
     log = folder / "streamlit.log"
     with log.open("w") as out:
         server = subprocess.Popen(
@@ -74,7 +75,7 @@ def running_dashboard(folder: Path, **extra_env: str) -> Iterator[Dashboard]:
                 "-m",
                 "streamlit",
                 "run",
-                "streamlit_app.py",
+                "server.py",
                 "--server.port",
                 str(port),
                 "--server.headless",
