@@ -27,7 +27,7 @@ def rows(database: Path, table: str = "invitation") -> list[dict]:
 
 def first_org():
     """The newest organization with both admin portal features on."""
-    page = app_emulator().backends.organizations.list(page_size=100)
+    page = app_emulator().backends.organizations.listing(page_size=100)
     return next(o for o in page.items if all(o.features.values()))
 
 
