@@ -31,6 +31,7 @@ CORPUS = [
     "\u202eevil.exe\u202c txt",
     "nul\x00byte",
     "emoji 🎉 and 中文",
+    "    0",  # four leading spaces: an indented code block
     "x" * 10_000,
 ]
 
@@ -52,7 +53,7 @@ def assert_inert(value: str) -> None:
     kinds = {t.type for t in inline_tokens(markdown)}
     assert not kinds & {"link_open", "image", "html_inline", "html_block", "heading_open", "code_inline",
                         "strong_open", "em_open", "s_open", "blockquote_open", "bullet_list_open",
-                        "ordered_list_open", "table_open", "fence"}, (value, kinds)  # fmt: skip
+                        "ordered_list_open", "table_open", "fence", "code_block"}, (value, kinds)  # fmt: skip
     shown = html.unescape(rendered_text(markdown)).replace(WORD_JOINER, "")
     assert shown.split() == plain(value, None).split()  # the same words; Markdown trims whitespace
 

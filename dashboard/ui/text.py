@@ -46,8 +46,9 @@ def _break_autolink(match: re.Match[str]) -> str:
 
 
 def md(value: object, limit: int | None = DEFAULT_LIMIT) -> str:
-    """Outside text to embed in Markdown: it renders as exactly itself, never as markup or a link."""
-    return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub(_break_autolink, plain(value, limit)))
+    """Outside text to embed in Markdown: it renders as exactly itself, never as markup or a link.
+    Leading spaces go too: four of them at the start of a line make a code block."""
+    return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub(_break_autolink, plain(value, limit).lstrip()))
 
 
 def full(label: str, value: object, *, limit: int = DEFAULT_LIMIT, key: str | None = None) -> None:
