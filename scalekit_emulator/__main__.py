@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import signal
 import sys
 import threading
 import time
 from pathlib import Path
 
+from .backends.identity import OidcClient
 from .descriptors import coverage_table
 from .server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator
 from .servicers import implemented_paths
@@ -54,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
     parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
     parser.add_argument(
+        "--oidc-clients",
+        type=Path,
+        help="a JSON file listing the applications that sign in through the emulator (client_id, "
+        "client_secret, redirect_uris, post_logout_redirect_uris): no secret goes on the command line",
+    )
+    parser.add_argument(
         "--coverage", action="store_true", help="print which declared RPCs the emulator implements, and exit"
     )
     return parser
@@ -67,8 +75,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.orgs < 0 or args.latency_ms < 0:
         print("--orgs and --latency-ms must not be negative", file=sys.stderr)
         return 2
+    try:
+        clients = (
+            tuple(OidcClient.from_json(c) for c in json.loads(args.oidc_clients.read_text()))
+            if args.oidc_clients
+            else ()
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"--oidc-clients: cannot read {args.oidc_clients}: {exc}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     emulator = Emulator(
+        oidc_clients=clients,
         host=args.host,
         port=args.port,
         portal_port=args.portal_port,
@@ -87,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  environment URL (HTTPS + gRPC): {emulator.env_url}")
     print(f"  portal pages + control API:     {emulator.portal_url}")
     print(f"  client id:                      {emulator.client_id}")
+    print(f"  sign-in (OpenID Connect):       {emulator.portal_url}/.well-known/openid-configuration")
     print(f"  CA to trust:                    {emulator.ca_file}")
     if args.env_file:
         emulator.write_env_file(args.env_file)

@@ -13,6 +13,7 @@ from pathlib import Path
 import grpc
 
 from .backends import LINK_TTL, SESSION_TTL, Backends
+from .backends.identity import IdentityProvider, OidcClient
 from .control import Control
 from .descriptors import method_rules
 from .faults import FaultRegistry
@@ -61,6 +62,7 @@ class Emulator:
         latency_ms: float = 0.0,
         grpc_workers: int | None = None,
         min_ping_interval_s: float = MIN_PING_INTERVAL_S,
+        oidc_clients: tuple[OidcClient, ...] = (),
     ) -> None:
         self.host = host
         self.client_id = client_id
@@ -97,7 +99,12 @@ class Emulator:
             guard=self.guard,
             describe=self._describe,
         )
-        self._portal_server.app = PortalApp(self.backends.portal, branding or Branding(), self.control)
+        # The team's own sign-in (OpenID Connect) is served from the portal port too, for browsers.
+        self.identity = IdentityProvider(self.backends.env.clock, clients=oidc_clients)
+        self.identity.issuer = self.portal_url
+        self._portal_server.app = PortalApp(
+            self.backends.portal, branding or Branding(), self.control, self.identity
+        )
         self._rest_server = AppServer(("127.0.0.1", 0), RestHandler, self.tokens)
         self._grpc: grpc.Server | None = None
         self._front: TLSFront | None = None
@@ -167,6 +174,8 @@ class Emulator:
             # only for Scalekit, over whatever the machine presets for the two above.
             "SCALEKIT_CA_BUNDLE": str(self.ca_bundle_file),
             "SCALEKIT_EMULATOR_PORTAL_URL": self.portal_url,
+            # Sign-in for a team's own product: this emulator as its OpenID Connect provider.
+            "SCALEKIT_EMULATOR_OIDC_DISCOVERY": f"{self.portal_url}/.well-known/openid-configuration",
             "SCALEKIT_EMULATOR_CONTROL_TOKEN": self.control.token,
         }
 

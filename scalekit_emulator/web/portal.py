@@ -19,11 +19,13 @@ from pathlib import Path
 from string import Template
 from urllib.parse import urlsplit
 
+from ..backends.identity import IdentityProvider
 from ..backends.portal import OpenedPortal, Portal, PortalSession
 from ..control import Control
 from ..errors import BackendError
 from ..providers import DIRECTORY_PROVIDERS, SSO_PROVIDERS, for_connection, label
 from ..records import ConnectionRecord, DirectoryRecord, OrgRecord
+from . import oidc
 from .base import BaseHandler, render_page
 from .control import PREFIX, handle_control
 
@@ -49,11 +51,13 @@ class Branding:
 
 @dataclass
 class PortalApp:
-    """What the portal port serves from: the portal backend, the branding, the control API."""
+    """What the portal port serves from: the portal backend, the branding, the control API, and
+    the identity provider a team signs in to its own product with."""
 
     portal: Portal
     branding: Branding
     control: Control
+    identity: IdentityProvider
     env_url: str = ""  # set once the TLS front listens (SCIM endpoints are shown under it)
 
 
@@ -107,6 +111,8 @@ class PortalHandler(BaseHandler):
         path = urlsplit(self.path).path
         if path.startswith(PREFIX):
             return handle_control(self, self.app.control, "GET")
+        if oidc.handles(path):
+            return oidc.handle(self, self.app.identity, "GET")
         if path.startswith("/magicLink/"):
             token, action = _split(path)
             if action is None:
@@ -117,6 +123,8 @@ class PortalHandler(BaseHandler):
         path = urlsplit(self.path).path
         if path.startswith(PREFIX):
             return handle_control(self, self.app.control, "POST")
+        if oidc.handles(path):
+            return oidc.handle(self, self.app.identity, "POST")
         token, action = _split(path) if path.startswith("/magicLink/") else ("", None)
         if not action:
             return self._json(404, {"error": "not_found"})
