@@ -68,7 +68,9 @@ def load(engine: sa.Engine, f: StatsFilter) -> tuple[pd.DataFrame, pd.Series]:
         frames = [pd.DataFrame(conn.execute(q).all(), columns=COLUMNS) for q in (invitations, links)]
         seen = pd.DataFrame(
             conn.execute(
-                sa.select(o.organization_id, o.enabled_at).where(o.environment == f.environment)
+                sa.select(o.organization_id, o.enabled_at).where(
+                    o.environment == f.environment, o.source != "preview"
+                )
             ).all(),
             columns=["organization_id", "enabled_at"],
         )

@@ -17,6 +17,7 @@ from dotenv import dotenv_values
 
 from .errors import ConfigError
 from .mailer import SmtpSettings, parse_smtp_url
+from .models import ROLES
 
 SCALEKIT_KEYS = ("SCALEKIT_ENVIRONMENT_URL", "SCALEKIT_CLIENT_ID", "SCALEKIT_CLIENT_SECRET")
 DEFAULT_DATABASE_URL = "sqlite:///data/issuance.db"
@@ -32,6 +33,12 @@ class Settings:
     ca_bundle: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
     operator: str | None = None
+    operator_role: str = "admin"  # DASHBOARD_OPERATOR's role: a one-operator deployment
+    sign_in: bool = True  # on the emulator: sign in through its identity provider (make run)
+    preview_org: str | None = None  # a demo organization the Portal preview offers first
+    # On the emulator: one already running (make run starts it beside the server), as its
+    # --env-file describes it; None: the server process embeds one (tests, AppTest).
+    emulator_env_file: str | None = None
     call_timeout_s: float = 10.0
     emulator_orgs: int = 40
     emulator_seed: int = 7
@@ -107,7 +114,14 @@ def load_settings(
         if smtp_url
         else None
     )
+    operator_role = (values.get("DASHBOARD_OPERATOR_ROLE") or "admin").strip().lower()
+    if operator_role not in ROLES:
+        raise ConfigError(f"DASHBOARD_OPERATOR_ROLE must be one of {', '.join(ROLES)}.")
     return Settings(
+        operator_role=operator_role,
+        sign_in=(values.get("DASHBOARD_SIGN_IN") or "on").strip().lower() not in ("0", "off", "false", "no"),
+        preview_org=(values.get("DASHBOARD_PREVIEW_ORG") or "").strip() or None,
+        emulator_env_file=(values.get("DASHBOARD_EMULATOR_ENV_FILE") or "").strip() or None,
         relay_url=relay_url,
         relay_host=(values.get("DASHBOARD_RELAY_HOST") or "0.0.0.0").strip(),
         relay_port=int(_number(values, "DASHBOARD_RELAY_PORT", 8502, int)),

@@ -11,17 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from .activity import entry
 from .errors import ScalekitError
 from .gateway import ScalekitGateway
 from .history import History, NewInvitation, NewLink, fingerprint
+from .models import Activity, Operator
 
-# A few reps do most of the work: the skew a manager expects to see.
+# A few reps do most of the work: the skew a manager expects to see. The first three are the reps
+# the emulator signs in (so a demo rep sees their own work); the last two have left the team.
 REPS = (
-    ("ana.silva@portal-desk.demo", 30),
-    ("ben.okafor@portal-desk.demo", 22),
-    ("chloe.martin@portal-desk.demo", 18),
-    ("dev.patel@portal-desk.demo", 9),
-    ("eli.novak@portal-desk.demo", 4),
+    ("ana.silva@portaldesk.example", 30),
+    ("ben.okafor@portaldesk.example", 22),
+    ("chloe.martin@portaldesk.example", 18),
+    ("dev.patel@portaldesk.example", 9),
+    ("eli.novak@portaldesk.example", 4),
 )
 ORGANIZATIONS = 150
 DAYS = 182
@@ -152,5 +155,46 @@ def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int =
             lag = dt.timedelta(days=min(60.0, rng.lognormvariate(0.8, 0.9)))
             observations.append(("emulator", org.id, min(start + lag, now - dt.timedelta(hours=1)), "demo"))
     links = [link for link in links if link.issued_at < now]
-    history.import_history(invitations, links, observations)
+    history.import_history(invitations, links, observations, _activities(invitations, links))
     return len(invitations) + len(links)
+
+
+def _activities(invitations: list[NewInvitation], links: list[NewLink]) -> list[Activity]:
+    """What the reps did, as the activity log would have recorded it."""
+    done: list[Activity] = []
+
+    def did(by: str, action: str, at: dt.datetime, org_id: str, name: str, **details: object) -> None:
+        rep = Operator(by, "rep", "sign-in")
+        done.append(
+            entry(
+                rep,
+                action,
+                "emulator",
+                organization_id=org_id,
+                organization_name=name,
+                at=at,
+                details=details,
+            )
+        )
+
+    for item in invitations:
+        org = (item.organization_id, item.organization_name)
+        days = round((item.expires_at - item.issued_at) / dt.timedelta(days=1))
+        did(
+            item.issued_by,
+            "invitation_created",
+            item.issued_at,
+            *org,
+            features=list(item.features),
+            days=days,
+        )
+        if item.sent_at:
+            did(item.issued_by, "invitation_sent", item.sent_at, *org, recipient=item.recipient_email or "")
+        if item.revoked_at and item.revoked_by:
+            did(item.revoked_by, "invitation_revoked", item.revoked_at, *org, issued_by=item.issued_by)
+    for link in links:
+        action = {"direct": "direct_link", "embed": "preview_started"}.get(link.kind)
+        if action:
+            did(link.issued_by, action, link.issued_at, link.organization_id, link.organization_name,
+                features=list(link.features))  # fmt: skip
+    return done

@@ -20,6 +20,10 @@ class InvalidInput(PortalDeskError):
     """Something the rep typed or chose cannot work; nothing was changed."""
 
 
+class NotPermitted(PortalDeskError):
+    """The operator's role does not allow the action; nothing was changed."""
+
+
 class ScalekitError(PortalDeskError):
     """Scalekit could not do what was asked."""
 

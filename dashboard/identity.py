@@ -1,54 +1,105 @@
-"""Who is operating the dashboard: the signed-in user, DASHBOARD_OPERATOR, or a typed name."""
+"""Who is operating the dashboard, with which role.
+
+- With sign-in configured (``[auth]`` in secrets, ``st.login`` against any OIDC provider), the
+  signed-in email; its role comes from ``[roles]`` (emails, ``@domains`` or an ID-token claim),
+  and a person signed in but mapped to nothing is a viewer.
+- Without sign-in in a live environment, only ``DASHBOARD_OPERATOR`` may act: one named operator
+  with ``DASHBOARD_OPERATOR_ROLE`` (admin by default: the deployment has no one else).
+- On the emulator only, a name typed in the sidebar, marked unverified, with a role picked there
+  (for scripted demos and checks, ``DASHBOARD_SIGN_IN=off``); the browser remembers it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 import streamlit as st
 
 from .config import Settings
+from .models import ROLES, Operator
 
-TYPED_KEY = "operator_name"
+TYPED_KEY, TYPED_ROLE_KEY = "operator_name", "operator_role"
 
 
-@dataclass(frozen=True)
-class Operator:
-    name: str | None  # None: unknown, so issuing and revoking stay disabled
-    source: str  # "sign-in", "environment", "typed", "unknown"
+def _best(roles: list[str]) -> str | None:
+    known = [r for r in roles if r in ROLES]
+    return max(known, key=ROLES.index) if known else None
 
-    @property
-    def known(self) -> bool:
-        return bool(self.name)
+
+def role_for(email: str, claims: Mapping[str, object], mapping: Mapping[str, object]) -> str:
+    """The role ``[roles]`` gives this person: an email listed, else their email domain
+    (``@example.com``), else the ID-token claim ``mapping["claim"]`` names; else viewer."""
+    address = email.strip().lower()
+    domain = "@" + address.rsplit("@", 1)[-1] if "@" in address else ""
+    listed: dict[str, list[str]] = {
+        role: [str(v).strip().lower() for v in value]
+        for role, value in mapping.items()
+        if role in ROLES and isinstance(value, list | tuple)
+    }
+    by_email = _best([role for role, entries in listed.items() if address in entries])
+    if by_email:
+        return by_email
+    by_domain = _best([role for role, entries in listed.items() if domain and domain in entries])
+    if by_domain:
+        return by_domain
+    claim = mapping.get("claim")
+    if isinstance(claim, str) and claim in claims:
+        value = claims[claim]
+        roles = [str(v).lower() for v in value] if isinstance(value, list | tuple) else [str(value).lower()]
+        found = _best(roles)
+        if found:
+            return found
+    return "viewer"
 
 
 def resolve(
-    settings: Settings, *, sign_in_configured: bool, signed_in_email: str | None, typed_name: str | None
+    settings: Settings,
+    *,
+    sign_in_configured: bool,
+    claims: Mapping[str, object] | None,
+    role_mapping: Mapping[str, object],
+    typed_name: str | None,
+    typed_role: str | None,
 ) -> Operator:
-    """The rules, free of Streamlit: sign-in wins when configured; then the environment; then
-    what the rep typed this session."""
+    """The rules above, free of Streamlit."""
     if sign_in_configured:
-        return Operator(signed_in_email, "sign-in") if signed_in_email else Operator(None, "unknown")
+        email = claims.get("email") if claims else None
+        if not isinstance(email, str) or not email:
+            return Operator(None)
+        name = claims.get("name") if claims else None
+        role = role_for(email, claims or {}, role_mapping)
+        return Operator(email, role, "sign-in", name if isinstance(name, str) else None)
     if settings.operator:
-        return Operator(settings.operator, "environment")
+        return Operator(settings.operator, settings.operator_role, "environment")
     typed = (typed_name or "").strip()
-    return Operator(typed, "typed") if typed else Operator(None, "unknown")
+    if settings.uses_emulator and typed:
+        return Operator(typed, typed_role if typed_role in ROLES else "rep", "typed")
+    return Operator(None)
 
 
 def sign_in_configured() -> bool:
-    """True when ``[auth]`` is set in ``.streamlit/secrets.toml`` (so ``st.login`` works)."""
+    """True when ``[auth]`` is in the secrets (so ``st.login`` works)."""
     try:
         return "auth" in st.secrets
     except FileNotFoundError:  # no secrets.toml at all (Streamlit's error subclasses this)
         return False
 
 
+def _role_mapping() -> Mapping[str, object]:
+    try:
+        return dict(st.secrets.get("roles", {}))
+    except FileNotFoundError:
+        return {}
+
+
 def current(settings: Settings) -> Operator:
     configured = sign_in_configured()
-    claim = st.user.get("email") if configured and st.user.is_logged_in else None
-    email = claim if isinstance(claim, str) else None
+    claims = st.user.to_dict() if configured and st.user.is_logged_in else None
     return resolve(
         settings,
         sign_in_configured=configured,
-        signed_in_email=email,
+        claims=claims,
+        role_mapping=_role_mapping() if configured else {},
         typed_name=st.session_state.get(TYPED_KEY),
+        typed_role=st.session_state.get(TYPED_ROLE_KEY),
     )

@@ -14,13 +14,15 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .activity import entry
 from .errors import InvalidInput, InvalidRequest, NotFound, ScalekitError
 from .gateway import ScalekitGateway
 from .history import History, NewInvitation, fingerprint
 from .links import mint, revoke_live, wanted_features
 from .mailer import Mailer
 from .messages import invitation_email
-from .models import FEATURE_LABELS, INVITATION_DAYS, Invitation, Organization
+from .models import FEATURE_LABELS, INVITATION_DAYS, Activity, Invitation, Operator, Organization
+from .permissions import require, revoking
 
 # Pragmatic, not RFC 5322: one @, no spaces or Markdown/HTML punctuation, a dot in the domain.
 EMAIL = re.compile(
@@ -72,10 +74,19 @@ def _relay(relay_url: str | None) -> str:
     return relay_url
 
 
-def _operator(operator: str | None, doing: str) -> str:
-    if not operator:
-        raise InvalidInput(f"Tell Portal Desk who you are (sidebar) before {doing}.")
-    return operator
+def _done(
+    operator: Operator, action: str, invitation: Invitation, at: dt.datetime, **details: object
+) -> Activity:
+    """The activity entry for ``action`` on ``invitation`` (its reference is added as it is written)."""
+    return entry(
+        operator,
+        action,
+        invitation.environment,
+        organization_id=invitation.organization_id,
+        organization_name=invitation.organization_name,
+        at=at,
+        details=details,
+    )
 
 
 def create(
@@ -87,16 +98,17 @@ def create(
     organization: Organization | None,
     features: Sequence[str],
     days: int,
-    operator: str | None,
+    operator: Operator,
     recipient_email: str | None = None,
     note: str | None = None,
     now: dt.datetime | None = None,
 ) -> IssuedInvitation:
-    """A new invitation; its URL is returned once. Bad input changes nothing.
+    """A new invitation; its URL is returned once. Bad input (or a role that may not invite)
+    changes nothing.
 
     The organization is read afresh from Scalekit: one deleted, or a feature switched off, since
     the rep's list was loaded would otherwise make an invitation that cannot open."""
-    issued_by = _operator(operator, "creating invitations")
+    issued_by = require(operator, "invite")
     base = _relay(relay_url)
     if organization is None:
         raise InvalidInput("Choose an organization first.")
@@ -106,20 +118,27 @@ def create(
     wanted = wanted_features(organization, features)
     now = now or dt.datetime.now(dt.UTC)
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    saved = history.invitations.create(
-        NewInvitation(
-            token_hash=fingerprint(token),
-            environment=environment,
-            organization_id=organization.id,
-            organization_name=organization.display_name,
-            features=wanted,
-            issued_by=issued_by,
-            issued_at=now,
-            expires_at=now + lifetime,
-            recipient_email=email,
-            note=text,
-        )
+    made = NewInvitation(
+        token_hash=fingerprint(token),
+        environment=environment,
+        organization_id=organization.id,
+        organization_name=organization.display_name,
+        features=wanted,
+        issued_by=issued_by,
+        issued_at=now,
+        expires_at=now + lifetime,
+        recipient_email=email,
+        note=text,
     )
+    did = entry(
+        operator,
+        "invitation_created",
+        environment,
+        organization=organization,
+        at=now,
+        details={"features": list(wanted), "days": days, "recipient": email or ""},
+    )
+    saved = history.invitations.create(made, activity=did)
     return IssuedInvitation(invitation=saved, url=invitation_url(base, token))
 
 
@@ -136,15 +155,17 @@ def revoke(
     *,
     environment: str,
     invitation_id: int,
-    operator: str | None,
+    operator: Operator,
     now: dt.datetime | None = None,
 ) -> Invitation:
     """The invitation stops opening at once; a link it minted that is still inside its minute is
-    revoked at Scalekit too."""
-    by = _operator(operator, "revoking invitations")
+    revoked at Scalekit too. A rep revokes their own; a manager anyone's."""
+    require(operator, "revoke_own")
     now = now or dt.datetime.now(dt.UTC)
     current = _existing(history, environment, invitation_id)
-    revoked = history.invitations.revoke(environment, invitation_id, by, now)
+    by = require(operator, revoking(operator, current.issued_by))
+    did = _done(operator, "invitation_revoked", current, now, issued_by=current.issued_by)
+    revoked = history.invitations.revoke(environment, invitation_id, by, now, activity=did)
     if revoked is None:
         raise InvalidInput(f"{current.reference} was already revoked.")
     live = history.links.revocable(environment, now, invitation_id=invitation_id)
@@ -158,27 +179,33 @@ def extend(
     environment: str,
     invitation_id: int,
     days: int,
-    operator: str | None,
+    operator: Operator,
     now: dt.datetime | None = None,
 ) -> Invitation:
     """A fresh lifetime from now (an expired invitation works again); a revoked one stays revoked."""
-    _operator(operator, "extending invitations")
+    require(operator, "invite")
     now = now or dt.datetime.now(dt.UTC)
+    lifetime = dt.timedelta(days=check_days(days))
     current = _existing(history, environment, invitation_id)
-    extended = history.invitations.extend(
-        environment, invitation_id, now + dt.timedelta(days=check_days(days))
-    )
+    did = _done(operator, "invitation_extended", current, now, days=days)
+    extended = history.invitations.extend(environment, invitation_id, now + lifetime, activity=did)
     if extended is None:
         raise InvalidInput(f"{current.reference} was revoked; create a new invitation instead.")
     return extended
 
 
 def replace_link(
-    history: History, *, environment: str, relay_url: str | None, invitation_id: int, operator: str | None
+    history: History,
+    *,
+    environment: str,
+    relay_url: str | None,
+    invitation_id: int,
+    operator: Operator,
+    now: dt.datetime | None = None,
 ) -> IssuedInvitation:
     """Resend: a new URL for the same invitation. The old URL stops working, so a resent email
     never leaves two working copies behind."""
-    _operator(operator, "resending invitations")
+    require(operator, "invite")
     base = _relay(relay_url)
     current = _existing(history, environment, invitation_id)
     if not current.usable():
@@ -186,7 +213,8 @@ def replace_link(
             f"{current.reference} is {current.status()}; extend it first, or create a new one."
         )
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    replaced = history.invitations.replace_token(environment, invitation_id, fingerprint(token))
+    did = _done(operator, "invitation_resent", current, now or dt.datetime.now(dt.UTC))
+    replaced = history.invitations.replace_token(environment, invitation_id, fingerprint(token), activity=did)
     if replaced is None:
         raise InvalidInput(f"{current.reference} was revoked meanwhile.")
     return IssuedInvitation(invitation=replaced, url=invitation_url(base, token))
@@ -197,17 +225,21 @@ def send(
     mailer: Mailer,
     issued: IssuedInvitation,
     *,
+    operator: Operator,
     sender_name: str,
     now: dt.datetime | None = None,
 ) -> Invitation:
     """Email the invitation to its recipient; recorded as sent only once the server took it."""
+    require(operator, "invite")
     recipient = issued.invitation.recipient_email
     if not recipient:
         raise InvalidInput("Add the IT admin's email address to send the invitation.")
     subject, body = invitation_email(issued.invitation, issued.url, sender_name)
     mailer.send(recipient, subject, body)
+    now = now or dt.datetime.now(dt.UTC)
+    did = _done(operator, "invitation_sent", issued.invitation, now, recipient=recipient)
     sent = history.invitations.mark_sent(
-        issued.invitation.environment, issued.invitation.id, now or dt.datetime.now(dt.UTC)
+        issued.invitation.environment, issued.invitation.id, now, activity=did
     )
     return sent or issued.invitation
 

@@ -18,10 +18,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .activity import entry
 from .errors import InvalidInput, NotFound, ScalekitError, StoreError, TimedOut, Unavailable
 from .gateway import ScalekitGateway
 from .history import History, NewLink, fingerprint
-from .models import FEATURE_LABELS, FEATURES, Issuance, Organization, PortalLink
+from .models import FEATURE_LABELS, FEATURES, Activity, Issuance, Operator, Organization, PortalLink
+from .permissions import require
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,12 @@ def mint(
     kind: str,
     issued_by: str,
     invitation_id: int | None = None,
+    activity: Activity | None = None,
     now: dt.datetime | None = None,
 ) -> MintedLink:
     """A fresh one-minute link, recorded before and after Scalekit is asked. A mint for an
-    invitation (``invitation_id``) is one open of it, counted with the completed record."""
+    invitation (``invitation_id``) is one open of it, counted with the completed record; a rep's
+    mint is recorded in the activity log with it (``activity``), so neither exists without the other."""
     now = now or dt.datetime.now(dt.UTC)
     history.links.sweep_if_due(now)
     row = history.links.pending(
@@ -86,6 +90,7 @@ def mint(
             link.expires_at,
             fingerprint(link.location),
             opened_at=now if invitation_id is not None else None,
+            activity=activity,
         )
     except StoreError as exc:
         try:
@@ -106,22 +111,60 @@ def open_now(
     environment: str,
     organization: Organization | None,
     features: Iterable[str],
-    operator: str | None,
+    operator: Operator,
 ) -> MintedLink:
     """A direct link for a rep on a call with the customer: open it at once, it lives a minute."""
-    if not operator:
-        raise InvalidInput("Tell Portal Desk who you are (sidebar) before opening the portal.")
+    return _for_rep(gateway, history, environment, organization, features, operator, "direct")
+
+
+def start_preview(
+    gateway: ScalekitGateway,
+    history: History,
+    *,
+    environment: str,
+    organization: Organization | None,
+    features: Iterable[str],
+    operator: Operator,
+) -> MintedLink:
+    """A link for the Portal preview: the customer's live portal, in the rep's own session."""
+    return _for_rep(gateway, history, environment, organization, features, operator, "embed")
+
+
+_ACTIONS = {"direct": ("direct_link", "direct_link"), "embed": ("preview", "preview_started")}
+
+
+def _for_rep(
+    gateway: ScalekitGateway,
+    history: History,
+    environment: str,
+    organization: Organization | None,
+    features: Iterable[str],
+    operator: Operator,
+    kind: str,
+) -> MintedLink:
+    permission, action = _ACTIONS[kind]
+    issued_by = require(operator, permission)
     if organization is None:
         raise InvalidInput("Choose an organization first.")
     wanted = wanted_features(organization, features)
+    now = dt.datetime.now(dt.UTC)
     return mint(
         gateway,
         history,
         environment=environment,
         organization=organization,
         features=wanted,
-        kind="direct",
-        issued_by=operator,
+        kind=kind,
+        issued_by=issued_by,
+        activity=entry(
+            operator,
+            action,
+            environment,
+            organization=organization,
+            at=now,
+            details={"features": list(wanted)},
+        ),
+        now=now,
     )
 
 

@@ -13,6 +13,30 @@ FEATURE_LABELS = {"sso": "SSO", "dir_sync": "Directory sync"}
 FEATURES = tuple(FEATURE_LABELS)  # the admin portal's features, in display order
 
 
+# Who may do what, in order: each role can do all the one before it can.
+ROLES = ("viewer", "rep", "manager", "admin")
+ROLE_LABELS = {"viewer": "Viewer", "rep": "Rep", "manager": "Manager", "admin": "Admin"}
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Who is acting, and how Portal Desk knows it."""
+
+    name: str | None  # the signed-in email, DASHBOARD_OPERATOR, or a typed name; None: unknown
+    role: str = "viewer"  # one of ROLES
+    source: str = "unknown"  # "sign-in", "environment", "typed" or "unknown"
+    display_name: str | None = None  # from the identity provider, when it says
+
+    @property
+    def known(self) -> bool:
+        return bool(self.name)
+
+    @property
+    def verified(self) -> bool:
+        """Signed in through the identity provider, or named by whoever deployed Portal Desk."""
+        return self.source in ("sign-in", "environment")
+
+
 # An organization id as Scalekit's rules describe it ("org_" prefix, at most 32 characters). A
 # query parameter that does not look like one is refused before any call or any rendering.
 ORGANIZATION_ID = re.compile(r"^org_[A-Za-z0-9]{1,28}$")
@@ -231,6 +255,39 @@ class OrganizationDetail:
     domains: tuple[Domain, ...]
 
 
+# What the activity log records: one row per action a person took in Portal Desk.
+ACTIVITY_LABELS = {
+    "signed_in": "Signed in",
+    "invitation_created": "Invitation created",
+    "invitation_sent": "Invitation emailed",
+    "invitation_extended": "Invitation extended",
+    "invitation_resent": "Invitation resent with a new link",
+    "invitation_revoked": "Invitation revoked",
+    "direct_link": "Portal opened for a call",
+    "preview_started": "Preview session started",
+    "organization_created": "Organization created",
+    "organization_updated": "Organization updated",
+    "organization_deleted": "Organization deleted",
+    "feature_toggled": "Admin portal feature changed",
+    "csv_exported": "CSV exported",
+}
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One action, as the activity log keeps it (``details`` never holds a secret)."""
+
+    environment: str
+    at: dt.datetime
+    actor: str
+    role: str
+    action: str  # a key of ACTIVITY_LABELS
+    organization_id: str | None = None
+    organization_name: str | None = None
+    details: str = "{}"  # JSON
+    id: int | None = None
+
+
 PORTAL_EVENT_TYPES = (
     "ORGANIZATION_SSO_ENABLED",
     "ORGANIZATION_SSO_DISABLED",
@@ -251,3 +308,4 @@ class PortalEvent:
     received_at: dt.datetime
     environment: str
     id: int | None = None  # set once stored
+    actor: str | None = None  # the rep in whose preview session it happened

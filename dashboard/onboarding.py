@@ -12,20 +12,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
-from .errors import InvalidInput, PortalDeskError
+from .errors import PortalDeskError
 from .gateway import ScalekitGateway
 from .models import (
     Connection,
     Directory,
-    Invitation,
-    Issuance,
     OnboardingStatus,
-    Organization,
     OrganizationDetail,
-    PortalEvent,
-    features_text,
 )
 
 _SSO_RANK = {"draft": 1, "in_progress": 2, "completed": 3}
@@ -191,79 +185,3 @@ def load_detail(gateway: ScalekitGateway, org_id: str) -> OrganizationDetail:
         directories=tuple(gateway.list_directories(org_id)),
         domains=tuple(gateway.list_domains(org_id)),
     )
-
-
-def create_organization(
-    gateway: ScalekitGateway, display_name: str, external_id: str = "", region: str = "US"
-) -> Organization:
-    """Create at Scalekit; an empty name is refused here, a duplicate external id by Scalekit."""
-    name = display_name.strip()
-    if not name:
-        raise InvalidInput("Give the organization a display name.")
-    if region not in ("US", "EU"):
-        raise InvalidInput("Choose the organization's region: US or EU.")
-    return gateway.create_organization(name, external_id=external_id.strip() or None, region=region)
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    when: dt.datetime
-    what: str
-    who: str = ""
-
-
-def history_timeline(
-    invitations: Iterable[Invitation],
-    links: Iterable[Issuance],
-    events: Iterable[PortalEvent],
-    sso_enabled: tuple[dt.datetime, str] | None,
-    now: dt.datetime,
-) -> list[TimelineEntry]:
-    """Everything the history knows about one organization, newest first: invitations (issued,
-    emailed, opened, revoked, expired), links minted for reps and previews, the portal's events,
-    and when SSO was first seen enabled."""
-    entries = [
-        TimelineEntry(e.received_at, f"Portal: {e.message or e.event_type}", e.event_type) for e in events
-    ]
-    for item in invitations:
-        ref, to = item.reference, f" for {item.recipient_email}" if item.recipient_email else ""
-        entries.append(
-            TimelineEntry(
-                item.issued_at, f"{ref} created ({features_text(item.features)}){to}", item.issued_by
-            )
-        )
-        if item.sent_at:
-            entries.append(TimelineEntry(item.sent_at, f"{ref} emailed{to}", item.issued_by))
-        if item.first_opened_at:
-            entries.append(
-                TimelineEntry(item.first_opened_at, f"{ref} opened for the first time", "customer")
-            )
-        if item.open_count > 1 and item.last_opened_at:
-            entries.append(
-                TimelineEntry(
-                    item.last_opened_at, f"{ref} opened again ({item.open_count}× in all)", "customer"
-                )
-            )
-        if item.revoked_at is not None:
-            entries.append(TimelineEntry(item.revoked_at, f"{ref} revoked", item.revoked_by or ""))
-        elif item.expires_at <= now:
-            entries.append(
-                TimelineEntry(item.expires_at, f"{ref} expired" + ("" if item.open_count else " unopened"))
-            )
-    for link in links:
-        if link.kind == "invitation":
-            continue  # an invitation's opens are on its own entries
-        label = {"direct": "Direct link opened by the rep", "embed": "Portal preview session"}.get(
-            link.kind, "Shareable link issued"
-        )
-        state = "" if link.state == "minted" else f" ({link.state})"
-        entries.append(
-            TimelineEntry(link.issued_at, f"{label} ({features_text(link.features)}){state}", link.issued_by)
-        )
-        if link.kind == "shareable" and link.revoked_at is not None:
-            entries.append(TimelineEntry(link.revoked_at, "Shareable link revoked", link.revoked_by or ""))
-    if sso_enabled is not None:
-        when, source = sso_enabled
-        how = "reported by the admin portal" if source == "portal_event" else "seen by a status check"
-        entries.append(TimelineEntry(when, f"SSO enabled ({how})"))
-    return sorted(entries, key=lambda entry: entry.when, reverse=True)

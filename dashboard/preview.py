@@ -6,6 +6,7 @@ that what arrived is one of the documented events, about the organization being 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .history import History
+from .history.events import PREVIEW
 from .models import PORTAL_EVENT_TYPES, PortalEvent, PortalLink
 
 MIN_HEIGHT = 600  # Scalekit's minimum recommended iframe height
@@ -113,20 +115,26 @@ def record_new_events(
     *,
     org_id: str,
     environment: str,
+    actor: str,
     budget: EventBudget | None = None,
 ) -> list[PortalEvent]:
-    """Store every acceptable event within the session's budget; returns what was stored, in
-    arrival order. An SSO enabled event is also the exact moment the stats page counts as SSO
-    enabled for the organization."""
+    """Store every acceptable event within the session's budget, as ``actor``'s doing; returns
+    what was stored, in arrival order.
+
+    The preview is the customer's live portal, but the clicks in it are the rep's: SSO enabled
+    there is recorded as a preview sighting, which the stats never count as the customer's
+    conversion; switched off again, the sighting is forgotten."""
     budget = budget or EventBudget()
     stored = []
     for raw in raws:
         event = parse_event(raw, org_id, environment)
         if event is None or not budget.allow(time.monotonic()):
             continue
-        stored.append(history.events.record(event))
+        stored.append(history.events.record(dataclasses.replace(event, actor=actor)))
         if event.event_type == "ORGANIZATION_SSO_ENABLED":
-            history.events.observe_sso_enabled(environment, org_id, event.received_at, "portal_event")
+            history.events.observe_sso_enabled(environment, org_id, event.received_at, PREVIEW)
+        elif event.event_type == "ORGANIZATION_SSO_DISABLED":
+            history.events.forget_preview_sighting(environment, org_id)
     return stored
 
 
@@ -142,7 +150,7 @@ class PreviewSession:
     events: list[PortalEvent] = field(default_factory=list)  # stored ones, oldest first (last 50)
 
     def take(
-        self, raws: Iterable[object], history: History, *, org_id: str, environment: str
+        self, raws: Iterable[object], history: History, *, org_id: str, environment: str, actor: str
     ) -> list[PortalEvent]:
         """Store the events not seen yet (by the component's sequence numbers); returns them."""
         fresh = [
@@ -153,7 +161,9 @@ class PreviewSession:
         if not fresh:
             return []
         self.last_seq = max(r["seq"] for r in fresh)
-        stored = record_new_events(history, fresh, org_id=org_id, environment=environment, budget=self.budget)
+        stored = record_new_events(
+            history, fresh, org_id=org_id, environment=environment, actor=actor, budget=self.budget
+        )
         self.events = (self.events + stored)[-50:]
         return stored
 

@@ -4,43 +4,23 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import charts, runtime
+from dashboard import charts, identity, reporting, runtime
 from dashboard.errors import PortalDeskError
-from dashboard.history.stats import IssuanceStats, StatsFilter
-from dashboard.models import FEATURE_LABELS, KIND_LABELS, LINK_KINDS
+from dashboard.history.stats import IssuanceStats
+from dashboard.permissions import can, reason
 from dashboard.ui.feedback import show_error
 from dashboard.ui.shell import ensure_app_shell
+from dashboard.ui.stats_view import TABLE_CONFIG, filter_bar, funnel_row, kpi_row
 from dashboard.ui.text import md
 
 ensure_app_shell()
 
-WHEN = "D MMM YYYY, HH:mm"
-TABLE_CONFIG = {
-    "issued_at": st.column_config.DatetimeColumn("Issued", format=WHEN),
-    "reference": "Reference",
-    "kind": "Kind",
-    "organization_name": "Organization",
-    "organization_id": "Organization id",
-    "features": "Features",
-    "issued_by": "Issued by",
-    "recipient_email": "Recipient",
-    "note": "Note",
-    "expires_at": st.column_config.DatetimeColumn("Expires", format=WHEN),
-    "opens": st.column_config.NumberColumn("Opens", format="%d"),
-    "first_opened_at": st.column_config.DatetimeColumn("First opened", format=WHEN),
-    "revoked_at": st.column_config.DatetimeColumn("Revoked", format=WHEN),
-    "revoked_by": "Revoked by",
-}
-
-
-def hours(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1f} h" if value < 48 else f"{value / 24:.1f} days"
-
-
 st.title("Issuance stats")
 config = runtime.settings()
+operator = identity.current(config)
+if not can(operator, "stats_all") and (refused := reason(operator, "invite")):
+    st.info(f"{refused} Reps see their own work here, managers the whole team's.", icon=":material/lock:")
+    st.stop()
 try:
     history = runtime.store(config.database_url)
 except PortalDeskError as error:
@@ -72,30 +52,12 @@ except PortalDeskError as error:
     show_error(error)
     st.stop()
 
-when, rep, org, kind, feature = st.columns([2.2, 2, 2, 1.6, 1.6])
-picked = when.date_input("Issued between", (today - dt.timedelta(days=90), today), max_value=today)
-start, end = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (picked, picked)
-flt = StatsFilter(
-    environment=env,
-    start=dt.datetime.combine(start, dt.time(), dt.UTC),
-    end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), dt.UTC),
-    reps=tuple(rep.multiselect("Rep", reps, placeholder="Everyone")),
-    organizations=tuple(org.multiselect("Organization", list(orgs), format_func=orgs.get, placeholder="All")),
-    kinds=tuple(
-        kind.multiselect(
-            "Kind",
-            LINK_KINDS,
-            format_func=KIND_LABELS.get,
-            placeholder="All but previews",
-            help="Previews (the reps' own portal sessions) count only when picked.",
-        )
-    ),
-    features=tuple(
-        feature.multiselect(
-            "Feature", list(FEATURE_LABELS), format_func=FEATURE_LABELS.get, placeholder="Any"
-        )
-    ),
-)
+wanted, start, end = filter_bar(env, reps, orgs, operator, today)
+try:
+    flt = reporting.scope(operator, wanted)
+except PortalDeskError as error:
+    show_error(error)
+    st.stop()
 now = dt.datetime.now(dt.UTC)
 try:
     kpis, funnel = stats.kpis(flt, now), stats.funnel_totals(flt)
@@ -112,45 +74,9 @@ if not kpis.issued:
     st.stop()
 
 st.subheader("Invitation funnel")
-steps = st.columns(5)
-steps[0].metric("Invitations issued", f"{funnel.issued:,}")
-steps[1].metric(
-    "Opened",
-    f"{funnel.opened:,}",
-    f"{funnel.rate(funnel.opened) or 0:.0%} of issued",
-    delta_color="off",
-    delta_arrow="off",
-)
-steps[2].metric(
-    "SSO enabled after",
-    f"{funnel.sso_enabled:,}",
-    f"{funnel.rate(funnel.sso_enabled) or 0:.0%} of issued",
-    delta_color="off",
-    delta_arrow="off",
-)
-steps[3].metric("Median issue → first open", hours(funnel.median_hours_to_open))
-steps[4].metric(
-    "Median first open → SSO",
-    hours(None if funnel.median_days_open_to_sso is None else funnel.median_days_open_to_sso * 24),
-)
-
+funnel_row(funnel)
 st.subheader("Everything issued")
-row = st.columns(6)
-row[0].metric("Issued", f"{kpis.issued:,}", help="Invitations, direct links (and previews when picked)")
-row[1].metric("Organizations reached", f"{kpis.organizations_reached:,}")
-row[2].metric("Open now", f"{kpis.active_now:,}", help="Not expired, not revoked")
-row[3].metric("Revoked", f"{kpis.revoked:,}")
-row[4].metric("Expired unopened", f"{kpis.expired_unopened:,}")
-rate = f"{kpis.conversion_rate:.0%}" if kpis.conversion_rate is not None else "—"
-row[5].metric(
-    "SSO after",
-    f"{kpis.converted:,}",
-    f"{rate} of reached",
-    delta_color="off",
-    delta_arrow="off",
-    help="Organizations reached whose SSO was enabled afterwards; median "
-    f"{kpis.median_days_to_sso or 0:.1f} days from the first open (or issue) to SSO enabled",
-)
+kpi_row(kpis)
 
 grain_col, by_col = st.columns(2)
 short = flt.days() <= 31
@@ -190,11 +116,14 @@ st.caption(
     "open a portal is ever stored, so none is exported: invitations are named by reference."
 )
 st.dataframe(table, hide_index=True, column_config=TABLE_CONFIG)
+no_export = reason(operator, "export")
 st.download_button(
     "Download CSV",
-    data=lambda: stats.csv(flt),
+    data=lambda: reporting.issued_csv(history, operator, flt),  # made, and recorded, on the click
     file_name=f"portal-desk-{start}-{end}.csv",
     mime="text/csv",
     icon=":material/download:",
     on_click="ignore",
+    disabled=bool(no_export),
+    help=no_export,
 )

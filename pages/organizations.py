@@ -4,9 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import identity, onboarding, runtime
+from dashboard import identity, organizations, runtime
 from dashboard.errors import PortalDeskError
 from dashboard.models import is_organization_id
+from dashboard.permissions import reason
 from dashboard.ui.feedback import show_error
 from dashboard.ui.org_detail import organization_detail_view
 from dashboard.ui.org_table import filter_controls, live_tables
@@ -16,10 +17,11 @@ ensure_app_shell()
 
 config, gateway, history = services()
 env = config.environment_host
+operator = identity.current(config)
 
 if selected := st.query_params.get("org"):
     if is_organization_id(selected):
-        organization_detail_view(gateway, history, config, selected, identity.current(config))
+        organization_detail_view(gateway, history, config, selected, operator)
         st.stop()
     st.warning(
         "The address names an organization id that is not valid, so it was ignored. Pick the organization "
@@ -33,8 +35,15 @@ query = search.text_input("Search", placeholder="Name, organization id or extern
 if refresh.button("Refresh", icon=":material/refresh:", help="Reload organizations and statuses"):
     runtime.forget_listings()
 
+no_create = reason(operator, "create_organization")
 with (
-    create.popover("New organization", icon=":material/add_business:", width="stretch"),
+    create.popover(
+        "New organization",
+        icon=":material/add_business:",
+        width="stretch",
+        disabled=bool(no_create),
+        help=no_create,
+    ),
     st.form("new-organization", clear_on_submit=False),
 ):
     name = st.text_input("Display name", max_chars=200)
@@ -42,7 +51,15 @@ with (
     region = st.selectbox("Region", ["US", "EU"])
     if st.form_submit_button("Create", type="primary"):
         try:
-            org = onboarding.create_organization(gateway, name, external_id, region)
+            org = organizations.create(
+                gateway,
+                history,
+                operator,
+                environment=env,
+                display_name=name,
+                external_id=external_id,
+                region=region,
+            )
         except PortalDeskError as error:
             show_error(error)
         else:

@@ -7,6 +7,8 @@ import streamlit as st
 from dashboard import identity, links, preview, runtime
 from dashboard.errors import PortalDeskError
 from dashboard.models import FEATURE_LABELS
+from dashboard.onboarding import sso_state
+from dashboard.permissions import reason
 from dashboard.ui.feedback import show_error
 from dashboard.ui.pickers import choose_organization
 from dashboard.ui.portal_frame import admin_portal
@@ -23,7 +25,9 @@ st.caption(
 )
 config, gateway, history = services()
 operator = identity.current(config)
-org = choose_organization(gateway)
+if config.preview_org:
+    st.caption("The demo organization (DASHBOARD_PREVIEW_ORG) is chosen first: preview there when you can.")
+org = choose_organization(gateway, preferred=config.preview_org)
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 with left:
     features = st.segmented_control(
@@ -38,25 +42,45 @@ height = right.slider("Height (px)", preview.MIN_HEIGHT, 1200, 700, step=50)
 if org is None:
     st.info("Choose an organization to preview its admin portal.", icon=":material/preview:")
     st.stop()
-if not operator.known:
-    st.info(
-        "Previewing issues a link in your name: enter your name in the sidebar first.",
-        icon=":material/badge:",
+refused = reason(operator, "preview")
+if refused:
+    st.info(f"{refused} A preview opens a portal link in your name.", icon=":material/badge:")
+    st.stop()
+demo = org.id == config.preview_org
+if not demo:
+    st.warning(
+        f"This is {md(org.display_name, 120)}'s live admin portal, not a copy. What you change here changes "
+        "their SSO and directory settings for real, and is recorded as your doing, never as the customer's.",
+        icon=":material/warning:",
     )
+try:
+    sso_on = sso_state(runtime.organization_detail(gateway, org.id).connections)[0] == "enabled"
+except PortalDeskError as error:
+    show_error(error)
+    st.stop()
+confirmed = st.session_state.setdefault("preview_confirmed", set())
+if sso_on and not demo and org.id not in confirmed:
+    st.error(
+        f"SSO is enabled for {md(org.display_name, 120)}: their people sign in through it today. A wrong "
+        "click in the portal can break their sign-in.",
+        icon=":material/gpp_bad:",
+    )
+    if st.button("I understand: open their live portal", type="primary", icon=":material/lock_open:"):
+        confirmed.add(org.id)
+        st.rerun()
     st.stop()
 
 wanted = (org.id, tuple(f for f in FEATURE_LABELS if f in (features or [])))
 current = st.session_state.get(STATE)
 if entered_page() or current is None or current.key != wanted:
     try:
-        issued = links.mint(
+        issued = links.start_preview(
             gateway,
             history,
             environment=config.environment_host,
             organization=org,
-            features=links.wanted_features(org, wanted[1]),
-            kind="embed",
-            issued_by=operator.name or "",
+            features=wanted[1],
+            operator=operator,
         )
     except PortalDeskError as error:
         st.session_state.pop(STATE, None)
@@ -72,7 +96,9 @@ with portal:
         link_id=link.id, src=link.location, origin=preview.origin_of(link.location), height=height
     )
 try:
-    fresh = current.take(raw_events, history, org_id=org.id, environment=config.environment_host)
+    fresh = current.take(
+        raw_events, history, org_id=org.id, environment=config.environment_host, actor=operator.name or ""
+    )
     if any(event.event_type in preview.STATUS_EVENTS for event in fresh):
         # Refetch this organization's status, so the Organizations page shows the change.
         runtime.status_changed(gateway, history, config.environment_host, org.id)

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import identity, invitations, links, runtime
 from dashboard.errors import PortalDeskError
 from dashboard.models import DEFAULT_INVITATION_DAYS, FEATURE_LABELS, INVITATION_DAYS
+from dashboard.permissions import reason
 from dashboard.ui.countdown import countdown
 from dashboard.ui.feedback import show_error
 from dashboard.ui.invitation_card import issued_invitation_card
@@ -28,16 +29,13 @@ desk = InvitationDesk(
     environment=config.environment_host,
     relay_url=runtime.relay_url(config, gateway, history),
     mailer=runtime.mailer(config),
-    operator=operator.name,
+    operator=operator,
 )
 sender = operator.name or "Your account team"
 org = choose_organization(gateway)
-if not operator.known:
-    st.info(
-        "Creating and revoking are disabled until Portal Desk knows who you are: enter your name in "
-        "the sidebar.",
-        icon=":material/badge:",
-    )
+refused = reason(operator, "invite")
+if refused:
+    st.info(refused, icon=":material/badge:")
 
 
 def feature_choices(scope: str) -> list[str]:
@@ -69,7 +67,8 @@ with invite, st.form(f"invite-{scope}"):
         "Create invitation",
         type="primary",
         icon=":material/mail:",
-        disabled=not operator.known or desk.relay_url is None,
+        disabled=bool(refused) or desk.relay_url is None,
+        help=refused,
     )
 if created:
     try:
@@ -81,7 +80,7 @@ if created:
             organization=org,
             features=features,
             days=days,
-            operator=operator.name,
+            operator=operator,
             recipient_email=email,
             note=note,
         )
@@ -97,8 +96,12 @@ with now_tab:
         "Not for email: by the time it is read, it has expired."
     )
     direct_features = feature_choices(f"direct-{scope}")
+    no_direct = reason(operator, "direct_link")
     if st.button(
-        "Open the portal now", icon=":material/open_in_new:", disabled=not operator.known or org is None
+        "Open the portal now",
+        icon=":material/open_in_new:",
+        disabled=bool(no_direct) or org is None,
+        help=no_direct,
     ):
         try:
             minted = links.open_now(
@@ -107,7 +110,7 @@ with now_tab:
                 environment=desk.environment,
                 organization=org,
                 features=direct_features,
-                operator=operator.name,
+                operator=operator,
             )
         except PortalDeskError as error:
             show_error(error)

@@ -17,6 +17,8 @@ from scalekit_emulator import Emulator
 
 from .apptest import app_emulator
 
+pytest_plugins = ["tests.mail_server"]  # the smtp fixture, for every test that emails
+
 SESSION_ORGS = 250  # three pages at Scalekit's page size of 100
 
 

@@ -10,10 +10,12 @@ import pytest
 import requests
 
 from dashboard import invitations
-from dashboard.errors import InvalidInput
+from dashboard.errors import InvalidInput, NotPermitted
 from dashboard.gateway import ScalekitGateway
 from dashboard.history import History
 from scalekit_emulator import Emulator, Fault
+
+from .people import ANA, BO, NOBODY, VIV
 
 RELAY = "https://relay.portal.test"
 
@@ -27,7 +29,7 @@ def create(
         organization=gateway.get_organization(org_id),
         features=["sso"],
         days=7,
-        operator="ana@portal.test",
+        operator=ANA,
     )
     values.update(extra)
     return invitations.create(gateway, history, **values)
@@ -58,7 +60,8 @@ def test_create_returns_the_url_once_and_keeps_only_a_hash(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"operator": None}, "who you are"),
+        ({"operator": NOBODY}, "Sign in"),
+        ({"operator": VIV}, "cannot create or change invitations"),
         ({"relay_url": None}, "DASHBOARD_RELAY_URL"),
         ({"organization": None}, "Choose an organization"),
         ({"features": []}, "at least one feature"),
@@ -72,7 +75,7 @@ def test_create_returns_the_url_once_and_keeps_only_a_hash(
 def test_bad_input_changes_nothing(
     gateway: ScalekitGateway, history: History, org_id: str, change: dict, message: str
 ) -> None:
-    with pytest.raises(InvalidInput, match=message):
+    with pytest.raises((InvalidInput, NotPermitted), match=message):
         create(gateway, history, org_id, **change)
     assert history.invitations.for_organization("emulator", org_id) == []
 
@@ -123,7 +126,7 @@ def test_unknown_expired_and_revoked_tokens(gateway: ScalekitGateway, history: H
         == "unknown"
     )
     invitations.revoke(
-        gateway, history, environment="emulator", invitation_id=issued.invitation.id, operator="bo"
+        gateway, history, environment="emulator", invitation_id=issued.invitation.id, operator=BO
     )
     assert (
         invitations.open_invitation(gateway, history, token_of(issued), environment="emulator").outcome
@@ -165,15 +168,15 @@ def test_revoking_also_revokes_a_link_still_inside_its_minute(
     issued = create(gateway, history, org_id)
     opened = invitations.open_invitation(gateway, history, token_of(issued), environment="emulator")
     revoked = invitations.revoke(
-        gateway, history, environment="emulator", invitation_id=issued.invitation.id, operator="bo"
+        gateway, history, environment="emulator", invitation_id=issued.invitation.id, operator=BO
     )
-    assert (revoked.status(), revoked.revoked_by) == ("revoked", "bo")
+    assert (revoked.status(), revoked.revoked_by) == ("revoked", "bo@portal.test")
     assert requests.get(opened.location, timeout=5).status_code == 410  # the minted link died with it
     [mint] = history.links.for_organization("emulator", org_id)
-    assert (mint.revoked_by, mint.link_id) == ("bo", None)
+    assert (mint.revoked_by, mint.link_id) == ("bo@portal.test", None)
     with pytest.raises(InvalidInput, match="already revoked"):
         invitations.revoke(
-            gateway, history, environment="emulator", invitation_id=issued.invitation.id, operator="bo"
+            gateway, history, environment="emulator", invitation_id=issued.invitation.id, operator=BO
         )
 
 
@@ -181,15 +184,15 @@ def test_extend_and_resend(gateway: ScalekitGateway, history: History, org_id: s
     issued = create(gateway, history, org_id, days=1)
     now = dt.datetime.now(dt.UTC)
     extended = invitations.extend(
-        history, environment="emulator", invitation_id=issued.invitation.id, days=10, operator="bo", now=now
+        history, environment="emulator", invitation_id=issued.invitation.id, days=10, operator=BO, now=now
     )
     assert extended.expires_at == now + dt.timedelta(days=10)
     with pytest.raises(InvalidInput, match="1 to 30 days"):
         invitations.extend(
-            history, environment="emulator", invitation_id=issued.invitation.id, days=45, operator="bo"
+            history, environment="emulator", invitation_id=issued.invitation.id, days=45, operator=BO
         )
     again = invitations.replace_link(
-        history, environment="emulator", relay_url=RELAY, invitation_id=issued.invitation.id, operator="bo"
+        history, environment="emulator", relay_url=RELAY, invitation_id=issued.invitation.id, operator=BO
     )
     assert again.invitation.reference == issued.invitation.reference and again.url != issued.url
     assert (
@@ -201,4 +204,4 @@ def test_extend_and_resend(gateway: ScalekitGateway, history: History, org_id: s
         == "portal"
     )
     with pytest.raises(InvalidInput, match="not in this environment"):
-        invitations.extend(history, environment="emulator", invitation_id=999_999, days=3, operator="bo")
+        invitations.extend(history, environment="emulator", invitation_id=999_999, days=3, operator=BO)

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from dashboard import links
-from dashboard.errors import InvalidInput, InvalidRequest, StoreBusy, TimedOut, Unavailable
+from dashboard.errors import InvalidInput, InvalidRequest, NotPermitted, StoreBusy, TimedOut, Unavailable
 from dashboard.gateway import ScalekitGateway
 from dashboard.history import History, fingerprint
 from scalekit_emulator import Emulator, Fault
+
+from .people import ANA, NOBODY, VIV
 
 
 def open_now(gateway: ScalekitGateway, history: History, org_id: str, **extra: object) -> links.MintedLink:
@@ -21,7 +23,7 @@ def open_now(gateway: ScalekitGateway, history: History, org_id: str, **extra: o
         environment="emulator",
         organization=gateway.get_organization(org_id),
         features=["sso"],
-        operator="ana@portal.test",
+        operator=ANA,
     )
     values.update(extra)
     return links.open_now(gateway, history, **values)
@@ -45,7 +47,8 @@ def test_a_direct_link_is_recorded_with_what_scalekit_returned(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"operator": None}, "who you are"),
+        ({"operator": NOBODY}, "Sign in"),
+        ({"operator": VIV}, "cannot open the portal for a call"),
         ({"organization": None}, "Choose an organization"),
         ({"features": []}, "at least one feature"),
     ],
@@ -53,7 +56,7 @@ def test_a_direct_link_is_recorded_with_what_scalekit_returned(
 def test_bad_input_changes_nothing(
     emulator: Emulator, gateway: ScalekitGateway, history: History, org_id: str, change: dict, message: str
 ) -> None:
-    with pytest.raises(InvalidInput, match=message):
+    with pytest.raises((InvalidInput, NotPermitted), match=message):
         open_now(gateway, history, org_id, **change)
     assert emulator.backends.portal.live_links(org_id) == []
     assert history.links.for_organization("emulator", org_id) == []

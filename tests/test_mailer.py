@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-import ssl
-import tempfile
-from collections.abc import Iterator
 from email import message_from_bytes
-from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from dashboard import invitations
 from dashboard.config import load_settings
@@ -19,55 +12,9 @@ from dashboard.errors import ConfigError, MailError
 from dashboard.gateway import ScalekitGateway
 from dashboard.history import History
 from dashboard.mailer import Mailer, SmtpSettings, parse_smtp_url
-from scalekit_emulator.tls import issue_server_certificate, process_ca
 
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's API
-        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
-        return "250 OK"
-
-
-def _authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:
-    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
-        b"desk",
-        b"mail-pass",
-    )
-    return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int, Path]]:
-    ca = process_ca()
-    cert = issue_server_certificate(ca, Path(tempfile.mkdtemp(prefix="smtp-cert-")))
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert.cert_file, cert.key_file)
-    inbox = Inbox()
-    with socket.socket() as probe:  # aiosmtpd checks its own port once started: give it a real one
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=port,
-        tls_context=context,
-        require_starttls=True,
-        authenticator=_authenticator,
-        auth_require_tls=True,
-    )
-    controller.start()
-    try:
-        yield inbox, port, ca.ca_file
-    finally:
-        controller.stop()
-
-
-def settings(port: int, ca_file: Path, password: str = "mail-pass") -> SmtpSettings:
-    url = f"smtp://desk:{password}@localhost:{port}"
-    return parse_smtp_url(url, "portal-desk@portal.test", str(ca_file))
+from .mail_server import settings
+from .people import ANA
 
 
 def test_an_emailed_invitation_carries_its_url_and_no_other_secret(
@@ -82,10 +29,10 @@ def test_an_emailed_invitation_carries_its_url_and_no_other_secret(
         organization=gateway.get_organization(org_id),
         features=["sso"],
         days=7,
-        operator="ana@portal.test",
+        operator=ANA,
         recipient_email="it-admin@fixture.example",
     )
-    sent = invitations.send(history, Mailer(settings(port, ca_file)), issued, sender_name="Ana")
+    sent = invitations.send(history, Mailer(settings(port, ca_file)), issued, operator=ANA, sender_name="Ana")
     assert sent.sent_at is not None
     [(recipients, raw)] = inbox.messages
     message = message_from_bytes(raw)
@@ -108,12 +55,16 @@ def test_a_refused_login_is_a_sentence_and_nothing_is_marked_sent(
         organization=gateway.get_organization(org_id),
         features=["sso"],
         days=7,
-        operator="ana",
+        operator=ANA,
         recipient_email="it@fixture.example",
     )
     with pytest.raises(MailError, match="refused Portal Desk's login") as info:
         invitations.send(
-            history, Mailer(settings(port, ca_file, password="wrong")), issued, sender_name="Ana"
+            history,
+            Mailer(settings(port, ca_file, password="wrong")),
+            issued,
+            operator=ANA,
+            sender_name="Ana",
         )
     assert "wrong" not in str(info.value)
     assert inbox.messages == [] and history.invitations.get("emulator", issued.invitation.id).sent_at is None

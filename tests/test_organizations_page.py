@@ -15,6 +15,7 @@ from dashboard.ui.text import md
 from scalekit_emulator import Fault
 
 from .apptest import app_emulator, button, open_page, rendered_text
+from .people import ANA
 
 ORGS = 250
 
@@ -103,7 +104,7 @@ def test_has_an_open_invitation_filter(big_app: Path) -> None:
             organization=org,
             features=["sso"],
             days=7,
-            operator="ana@portal.test",
+            operator=ANA,
         )
     at = settled(open_page())
     [box] = [c for c in at.checkbox if c.label == "Has an open invitation"]

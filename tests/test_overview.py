@@ -14,7 +14,8 @@ from dashboard.models import (
     OnboardingStatus,
     Organization,
 )
-from dashboard.onboarding import history_timeline, scim_state, sso_state
+from dashboard.onboarding import scim_state, sso_state
+from dashboard.timeline import history_timeline
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 

@@ -10,7 +10,7 @@ import pytest
 from dashboard.ui.text import md
 from scalekit_emulator import Fault
 
-from .apptest import app_emulator, open_page, rendered_text
+from .apptest import app_emulator, button, open_page, rendered_text
 
 PAGE = "pages/portal_preview.py"
 
@@ -25,10 +25,15 @@ def embed_rows(database: Path) -> list[tuple]:
     )
 
 
-def orgs() -> list:
-    """The two newest organizations with both admin portal features on."""
+def sso_enabled(org_id: str) -> bool:
+    connections = app_emulator().backends.connections.listing(org_id)
+    return any(c.enabled and c.status == "COMPLETED" for c in connections)
+
+
+def orgs(*, with_sso: bool = False) -> list:
+    """The two newest organizations with both admin portal features on, and SSO enabled or not."""
     page = app_emulator().backends.organizations.listing(page_size=100)
-    return [o for o in page.items if all(o.features.values())][:2]
+    return [o for o in page.items if all(o.features.values()) and sso_enabled(o.id) == with_sso][:2]
 
 
 def live(org_id: str) -> list:
@@ -70,9 +75,12 @@ def test_nothing_is_issued_without_org_feature_or_operator(
     at = open_page(PAGE, org=org.id)
     at.segmented_control[0].set_value([]).run()
     assert any("at least one feature" in e.value for e in at.error)
+    monkeypatch.setenv("DASHBOARD_OPERATOR_ROLE", "viewer")
+    at = open_page(PAGE, org=org.id)
+    assert any("cannot preview the admin portal" in i.value for i in at.info)
     monkeypatch.delenv("DASHBOARD_OPERATOR")
     at = open_page(PAGE, org=org.id)
-    assert any("enter your name" in i.value for i in at.info)
+    assert any("Sign in (or tell Portal Desk who you are)" in i.value for i in at.info)
     assert len(embed_rows(app_env)) == 1  # only the first load above
 
 
@@ -85,3 +93,26 @@ def test_scalekit_unavailable_is_a_message(app_env: Path) -> None:
     assert [r[2] for r in embed_rows(app_env)] == ["embed"]  # written as pending: no link goes unrecorded
     [state] = sqlite3.connect(app_env).execute("SELECT state FROM link_issuance").fetchone()
     assert state == "pending"
+
+
+def test_the_live_portal_of_an_org_with_sso_enabled_opens_only_once_confirmed(app_env: Path) -> None:
+    org = orgs(with_sso=True)[0]
+    at = open_page(PAGE, org=org.id)
+    assert any("live admin portal" in w.value for w in at.warning)
+    assert any("SSO is enabled" in e.value for e in at.error)
+    assert embed_rows(app_env) == [] and live(org.id) == []  # nothing minted before the confirmation
+    button(at, "I understand: open their live portal").click().run()
+    assert embed_rows(app_env) == [(org.id, "sso,dir_sync", "embed", "ana@portal.test")]
+    [started] = sqlite3.connect(app_env).execute("SELECT actor, role, action, organization_id FROM activity")
+    assert started == ("ana@portal.test", "admin", "preview_started", org.id)
+
+
+def test_the_demo_organization_is_offered_first_without_warnings(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo = orgs(with_sso=True)[1]
+    monkeypatch.setenv("DASHBOARD_PREVIEW_ORG", demo.id)
+    at = open_page(PAGE)
+    assert at.selectbox[0].value == demo.id
+    assert not at.warning and not at.error  # a demo organization may be clicked through freely
+    assert [r[0] for r in embed_rows(app_env)] == [demo.id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from dashboard import preview
 from dashboard.history import History
+from dashboard.timeline import history_timeline
 
 SSO_ON = {
     "event_type": "ORGANIZATION_SSO_ENABLED",
@@ -36,7 +38,9 @@ def test_only_documented_events_about_this_org_are_kept(tmp_path: Path) -> None:
         "not an object",
         {**SSO_ON, "event_type": "PORTAL_SESSION_EXPIRY", "object": "session", "message": "x" * 900},
     ]
-    stored = preview.record_new_events(history, raws, org_id="org_1", environment="emulator")
+    stored = preview.record_new_events(
+        history, raws, org_id="org_1", environment="emulator", actor="ana@portal.test"
+    )
     assert [e.event_type for e in stored] == ["ORGANIZATION_SSO_ENABLED", "PORTAL_SESSION_EXPIRY"]
     assert len(stored[1].message) == preview.MESSAGE_MAX
     [kept] = [
@@ -45,7 +49,7 @@ def test_only_documented_events_about_this_org_are_kept(tmp_path: Path) -> None:
     assert json.loads(kept.payload)["data"]["provider"] == "OKTA"
     assert "received_at" not in json.loads(kept.payload)  # the browser's clock is not part of the event
     seen = sqlite3.connect(tmp_path / "h.db").execute("SELECT organization_id, source FROM sso_observation")
-    assert seen.fetchall() == [("org_1", "portal_event")]
+    assert seen.fetchall() == [("org_1", "preview")]  # the rep's doing, not the customer's
 
 
 def test_the_snippet_respects_the_minimum_height() -> None:
@@ -91,7 +95,9 @@ def test_any_message_parses_to_nothing_or_to_small_valid_json(event_type, messag
 def test_a_megabyte_event_is_cut_and_stays_readable(tmp_path: Path) -> None:
     history = History(f"sqlite:///{tmp_path}/h.db")
     huge = {**SSO_ON, "message": "x" * 1_000_000, "data": {f"k{n}": "y" * 10_000 for n in range(500)}}
-    [stored] = preview.record_new_events(history, [huge], org_id="org_1", environment="emulator")
+    [stored] = preview.record_new_events(
+        history, [huge], org_id="org_1", environment="emulator", actor="ana@portal.test"
+    )
     assert len(stored.payload) < 6_000
     [read] = history.events.for_organization("emulator", "org_1")
     assert read.message == "x" * preview.MESSAGE_MAX
@@ -101,7 +107,40 @@ def test_a_flood_of_events_is_capped_per_session(tmp_path: Path) -> None:
     history = History(f"sqlite:///{tmp_path}/h.db")
     budget = preview.EventBudget()
     stored = preview.record_new_events(
-        history, [SSO_ON] * 300, org_id="org_1", environment="emulator", budget=budget
+        history,
+        [SSO_ON] * 300,
+        org_id="org_1",
+        environment="emulator",
+        actor="ana@portal.test",
+        budget=budget,
     )
     assert len(stored) == budget.limit and budget.dropped == 300 - budget.limit
     assert len(history.events.for_organization("emulator", "org_1")) == budget.limit
+
+
+def test_preview_events_are_the_reps_doing_and_never_the_customers_conversion(tmp_path: Path) -> None:
+    history = History(f"sqlite:///{tmp_path}/h.db")
+    enabled_at = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
+    preview.record_new_events(
+        history, [SSO_ON], org_id="org_1", environment="emulator", actor="ana@portal.test"
+    )
+    [event] = history.events.for_organization("emulator", "org_1")
+    assert event.actor == "ana@portal.test"
+    # A later status check sees SSO enabled: the preview explains it, so it is not the customer's.
+    history.events.observe_sso_enabled("emulator", "org_1", enabled_at + dt.timedelta(hours=1), "status")
+    assert history.events.sso_enabled_at("emulator", "org_1")[1] == "preview"
+    entries = history_timeline([], [], history.events.for_organization("emulator", "org_1"),
+                               history.events.sso_enabled_at("emulator", "org_1"), enabled_at)  # fmt: skip
+    assert [e.who for e in entries if e.what.startswith("Portal:")] == [
+        "changed by ana@portal.test in preview"
+    ]
+    assert any("not counted as the customer's" in e.what for e in entries)
+    # Switched off again in the preview: the next enabling is unexplained, so a status check counts it.
+    sso_off = {**SSO_ON, "event_type": "ORGANIZATION_SSO_DISABLED", "message": "SSO connection disabled"}
+    preview.record_new_events(
+        history, [sso_off], org_id="org_1", environment="emulator", actor="ana@portal.test"
+    )
+    assert history.events.sso_enabled_at("emulator", "org_1") is None
+    later = enabled_at + dt.timedelta(days=2)
+    history.events.observe_sso_enabled("emulator", "org_1", later, "status")
+    assert history.events.sso_enabled_at("emulator", "org_1") == (later, "status")

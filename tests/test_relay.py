@@ -21,6 +21,8 @@ from dashboard.relay.limits import PER_TOKEN, Limit, RateLimiter
 from dashboard.relay.logs import RedactTokens, redact
 from scalekit_emulator import Emulator, Fault
 
+from .people import ANA, BO
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -45,7 +47,7 @@ def invite(
         organization=relay_context.gateway.get_organization(org_id),
         features=["sso"],
         days=7,
-        operator="ana@portal.test",
+        operator=ANA,
     )
     values.update(extra)
     issued = invitations.create(relay_context.gateway, relay_context.history, **values)
@@ -97,7 +99,7 @@ def test_dead_invitations_get_a_page_naming_support_never_the_organization(
             environment="emulator",
             invitation_id=issued.invitation.id,
             days=1,
-            operator="bo",
+            operator=BO,
             now=dt.datetime.now(dt.UTC) - dt.timedelta(days=2),
         )
     else:
@@ -106,7 +108,7 @@ def test_dead_invitations_get_a_page_naming_support_never_the_organization(
             relay_context.history,
             environment="emulator",
             invitation_id=issued.invitation.id,
-            operator="bo",
+            operator=BO,
         )
     for answer in (relay.get(path), relay.post(path)):
         assert answer.status_code == (404 if outcome == "unknown" else 410)
@@ -245,7 +247,7 @@ def test_the_standalone_relay_serves_a_live_environment(
             organization=gateway.get_organization(org_id),
             features=["sso"],
             days=3,
-            operator="ana",
+            operator=ANA,
         )
         deadline = time.monotonic() + 30
         while True:

@@ -90,7 +90,9 @@ def random_history(history: History, seed: int, rows: int = 400) -> None:
                 )
             )
     for org_id, _ in rng.sample(ORGS, 12):
-        observations.append(("emulator", org_id, NOW - dt.timedelta(days=rng.uniform(0, 180)), "status"))
+        # A quarter were a rep's clicks in the Portal preview: never the customer's conversion.
+        source = "preview" if rng.random() < 0.25 else "status"
+        observations.append(("emulator", org_id, NOW - dt.timedelta(days=rng.uniform(0, 180)), source))
     history.import_history(invitations, links, observations)
 
 

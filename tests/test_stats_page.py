@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -101,4 +102,33 @@ def test_a_one_day_range_draws_that_day(app_env: Path) -> None:
     domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
     assert domain[0].startswith(today.isoformat()) and domain[1].startswith(
         (today + dt.timedelta(days=1)).isoformat()
+    )
+
+
+def test_a_demo_rep_sees_their_own_work_and_the_log_has_the_demo(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ana = "ana.silva@portaldesk.example"  # a rep the emulator signs in; the demo history has her work
+    monkeypatch.setenv("DASHBOARD_OPERATOR", ana)
+    monkeypatch.setenv("DASHBOARD_OPERATOR_ROLE", "rep")
+    at = open_page(PAGE)
+    assert not at.exception
+    history = History(f"sqlite:///{demo}")
+    today = dt.datetime.now(dt.UTC).date()
+    mine = StatsFilter(
+        environment="emulator",
+        start=dt.datetime.combine(today - dt.timedelta(days=90), dt.time(), dt.UTC),
+        end=dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC),
+        reps=(ana,),
+    )
+    own = IssuanceStats(history).kpis(mine, dt.datetime.now(dt.UTC))
+    assert own.issued > 0 and metric(at, "Issued") == f"{own.issued:,}"
+    assert set(at.dataframe[0].value["issued_by"]) == {ana}
+    created = history.activity.search("emulator", actions=["invitation_created"], limit=None)
+    assert len(created) == len(
+        IssuanceStats(history).rows(
+            dataclasses.replace(
+                mine, reps=(), kinds=("invitation",), start=mine.start - dt.timedelta(days=400)
+            )
+        )
     )

@@ -15,6 +15,7 @@ from .database import guard, writing
 from .schema import portal_event, sso_observation
 
 UNREADABLE = "Unreadable event"
+PREVIEW = "preview"  # an sso_observation source that is a rep's doing, not the customer's
 
 
 def _message(payload: str) -> str:
@@ -37,6 +38,7 @@ class EventLog:
             "payload": event.payload,
             "received_at": event.received_at,
             "environment": event.environment,
+            "actor": event.actor,
         }
         with guard("record the portal event"), writing(self._engine) as conn:
             new_id = conn.execute(
@@ -64,6 +66,7 @@ class EventLog:
                 received_at=row.received_at,
                 environment=row.environment,
                 id=row.id,
+                actor=row.actor,
             )
             for row in rows
         ]
@@ -73,7 +76,11 @@ class EventLog:
     def observe_sso_enabled(
         self, environment: str, org_id: str, enabled_at: dt.datetime, source: str
     ) -> None:
-        """Remember when SSO was first seen enabled; an earlier sighting replaces a later one."""
+        """Remember when SSO was first seen enabled; an earlier sighting replaces a later one.
+
+        Sources: ``status`` (a status check saw it), ``preview`` (a rep enabled it in the Portal
+        preview: not the customer's doing, so the stats never count it as a conversion), ``demo``.
+        A status check never replaces a preview sighting: the preview explains what it sees."""
         dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
         insert = dialect.insert(sso_observation).values(
             environment=environment, organization_id=org_id, enabled_at=enabled_at, source=source
@@ -81,9 +88,22 @@ class EventLog:
         statement = insert.on_conflict_do_update(
             index_elements=[sso_observation.c.environment, sso_observation.c.organization_id],
             set_={"enabled_at": insert.excluded.enabled_at, "source": insert.excluded.source},
-            where=insert.excluded.enabled_at < sso_observation.c.enabled_at,
+            where=sa.and_(
+                insert.excluded.enabled_at < sso_observation.c.enabled_at,
+                sa.or_(insert.excluded.source == PREVIEW, sso_observation.c.source != PREVIEW),
+            ),
         )
         with guard("record when SSO was enabled"), writing(self._engine) as conn:
+            conn.execute(statement)
+
+    def forget_preview_sighting(self, environment: str, org_id: str) -> None:
+        """A rep switched SSO off again in the preview: the next enabling is unexplained, so a
+        status check may count it (as the customer's)."""
+        o = sso_observation.c
+        statement = sso_observation.delete().where(
+            o.environment == environment, o.organization_id == org_id, o.source == PREVIEW
+        )
+        with guard("record that SSO was disabled"), writing(self._engine) as conn:
             conn.execute(statement)
 
     def sso_enabled_at(self, environment: str, org_id: str) -> tuple[dt.datetime, str] | None:

@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..models import Invitation, InvitationSummary, reference_for
+from ..models import Activity, Invitation, InvitationSummary, reference_for
+from .activity import insert as record_activity
 from .database import guard, writing
 from .schema import invitation
 
@@ -71,14 +72,23 @@ class InvitationBook:
         conn.execute(invitation.update().where(c.id == new_id).values(reference=reference_for(new_id)))
         return new_id
 
-    def create(self, new: NewInvitation) -> Invitation:
+    def create(self, new: NewInvitation, activity: Activity | None = None) -> Invitation:
+        """Write the invitation (and, in the same transaction, the activity that made it)."""
         with guard("record the invitation in the history"), writing(self._engine) as conn:
             new_id = self.insert(conn, new)
             row = conn.execute(sa.select(invitation).where(c.id == new_id)).one()
+            if activity is not None:
+                record_activity(conn, activity, reference=row.reference)
         return _invitation(row)
 
     def _update(
-        self, action: str, environment: str, invitation_id: int, *where: object, **values: object
+        self,
+        action: str,
+        environment: str,
+        invitation_id: int,
+        *where: object,
+        activity: Activity | None = None,
+        **values: object,
     ) -> Invitation | None:
         statement = (
             invitation.update()
@@ -88,36 +98,55 @@ class InvitationBook:
         )
         with guard(action), writing(self._engine) as conn:
             row = conn.execute(statement).first()
+            if row is not None and activity is not None:
+                record_activity(conn, activity, reference=row.reference)
         return _invitation(row) if row is not None else None
 
-    def revoke(self, environment: str, invitation_id: int, by: str, at: dt.datetime) -> Invitation | None:
+    def revoke(
+        self, environment: str, invitation_id: int, by: str, at: dt.datetime, activity: Activity | None = None
+    ) -> Invitation | None:
         """Revoked once: None if it was revoked already (or does not exist)."""
         return self._update(
             "revoke the invitation",
             environment,
             invitation_id,
             c.revoked_at.is_(None),
+            activity=activity,
             revoked_at=at,
             revoked_by=by,
         )
 
-    def extend(self, environment: str, invitation_id: int, expires_at: dt.datetime) -> Invitation | None:
+    def extend(
+        self, environment: str, invitation_id: int, expires_at: dt.datetime, activity: Activity | None = None
+    ) -> Invitation | None:
         return self._update(
-            "extend the invitation", environment, invitation_id, c.revoked_at.is_(None), expires_at=expires_at
+            "extend the invitation",
+            environment,
+            invitation_id,
+            c.revoked_at.is_(None),
+            activity=activity,
+            expires_at=expires_at,
         )
 
-    def replace_token(self, environment: str, invitation_id: int, token_hash: str) -> Invitation | None:
+    def replace_token(
+        self, environment: str, invitation_id: int, token_hash: str, activity: Activity | None = None
+    ) -> Invitation | None:
         """A new token for the same invitation: the old URL stops working at once."""
         return self._update(
             "replace the invitation's link",
             environment,
             invitation_id,
             c.revoked_at.is_(None),
+            activity=activity,
             token_hash=token_hash,
         )
 
-    def mark_sent(self, environment: str, invitation_id: int, at: dt.datetime) -> Invitation | None:
-        return self._update("record that the invitation was sent", environment, invitation_id, sent_at=at)
+    def mark_sent(
+        self, environment: str, invitation_id: int, at: dt.datetime, activity: Activity | None = None
+    ) -> Invitation | None:
+        return self._update(
+            "record that the invitation was sent", environment, invitation_id, activity=activity, sent_at=at
+        )
 
     def record_open(self, invitation_id: int, at: dt.datetime) -> Invitation:
         with guard("record the invitation's open"), writing(self._engine) as conn:

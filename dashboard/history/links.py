@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ..models import Issuance
+from ..models import Activity, Issuance
+from .activity import insert as record_activity
 from .database import guard, writing
 from .invitations import count_open
 from .schema import link_issuance
@@ -84,6 +85,7 @@ class LinkLog:
         link_fingerprint: str,
         *,
         opened_at: dt.datetime | None = None,
+        activity: Activity | None = None,
     ) -> Issuance:
         """Complete a mint. For an invitation's open (``opened_at``), the open is counted in the
         same transaction: the relay writes twice per open, not three times."""
@@ -97,6 +99,8 @@ class LinkLog:
             row = _issuance(conn.execute(statement).one())
             if opened_at is not None and row.invitation_id is not None:
                 conn.execute(count_open(row.invitation_id, opened_at))
+            if activity is not None:
+                record_activity(conn, activity)
         return row
 
     def failed(self, row_id: int) -> None:

@@ -94,6 +94,22 @@ portal_event = sa.Table(
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("received_at", UTCDateTime, nullable=False),
     sa.Column("environment", sa.String(255), nullable=False),
+    sa.Column("actor", sa.String(255)),  # the rep whose preview session it came from
+)
+
+# One row per action a person took in Portal Desk; details never hold a secret.
+activity = sa.Table(
+    "activity",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("environment", sa.String(255), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("organization_id", sa.String(64)),
+    sa.Column("organization_name", sa.String(255)),
+    sa.Column("details", sa.Text, nullable=False),
 )
 
 
@@ -276,6 +292,32 @@ def _migration_5(conn: Connection) -> None:
     )
 
 
+def _migration_6(conn: Connection) -> None:
+    """The activity log, and who a portal event's preview session belonged to."""
+    conn.exec_driver_sql(
+        """
+        CREATE TABLE activity (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            environment VARCHAR(255) NOT NULL,
+            at DATETIME NOT NULL,
+            actor VARCHAR(255) NOT NULL,
+            role VARCHAR(16) NOT NULL,
+            action VARCHAR(32) NOT NULL,
+            organization_id VARCHAR(64),
+            organization_name VARCHAR(255),
+            details TEXT NOT NULL
+        )
+        """
+    )
+    for statement in (
+        "CREATE INDEX ix_activity_at ON activity (environment, at)",
+        "CREATE INDEX ix_activity_org ON activity (environment, organization_id, at)",
+        "CREATE INDEX ix_activity_actor ON activity (environment, actor, at)",
+        "ALTER TABLE portal_event ADD COLUMN actor VARCHAR(255)",
+    ):
+        conn.exec_driver_sql(statement)
+
+
 # Ordered; append only. The schema version of a database is how many of these it has applied.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _migration_1,
@@ -283,4 +325,5 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 )

@@ -22,6 +22,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from ..models import FEATURE_LABELS, LINK_KINDS
+from ..spreadsheet import cell
+from .events import PREVIEW
 from .schema import UTCDateTime, invitation, link_issuance, sso_observation
 from .store import History
 
@@ -44,6 +46,8 @@ TABLE_COLUMNS = (
     "revoked_by",
 )
 i, k, o = invitation.c, link_issuance.c, sso_observation.c
+# SSO a rep switched on in the Portal preview is not the customer's conversion.
+CUSTOMER = o.source != PREVIEW
 
 
 def issued_items(environment: str) -> sa.Subquery:
@@ -249,7 +253,9 @@ class IssuanceStats:
         statement = sa.select(firsts.c.first_issued, firsts.c.first_opened, o.enabled_at).select_from(
             firsts.join(
                 sso_observation,
-                sa.and_(o.environment == f.environment, o.organization_id == firsts.c.organization_id),
+                sa.and_(
+                    o.environment == f.environment, o.organization_id == firsts.c.organization_id, CUSTOMER
+                ),
             )
         )
         days = []
@@ -268,7 +274,7 @@ class IssuanceStats:
             .select_from(
                 rel.outerjoin(
                     sso_observation,
-                    sa.and_(o.environment == f.environment, o.organization_id == c.organization_id),
+                    sa.and_(o.environment == f.environment, o.organization_id == c.organization_id, CUSTOMER),
                 )
             )
             .where(*f.conditions(rel), c.kind == "invitation")
@@ -397,14 +403,13 @@ class IssuanceStats:
 
     def csv_chunks(self, f: StatsFilter) -> Iterator[str]:
         """Every filtered row as CSV, streamed from the database in chunks. No id that could open
-        a portal is in it: invitations are named by reference, and a link's id is never kept."""
+        a portal is in it: invitations are named by reference, and a link's id is never kept.
+        Text a spreadsheet would run as a formula is neutralised (``spreadsheet.cell``)."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(TABLE_COLUMNS)
         for row in self.history.stream("export the filtered items", self._rows_statement(f)):
-            writer.writerow(
-                ["" if v is None else (v.isoformat() if isinstance(v, dt.datetime) else v) for v in row]
-            )
+            writer.writerow([cell(v) for v in row])
             if out.tell() > 1 << 16:
                 yield out.getvalue()
                 out.seek(0)

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import asdict
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..errors import StoreError
+from ..models import Activity
+from .activity import ActivityLog
 from .database import create_engine, guard, writing
 from .events import EventLog
 from .invitations import InvitationBook, NewInvitation
 from .links import LinkLog, NewLink
-from .schema import MIGRATIONS, invitation, link_issuance, sso_observation
+from .schema import MIGRATIONS, activity, invitation, link_issuance, sso_observation
 
 
 def fingerprint(secret: str) -> str:
@@ -38,6 +41,7 @@ class History:
         self.links = LinkLog(self.engine)
         self.invitations = InvitationBook(self.engine)
         self.events = EventLog(self.engine)
+        self.activity = ActivityLog(self.engine)
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -102,6 +106,7 @@ class History:
         invitations: Sequence[NewInvitation],
         links: Sequence[NewLink],
         observations: Sequence[tuple[str, str, object, str]],
+        activities: Sequence[Activity] = (),
     ) -> None:
         """Bulk-load a history in one transaction (demo data and benchmarks). Each NewLink may
         name its invitation by position in ``invitations`` (``invitation_index``)."""
@@ -116,3 +121,6 @@ class History:
             ]
             if seen:
                 conn.execute(sso_observation.insert(), seen)
+            done = [{k: v for k, v in asdict(a).items() if k != "id"} for a in activities]
+            if done:
+                conn.execute(activity.insert(), done)

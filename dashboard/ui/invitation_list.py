@@ -15,7 +15,15 @@ from ..gateway import ScalekitGateway
 from ..history import History
 from ..invitations import IssuedInvitation
 from ..mailer import Mailer
-from ..models import DEFAULT_INVITATION_DAYS, INVITATION_DAYS, Invitation, Organization, features_text
+from ..models import (
+    DEFAULT_INVITATION_DAYS,
+    INVITATION_DAYS,
+    Invitation,
+    Operator,
+    Organization,
+    features_text,
+)
+from ..permissions import reason, revoking
 from .feedback import show_error
 from .invitation_card import issued_invitation_card
 from .text import md
@@ -34,7 +42,7 @@ class InvitationDesk:
     environment: str
     relay_url: str | None
     mailer: Mailer | None
-    operator: str | None
+    operator: Operator
 
 
 def flash(kind: str, text: str) -> None:
@@ -75,7 +83,7 @@ def deliver(desk: InvitationDesk, issued: IssuedInvitation, sender_name: str) ->
     if desk.mailer is None or not issued.invitation.recipient_email:
         return None
     try:
-        invitations.send(desk.history, desk.mailer, issued, sender_name=sender_name)
+        invitations.send(desk.history, desk.mailer, issued, operator=desk.operator, sender_name=sender_name)
     except PortalDeskError as error:
         return f"Not emailed: {error} Copy the link or the draft below instead."
     return f"Emailed to {issued.invitation.recipient_email}."
@@ -165,8 +173,9 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
         st.caption("No invitation yet. Create one above; you will see here when it is opened.")
         return
     now = dt.datetime.now(dt.UTC)
-    can_act = bool(desk.operator)
+    may_invite = reason(desk.operator, "invite")
     for item in items:
+        may_revoke = reason(desk.operator, revoking(desk.operator, item.issued_by))
         usable = item.usable(now)
         with st.container(border=True):
             info, state, actions = st.columns([5, 4, 2.4], vertical_alignment="center")
@@ -182,7 +191,8 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
             actions.button(
                 "Revoke",
                 key=f"revoke-{item.id}",
-                disabled=not (can_act and item.revoked_at is None),
+                disabled=bool(may_revoke) or item.revoked_at is not None,
+                help=may_revoke,
                 icon=":material/link_off:",
                 on_click=_ask,
                 args=(item.id,),
@@ -190,7 +200,8 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
             )
             with actions.popover(
                 "Extend or resend",
-                disabled=not (can_act and item.revoked_at is None),
+                disabled=bool(may_invite) or item.revoked_at is not None,
+                help=may_invite,
                 icon=":material/more_horiz:",
                 width="stretch",
             ):
@@ -219,5 +230,5 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
                     icon=":material/forward_to_inbox:",
                 )
     pending = next((i for i in items if i.id == st.session_state.get(PENDING_KEY)), None)
-    if pending is not None and can_act:
+    if pending is not None and not reason(desk.operator, revoking(desk.operator, pending.issued_by)):
         _confirm(desk, pending)

@@ -8,15 +8,16 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from .. import runtime
+from .. import organizations, runtime
 from ..config import Settings
 from ..errors import NotFound, PortalDeskError
 from ..formatting import absolute
 from ..gateway import ScalekitGateway
 from ..history import History
-from ..identity import Operator
-from ..models import FEATURE_LABELS, SSO_LABELS, OrganizationDetail
-from ..onboarding import history_timeline, scim_state, sso_state
+from ..models import FEATURE_LABELS, SSO_LABELS, Operator, OrganizationDetail
+from ..onboarding import scim_state, sso_state
+from ..permissions import reason
+from ..timeline import history_timeline
 from .feedback import show_error
 from .invitation_list import InvitationDesk, flash, invitation_list, show_flash
 from .text import full, md
@@ -28,10 +29,20 @@ def _back() -> None:
         st.session_state.pop(key, None)
 
 
-def _toggle(gateway: ScalekitGateway, org_id: str, feature: str) -> None:
+def _toggle(
+    gateway: ScalekitGateway, history: History, operator: Operator, env: str, org_id: str, feature: str
+) -> None:
     enabled = st.session_state[f"feature-{feature}-{org_id}"]
     try:
-        gateway.update_organization_settings(org_id, **{feature: enabled})
+        organizations.set_feature(
+            gateway,
+            history,
+            operator,
+            environment=env,
+            organization_id=org_id,
+            feature=feature,
+            enabled=enabled,
+        )
     except PortalDeskError as error:
         flash("error", str(error))
     else:
@@ -107,13 +118,16 @@ def organization_detail_view(
 
     st.subheader("Admin portal features")
     left, right = st.columns(2)
+    may_change = reason(operator, "organization_settings")
     for column, feature, label in ((left, "sso", "SSO"), (right, "dir_sync", "Directory sync (SCIM)")):
         column.toggle(
             label,
             value=getattr(org, f"{feature}_feature"),
             key=f"feature-{feature}-{org.id}",
             on_change=_toggle,
-            args=(gateway, org.id, feature),
+            args=(gateway, history, operator, env, org.id, feature),
+            disabled=bool(may_change),
+            help=may_change,
         )
 
     conns, dirs, domains, invited, timeline = st.tabs(
@@ -165,7 +179,7 @@ def organization_detail_view(
             environment=env,
             relay_url=runtime.relay_url(config, gateway, history),
             mailer=runtime.mailer(config),
-            operator=operator.name,
+            operator=operator,
         )
         invitation_list(desk, org, sender_name=sender)
     with timeline:
@@ -176,6 +190,7 @@ def organization_detail_view(
                 history.events.for_organization(env, org.id, limit=500),
                 history.events.sso_enabled_at(env, org.id),
                 dt.datetime.now(dt.UTC),
+                history.activity.search(env, organization_id=org.id, limit=500),
             )
         except PortalDeskError as error:
             show_error(error)

@@ -18,11 +18,14 @@ def organization_label(org: Organization) -> str:
     return f"{plain(org.display_name, 80)}{external} · {org.id}"
 
 
-def organization_picker(orgs: list[Organization], *, key: str = "org_picker") -> Organization | None:
+def organization_picker(
+    orgs: list[Organization], *, key: str = "org_picker", preferred: str | None = None
+) -> Organization | None:
     """A selectbox over ``orgs`` that follows and sets the ``org`` query parameter, so a URL
-    such as ``/share_link?org=org_123`` opens with that organization chosen."""
+    such as ``/share_link?org=org_123`` opens with that organization chosen; without one, the
+    ``preferred`` organization is chosen first (the Portal preview's demo organization)."""
     by_id = {org.id: org for org in orgs}
-    wanted = st.query_params.get("org")
+    wanted = st.query_params.get("org") or (preferred if preferred in by_id else None)
     if key not in st.session_state and wanted in by_id:
         st.session_state[key] = wanted
     elif wanted and wanted not in by_id and key not in st.session_state:
@@ -44,11 +47,11 @@ def organization_picker(orgs: list[Organization], *, key: str = "org_picker") ->
     return by_id.get(chosen) if chosen else None
 
 
-def choose_organization(gateway: ScalekitGateway) -> Organization | None:
+def choose_organization(gateway: ScalekitGateway, preferred: str | None = None) -> Organization | None:
     """The picker over every organization of the environment; stops the page if they can't load."""
     try:
         orgs = runtime.catalog(gateway).organizations()
     except PortalDeskError as error:
         show_error(error)
         st.stop()
-    return organization_picker(orgs)
+    return organization_picker(orgs, preferred=preferred)

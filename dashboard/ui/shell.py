@@ -13,6 +13,8 @@ from ..config import Settings
 from ..errors import ConfigError, PortalDeskError
 from ..gateway import ScalekitGateway
 from ..history import History
+from ..models import Operator
+from ..permissions import can
 from .feedback import show_error
 from .sidebar import environment_badge, operator_box
 
@@ -38,13 +40,17 @@ def services() -> Services:
         st.stop()
 
 
-def _pages() -> list[StreamlitPage]:
-    return [
+def _pages(operator: Operator) -> list[StreamlitPage]:
+    """The pages this operator may open; the pages check again themselves."""
+    pages = [
         st.Page("pages/organizations.py", title="Organizations", icon=":material/apartment:", default=True),
         st.Page("pages/share_link.py", title="Share link", icon=":material/share:"),
         st.Page("pages/portal_preview.py", title="Portal preview", icon=":material/preview:"),
         st.Page("pages/issuance_stats.py", title="Issuance stats", icon=":material/query_stats:"),
     ]
+    if can(operator, "activity"):
+        pages.append(st.Page("pages/activity.py", title="Activity", icon=":material/history:"))
+    return pages
 
 
 def draw_shell() -> StreamlitPage:
@@ -58,8 +64,12 @@ def draw_shell() -> StreamlitPage:
         st.error(str(error), icon=":material/settings_alert:")
         st.stop()
     environment_badge(config)
-    operator_box(config)
-    page = st.navigation(_pages())
+    try:
+        history: History | None = runtime.store(config.database_url)
+    except PortalDeskError:
+        history = None  # the page says what is wrong with it
+    operator = operator_box(config, history)
+    page = st.navigation(_pages(operator))
     # Remember whether this run entered the page from elsewhere (or from a fresh browser load).
     st.session_state[_ENTERED] = st.session_state.get(_CURRENT) != page.url_path
     st.session_state[_CURRENT] = page.url_path

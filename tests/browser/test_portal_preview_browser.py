@@ -16,14 +16,24 @@ from .conftest import Dashboard, running_dashboard
 
 pytestmark = pytest.mark.browser
 
-# The embedded emulator's default seed and size; organizations with both portal features on.
+# The emulator's default seed and size; organizations with both portal features on.
 ORGS = [o for o in generate(7, 40).orgs if all(o.features.values())]
+CONFIRM = "I understand: open their live portal"  # asked first for an organization with SSO enabled
 PORTAL = 'iframe[title="Scalekit admin portal"]'
 XSS = "<img src=x onerror=alert(1)>"
 
 
+def confirm_if_asked(page: Page) -> None:
+    """Confirm opening a live portal when the page asks (once per browser session)."""
+    confirm = page.get_by_role("button", name=CONFIRM)
+    expect(page.locator(PORTAL).or_(confirm)).to_be_visible(timeout=30_000)
+    if confirm.is_visible():
+        confirm.click()
+
+
 def open_preview(page: Page, dashboard: Dashboard, org_id: str):
     page.goto(f"{dashboard.url}/portal_preview?org={org_id}")
+    confirm_if_asked(page)
     portal = page.frame_locator(PORTAL)
     expect(portal.locator("#org-name")).to_be_visible(timeout=30_000)
     return portal
@@ -132,7 +142,8 @@ def test_reload_issues_a_new_link_and_the_old_one_is_used(
     org = ORGS[7]
     open_preview(page, dashboard, org.id)
     old = page.locator(PORTAL).get_attribute("src")
-    page.reload()
+    page.reload()  # a new browser session: asked again, when the organization has SSO enabled
+    confirm_if_asked(page)
     expect(page.frame_locator(PORTAL).locator("#org-name")).to_be_visible(timeout=30_000)
     new = page.locator(PORTAL).get_attribute("src")
     assert new != old and "/magicLink/" in new

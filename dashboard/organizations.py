@@ -1,0 +1,134 @@
+"""Changing organizations at Scalekit (admins only), each change recorded in the activity log.
+
+Scalekit holds these changes, so the log entry is written once Scalekit has made them. Should the
+history be unable to write it, the error says the change was made all the same.
+"""
+
+from __future__ import annotations
+
+from .activity import entry, record
+from .errors import InvalidInput, StoreError
+from .gateway import ScalekitGateway
+from .history import History
+from .models import FEATURE_LABELS, Activity, Operator, Organization
+from .permissions import require
+
+REGIONS = ("US", "EU")
+NAME_MAX = 200
+EXTERNAL_ID_MAX = 255
+
+
+def _logged(history: History, made: Activity, done: str) -> None:
+    try:
+        record(history, made)
+    except StoreError as exc:
+        raise StoreError(f"{done}, but the activity log could not record it: {exc}") from exc
+
+
+def _name(display_name: str) -> str:
+    name = display_name.strip()
+    if not name:
+        raise InvalidInput("Give the organization a display name.")
+    if len(name) > NAME_MAX:
+        raise InvalidInput(f"A display name is at most {NAME_MAX} characters.")
+    return name
+
+
+def create(
+    gateway: ScalekitGateway,
+    history: History,
+    operator: Operator,
+    *,
+    environment: str,
+    display_name: str,
+    external_id: str = "",
+    region: str = "US",
+) -> Organization:
+    """Create at Scalekit; an empty name is refused here, a duplicate external id by Scalekit."""
+    require(operator, "create_organization")
+    name = _name(display_name)
+    if region not in REGIONS:
+        raise InvalidInput("Choose the organization's region: US or EU.")
+    org = gateway.create_organization(name, external_id=external_id.strip() or None, region=region)
+    made = entry(operator, "organization_created", environment, organization=org, details={"region": region})
+    _logged(history, made, f"{org.display_name} was created")
+    return org
+
+
+def set_feature(
+    gateway: ScalekitGateway,
+    history: History,
+    operator: Operator,
+    *,
+    environment: str,
+    organization_id: str,
+    feature: str,
+    enabled: bool,
+) -> Organization:
+    """Turn an admin portal feature (SSO or directory sync) on or off for one organization."""
+    require(operator, "organization_settings")
+    if feature not in FEATURE_LABELS:
+        raise InvalidInput("Unknown admin portal feature.")
+    org = gateway.update_organization_settings(organization_id, **{feature: enabled})
+    made = entry(
+        operator,
+        "feature_toggled",
+        environment,
+        organization=org,
+        details={"feature": FEATURE_LABELS[feature], "enabled": enabled},
+    )
+    state = "switched on" if enabled else "switched off"
+    _logged(history, made, f"{FEATURE_LABELS[feature]} was {state}")
+    return org
+
+
+def update(
+    gateway: ScalekitGateway,
+    history: History,
+    operator: Operator,
+    *,
+    environment: str,
+    organization: Organization,
+    display_name: str,
+    external_id: str,
+) -> Organization:
+    """Rename an organization or change its external id ("" clears it); unchanged fields are not sent."""
+    require(operator, "organization_settings")
+    name, external = _name(display_name), external_id.strip()
+    if len(external) > EXTERNAL_ID_MAX:
+        raise InvalidInput(f"An external id is at most {EXTERNAL_ID_MAX} characters.")
+    changed = {
+        "display_name": name if name != organization.display_name else None,
+        "external_id": external if external != (organization.external_id or "") else None,
+    }
+    if all(value is None for value in changed.values()):
+        raise InvalidInput("Nothing changed: edit the name or the external id first.")
+    org = gateway.update_organization(organization.id, **changed)
+    fields = [key.replace("_", " ") for key, value in changed.items() if value is not None]
+    made = entry(
+        operator,
+        "organization_updated",
+        environment,
+        organization=org,
+        details={"changed": fields, "was": organization.display_name},
+    )
+    _logged(history, made, f"{org.display_name} was updated")
+    return org
+
+
+def delete(
+    gateway: ScalekitGateway,
+    history: History,
+    operator: Operator,
+    *,
+    environment: str,
+    organization: Organization,
+    confirmation: str,
+) -> None:
+    """Delete at Scalekit, only when ``confirmation`` repeats the organization's display name."""
+    require(operator, "organization_settings")
+    if confirmation.strip() != organization.display_name.strip():
+        raise InvalidInput("Type the organization's display name exactly to confirm the deletion.")
+    gateway.delete_organization(organization.id)
+    made = entry(operator, "organization_deleted", environment, organization=organization)
+    _logged(history, made, f"{organization.display_name} was deleted")

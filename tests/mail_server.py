@@ -1,0 +1,64 @@
+"""A real SMTP server for tests (aiosmtpd), with STARTTLS under the emulator's CA and a login."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from dashboard.mailer import SmtpSettings, parse_smtp_url
+from scalekit_emulator.tls import issue_server_certificate, process_ca
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's API
+        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
+        return "250 OK"
+
+
+def _authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+        b"desk",
+        b"mail-pass",
+    )
+    return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int, Path]]:
+    ca = process_ca()
+    cert = issue_server_certificate(ca, Path(tempfile.mkdtemp(prefix="smtp-cert-")))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert.cert_file, cert.key_file)
+    inbox = Inbox()
+    with socket.socket() as probe:  # aiosmtpd checks its own port once started: give it a real one
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=_authenticator,
+        auth_require_tls=True,
+    )
+    controller.start()
+    try:
+        yield inbox, port, ca.ca_file
+    finally:
+        controller.stop()
+
+
+def settings(port: int, ca_file: Path, password: str = "mail-pass") -> SmtpSettings:
+    url = f"smtp://desk:{password}@localhost:{port}"
+    return parse_smtp_url(url, "portal-desk@portal.test", str(ca_file))

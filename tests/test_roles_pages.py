@@ -1,0 +1,86 @@
+"""Each role in the pages (AppTest): what it may do is offered, what it may not is disabled with
+the reason, or absent. The operator comes from DASHBOARD_OPERATOR with DASHBOARD_OPERATOR_ROLE;
+sign-in through the emulator is in tests/browser/test_sign_in_browser.py."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from .apptest import app_emulator, button, open_page
+
+
+def as_role(monkeypatch: pytest.MonkeyPatch, role: str) -> None:
+    monkeypatch.setenv("DASHBOARD_OPERATOR_ROLE", role)
+
+
+def an_org_with_both_features() -> str:
+    page = app_emulator().backends.organizations.listing(page_size=100)
+    return next(o.id for o in page.items if all(o.features.values()))
+
+
+def activity_rows(database: Path) -> list[tuple]:
+    if not database.exists():
+        return []
+    return (
+        sqlite3.connect(database).execute("SELECT actor, role, action FROM activity ORDER BY id").fetchall()
+    )
+
+
+def test_a_viewer_reads_but_cannot_invite(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    as_role(monkeypatch, "viewer")
+    at = open_page("pages/share_link.py", org=an_org_with_both_features())
+    assert not at.exception
+    assert any("cannot create or change invitations" in i.value for i in at.info)
+    create = button(at, "Create invitation")
+    assert create.disabled
+    at = open_page("pages/issuance_stats.py")
+    assert any("Reps see their own work here" in i.value for i in at.info)
+
+
+def test_a_rep_has_no_activity_log_no_settings_and_sees_their_own_stats(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    as_role(monkeypatch, "rep")
+    org_id = an_org_with_both_features()
+    at = open_page(org=org_id)
+    assert not at.exception
+    assert all(toggle.disabled for toggle in at.toggle)  # an admin's settings
+    button(at, "All organizations")  # the detail view is open
+    at = open_page("pages/share_link.py", org=org_id)
+    button(at, "Create invitation").click().run()
+    assert activity_rows(app_env) == [("ana@portal.test", "rep", "invitation_created")]
+    at = open_page("pages/issuance_stats.py")
+    [rep] = [t for t in at.text_input if t.label == "Rep"]
+    assert rep.disabled and rep.value == "ana@portal.test"
+    [download] = at.get("download_button")
+    assert download.proto.disabled
+
+
+def test_the_activity_page_is_for_managers(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    as_role(monkeypatch, "rep")
+    with pytest.raises(ValueError, match=r"Known pages: .*issuance_stats.py'\]"):
+        open_page("pages/activity.py")  # not among a rep's pages at all
+    as_role(monkeypatch, "manager")
+    at = open_page("pages/share_link.py", org=an_org_with_both_features())
+    button(at, "Create invitation").click().run()
+    at = open_page("pages/activity.py")
+    assert not at.exception
+    [table] = at.dataframe
+    assert list(table.value["Action"]) == ["Invitation created"]
+    assert list(table.value["Who"]) == ["ana@portal.test"]
+
+
+def test_an_admin_toggles_a_feature_and_it_is_logged(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    as_role(monkeypatch, "admin")
+    org_id = app_emulator().backends.organizations.create("Logged Toggle Co").id
+    at = open_page(org=org_id)
+    [sso] = [t for t in at.toggle if t.label == "SSO"]
+    assert not sso.disabled
+    sso.set_value(False).run()
+    assert app_emulator().backends.organizations.get(org_id).features["sso"] is False
+    assert activity_rows(app_env) == [("ana@portal.test", "admin", "feature_toggled")]
+    at.get("tab")  # the History tab lists it
+    assert any("Admin portal feature changed" in m.value for m in at.markdown)
