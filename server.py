@@ -1,13 +1,17 @@
-"""Portal Desk's web server: Streamlit's own ASGI app around streamlit_app.py, with one addition.
+"""Portal Desk's web server: Streamlit's own ASGI app around streamlit_app.py, with two additions.
 
 ``streamlit run server.py`` (what ``make run`` does) finds ``app`` below and serves it with
-uvicorn. The addition is FrameGuard: no other site may frame the dashboard, so Create and Revoke
-cannot be clickjacked. Streamlit has no setting for that header; ``st.App`` takes middleware.
+uvicorn. The additions (dashboard/web.py):
+
+- FrameGuard: no other site may frame the dashboard, so Create and Revoke cannot be clickjacked.
+  Streamlit has no setting for that header; ``st.App`` takes middleware.
+- With no Scalekit credentials, the local stack: the emulator in its own process, and sign-in
+  against it (``st.login``), set up at startup, the one time secrets can be merged.
 """
 
 import streamlit as st
 from starlette.middleware import Middleware
 
-from dashboard.web import FrameGuard
+from dashboard.web import FrameGuard, local_stack
 
-app = st.App("streamlit_app.py", middleware=[Middleware(FrameGuard)])
+app = st.App("streamlit_app.py", middleware=[Middleware(FrameGuard)], lifespan=local_stack)

@@ -22,6 +22,7 @@ from .demo_history import seed_demo_history
 from .gateway import SEARCH_MIN_LENGTH, ScalekitGateway
 from .history import History
 from .history.stats import IssuanceStats
+from .local_stack import running_emulator
 from .mailer import Mailer
 from .models import OnboardingStatus, Organization, OrganizationDetail
 from .relay import EmbeddedRelay, RelayContext, create_app
@@ -54,6 +55,15 @@ def emulator_for(config: Settings) -> Emulator:
 def gateway(config: Settings) -> ScalekitGateway:
     """The gateway to the configured environment, or to the embedded emulator."""
     if config.uses_emulator:
+        running = running_emulator(config.emulator_env_file)  # the one make run started
+        if running is not None:
+            return _connect(
+                running.env_url,
+                running.client_id,
+                running.client_secret,
+                config.call_timeout_s,
+                running.ca_bundle,
+            )
         emulator = emulator_for(config)
         return _connect(
             emulator.env_url, emulator.client_id, emulator.client_secret, config.call_timeout_s, None

@@ -56,8 +56,8 @@ class Dashboard:
 
 @contextmanager
 def running_dashboard(folder: Path, **extra_env: str) -> Iterator[Dashboard]:
-    """`streamlit run server.py`: with no Scalekit credentials, on its embedded emulator; ``extra_env``
-    may point it elsewhere or set anything else."""
+    """`streamlit run server.py`: with no Scalekit credentials, on the emulator it starts beside
+    itself (as `make run` does); ``extra_env`` may point it elsewhere or set anything else."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCALEKIT_", "DASHBOARD_"))}
     env.update(
@@ -65,6 +65,7 @@ def running_dashboard(folder: Path, **extra_env: str) -> Iterator[Dashboard]:
         DASHBOARD_DATABASE_URL=f"sqlite:///{folder / 'issuance.db'}",
         DASHBOARD_OPERATOR="browser@portal.test",
         DASHBOARD_DEMO_HISTORY="0",  # the tests count rows
+        DASHBOARD_SIGN_IN="off",  # DASHBOARD_OPERATOR acts; tests/browser/test_sign_in_browser.py signs in
     )
     env.update(extra_env)
     log = folder / "streamlit.log"

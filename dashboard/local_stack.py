@@ -1,0 +1,179 @@
+"""``make run`` with no Scalekit credentials: the emulator in its own process, and sign-in against it.
+
+The emulator runs beside the dashboard (``python -m scalekit_emulator``), so its gRPC and HTTP
+threads never compete with Streamlit's, and it is stopped with the server. It is also the
+identity provider: Portal Desk is registered with it as an OpenID Connect client, and
+``st.login`` is configured to use it, so a newcomer signs in as a demo rep or manager.
+
+The client secret and Streamlit's cookie secret are generated on the first run into ``data/``
+(git-ignored, private to the user) and reused after, so a restart keeps everyone signed in.
+``DASHBOARD_SIGN_IN=off`` starts the emulator without sign-in (typed names, for scripted demos).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+from .config import Settings
+from .errors import ConfigError
+
+CLIENT_ID = "portal-desk"
+DEMO_BRAND = ("Portal Desk Demo", "#5b5bd6")
+START_TIMEOUT_S = 60.0
+ENV_FILE_VARIABLE = "DASHBOARD_EMULATOR_ENV_FILE"  # how the app's sessions find the emulator
+
+
+def _private_write(path: Path, text: str) -> None:
+    """Written whole and readable by the user alone (it holds secrets)."""
+    partial = path.with_name(path.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
+    os.replace(partial, path)
+
+
+def sign_in_secrets(folder: Path) -> dict[str, str]:
+    """The client secret and cookie secret, made once per checkout."""
+    path = folder / "sign-in-secrets.json"
+    kept = _kept(path)
+    if kept is not None:
+        return kept
+    # None yet, or unreadable: made afresh (everyone signs in again; nothing else is lost).
+    made = {"client_secret": secrets.token_urlsafe(32), "cookie_secret": secrets.token_urlsafe(32)}
+    _private_write(path, json.dumps(made))
+    return made
+
+
+def _kept(path: Path) -> dict[str, str] | None:
+    try:
+        kept = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or not {"client_secret", "cookie_secret"} <= set(kept):
+        return None
+    return {key: str(kept[key]) for key in ("client_secret", "cookie_secret")}
+
+
+@dataclass
+class LocalStack:
+    process: subprocess.Popen
+    env_file: Path
+    secrets: dict[str, Any] = field(default_factory=dict, repr=False)  # for Streamlit's secrets
+    log: Path | None = None
+
+    def stop(self, keep_log: bool = False) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if not keep_log:
+            shutil.rmtree(self.env_file.parent, ignore_errors=True)
+
+
+def start(config: Settings, *, dashboard_url: str, folder: Path, sign_in: bool) -> LocalStack:
+    """Start the emulator and wait until it has written its settings; raise ConfigError if it
+    cannot start (the message names its log). ``folder`` keeps the sign-in secrets; what belongs
+    to this run alone (the emulator's settings, its log) goes to a private temporary folder, so
+    two servers on one checkout (make run beside make test) never share it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    run = Path(tempfile.mkdtemp(prefix="portal-desk-emulator-"))
+    env_file, log = run / "emulator.env", run / "emulator.log"
+    command = [
+        sys.executable,
+        "-m",
+        "scalekit_emulator",
+        "--orgs",
+        str(config.emulator_orgs),
+        "--seed",
+        str(config.emulator_seed),
+        "--portal-session-ttl",
+        str(config.emulator_portal_session_s),
+        "--brand-name",
+        DEMO_BRAND[0],
+        "--brand-color",
+        DEMO_BRAND[1],
+        "--env-file",
+        str(env_file),
+    ]
+    made: dict[str, str] = {}
+    if sign_in:
+        made = sign_in_secrets(folder)
+        callback = f"{dashboard_url.rstrip('/')}/oauth2callback"
+        client = {
+            "client_id": CLIENT_ID,
+            "client_secret": made["client_secret"],
+            "redirect_uris": [callback],
+            "post_logout_redirect_uris": [callback],  # where st.logout returns to
+        }
+        clients_file = run / "oidc-clients.json"
+        _private_write(clients_file, json.dumps([client]))
+        command += ["--oidc-clients", str(clients_file)]
+    with log.open("w") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=_clean_environment())
+    stack = LocalStack(process, env_file, log=log)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not env_file.is_file():
+        if process.poll() is not None or time.monotonic() > deadline:
+            stack.stop(keep_log=True)
+            raise ConfigError(f"The local Scalekit emulator did not start; see {log}.")
+        time.sleep(0.05)
+    if sign_in:
+        values = dotenv_values(env_file)
+        stack.secrets = {
+            "auth": {
+                "redirect_uri": f"{dashboard_url.rstrip('/')}/oauth2callback",
+                "cookie_secret": made["cookie_secret"],
+                "client_id": CLIENT_ID,
+                "client_secret": made["client_secret"],
+                "server_metadata_url": values["SCALEKIT_EMULATOR_OIDC_DISCOVERY"] or "",
+            },
+            # The emulator's ID tokens carry each person's role in a "roles" claim.
+            "roles": {"claim": "roles"},
+        }
+    return stack
+
+
+def _clean_environment() -> dict[str, str]:
+    """The emulator's own process must not inherit trust settings meant for the dashboard."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("SCALEKIT_", "GRPC_DEFAULT_SSL"))}
+
+
+@dataclass(frozen=True)
+class RunningEmulator:
+    """An emulator another process started, as its ``--env-file`` describes it."""
+
+    env_url: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    ca_bundle: str
+    portal_url: str
+
+
+def running_emulator(path: str | None) -> RunningEmulator | None:
+    if not path or not Path(path).is_file():
+        return None
+    values = dotenv_values(path)
+    try:
+        return RunningEmulator(
+            env_url=values["SCALEKIT_ENVIRONMENT_URL"] or "",
+            client_id=values["SCALEKIT_CLIENT_ID"] or "",
+            client_secret=values["SCALEKIT_CLIENT_SECRET"] or "",
+            ca_bundle=values["SCALEKIT_CA_BUNDLE"] or "",
+            portal_url=values["SCALEKIT_EMULATOR_PORTAL_URL"] or "",
+        )
+    except KeyError as exc:
+        raise ConfigError(f"{path} is not an emulator's settings file: {exc.args[0]} is missing.") from exc
