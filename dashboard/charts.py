@@ -15,6 +15,7 @@ STATUS_COLORS = alt.Scale(
     domain=["active", "opened", "expired", "revoked"], range=["#5b5bd6", "#2e9e5b", "#9aa3b5", "#d6455d"]
 )
 FUNNEL_STEPS = ("Issued", "Opened", "SSO enabled")
+COUNT = alt.Axis(format="d", tickMinStep=1)  # counts: whole numbers only, never 0.5 of an invitation
 FUNNEL_COLORS = alt.Scale(domain=list(FUNNEL_STEPS), range=["#5b5bd6", "#2e9e5b", "#e08a1e"])
 
 
@@ -35,7 +36,7 @@ def items_over_time(
     base = alt.Chart(frame)
     bars = base.mark_bar().encode(
         x=x,
-        y=alt.Y("sum(items):Q", title="Issued"),
+        y=alt.Y("sum(items):Q", title="Issued", axis=COUNT),
         color=alt.Color("group:N", title="Kind" if by == "kind" else "Features"),
         tooltip=[
             alt.Tooltip("period:T", title=label),
@@ -51,7 +52,7 @@ def items_over_time(
 
 def per_rep(frame: pd.DataFrame) -> alt.TopLevelMixin:
     base = alt.Chart(frame).encode(
-        x=alt.X("items:Q", title="Issued"),
+        x=alt.X("items:Q", title="Issued", axis=COUNT),
         y=alt.Y("rep:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
         tooltip=[
             "rep:N",
@@ -64,7 +65,7 @@ def per_rep(frame: pd.DataFrame) -> alt.TopLevelMixin:
 
 def top_organizations(frame: pd.DataFrame) -> alt.TopLevelMixin:
     base = alt.Chart(frame).encode(
-        x=alt.X("items:Q", title="Issued"),
+        x=alt.X("items:Q", title="Issued", axis=COUNT),
         y=alt.Y("organization:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
         tooltip=["organization:N", "organization_id:N", alt.Tooltip("items:Q", title="Issued")],
     )
@@ -92,7 +93,7 @@ def funnel_by_rep(frame: pd.DataFrame) -> alt.TopLevelMixin:
     base = alt.Chart(long).encode(
         y=alt.Y("rep:N", title=None, sort=list(frame["rep"]), axis=alt.Axis(labelLimit=240)),
         yOffset=alt.YOffset("step:N", sort=list(FUNNEL_STEPS)),
-        x=alt.X("invitations:Q", title="Invitations"),
+        x=alt.X("invitations:Q", title="Invitations", axis=COUNT),
         color=alt.Color("step:N", scale=FUNNEL_COLORS, sort=list(FUNNEL_STEPS), title=None),
         tooltip=["rep:N", "step:N", "invitations:Q"],
     )
