@@ -1,8 +1,11 @@
 """The only door to Scalekit: SDK calls in, frozen dataclasses out, errors made actionable.
 
 Nothing else in Portal Desk imports ``scalekit`` or ``grpc``. Calls the SDK's client classes lack
-(SearchOrganization, DeletePortalLinkByID) go through the SDK's own generated stub and
-``core_client.grpc_exec``, so authentication, headers and retries stay the SDK's.
+(SearchOrganization, DeletePortalLinkByID, the environment-wide connection listings) go through
+the SDK's own generated stubs and ``core_client.grpc_exec``, so authentication, headers and
+retries stay the SDK's. Two changes to how the SDK talks, both for the Organizations page at
+scale: its channel without the per-call thread of its call credentials (channel.py), and
+directories fetched as gRPC futures, many in flight (bulk.py).
 
 What the API allows an API client shapes what is here: GeneratePortalLink makes single-use links
 that live a minute; GetPortalLinks and DeletePortalLink are reserved to Scalekit's own dashboard,
@@ -11,97 +14,30 @@ so Portal Desk never lists an organization's links at Scalekit (its history is t
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 import grpc
 from google.protobuf.message import Message
 from scalekit import ScalekitClient
-from scalekit.common.exceptions import (
-    ScalekitBadRequestException,
-    ScalekitConflictException,
-    ScalekitException,
-    ScalekitForbiddenException,
-    ScalekitGatewayTimeoutException,
-    ScalekitNotFoundException,
-    ScalekitServerException,
-    ScalekitServiceUnavailableException,
-    ScalekitTooManyRequestsException,
-    ScalekitUnauthorizedException,
-)
+from scalekit.common.exceptions import ScalekitServerException
 from scalekit.v1.commons.commons_pb2 import RegionCode
-from scalekit.v1.connections.connections_pb2 import ConnectionProvider, ConnectionStatus, ConnectionType
-from scalekit.v1.directories.directories_pb2 import DirectoryProvider
 from scalekit.v1.domains.domains_pb2 import VerificationStatus
 from scalekit.v1.organizations import organizations_pb2 as org_pb
 
-from .config import Settings
-from .errors import (
-    BadCredentials,
-    InvalidRequest,
-    NotAllowed,
-    NotFound,
-    RateLimited,
-    ScalekitError,
-    TimedOut,
-    Unavailable,
-)
-from .models import FEATURES, Connection, Directory, Domain, Organization, PortalLink
+from ..config import Settings
+from ..errors import InvalidRequest, ScalekitError
+from ..models import FEATURES, Connection, Directory, Domain, Organization, PortalLink
+from . import bulk, convert
+from .channel import without_call_credentials
+from .translate import translate
 
 LIST_PAGE_SIZE = 100  # ListOrganization's largest page: fewest round trips for a full listing
 SEARCH_PAGE_SIZE = 30  # SearchOrganization's page_size rule: at most 30
 SEARCH_MIN_LENGTH = 3  # SearchOrganization's query rule: at least 3 characters
 
-PROVIDER_NAMES = {
-    "OKTA": "Okta",
-    "MICROSOFT_AD": "Microsoft Entra ID",
-    "GOOGLE": "Google Workspace",
-    "ONELOGIN": "OneLogin",
-    "JUMPCLOUD": "JumpCloud",
-    "PING_IDENTITY": "Ping Identity",
-    "AUTH0": "Auth0",
-    "ADFS": "Microsoft AD FS",
-    "IDP_SIMULATOR": "IdP Simulator",
-    "CUSTOM": "Custom",
-}
-
-ProgressCallback = Callable[[int, int], None]
-
-
-def _provider_name(enum_name: str) -> str:
-    if enum_name.endswith("UNSPECIFIED"):
-        return "Unknown"
-    return PROVIDER_NAMES.get(enum_name, enum_name.replace("_", " ").title())
-
-
-def _time(message: Message, name: str) -> dt.datetime | None:
-    if not message.HasField(name):
-        return None
-    return getattr(message, name).ToDatetime(tzinfo=dt.UTC)
-
-
-def _organization(msg: org_pb.Organization) -> Organization:
-    features = {f.name: f.enabled for f in msg.settings.features}
-    region = RegionCode.Name(msg.region_code)
-    return Organization(
-        id=msg.id,
-        display_name=msg.display_name,
-        external_id=msg.external_id if msg.HasField("external_id") and msg.external_id else None,
-        region="" if region.endswith("UNSPECIFIED") else region,
-        created_at=_time(msg, "create_time"),
-        updated_at=_time(msg, "update_time"),
-        sso_feature=features.get("sso", False),
-        dir_sync_feature=features.get("dir_sync", False),
-        metadata=tuple(sorted(msg.metadata.items())),
-    )
-
-
-def _link(msg: org_pb.Link, org_id: str) -> PortalLink:
-    return PortalLink(
-        id=msg.id, organization_id=org_id, expires_at=_time(msg, "expire_time"), location=msg.location
-    )
+ProgressCallback = Callable[[int, int], object]  # what it returns is ignored
 
 
 class ScalekitGateway:
@@ -126,13 +62,14 @@ class ScalekitGateway:
         if url is None:
             raise ValueError("no Scalekit environment URL: start the emulator or configure one")
         host = urlsplit(url).netloc
-        with _translate(f"sign in to Scalekit at {host}"):
+        with translate(f"sign in to Scalekit at {host}"):
             client = ScalekitClient(
                 url,
                 client_id or settings.client_id or "",
                 client_secret or settings.client_secret or "",
                 call_timeout_s=settings.call_timeout_s,
             )
+        without_call_credentials(client)
         return cls(client, url)
 
     def _exec(self, rpc: grpc.UnaryUnaryMultiCallable, request: Message) -> Message:
@@ -147,12 +84,12 @@ class ScalekitGateway:
         """Every organization, following page tokens; ``progress(loaded, total)`` after each page."""
         orgs: list[Organization] = []
         token: str | None = None
-        with _translate("list organizations"):
+        with translate("list organizations"):
             while True:
                 response, _ = self._client.organization.list_organizations(
                     page_size=page_size, page_token=token
                 )
-                orgs.extend(_organization(o) for o in response.organizations)
+                orgs.extend(convert.organization(o) for o in response.organizations)
                 if progress is not None:
                     progress(len(orgs), max(response.total_size, len(orgs)))
                 token = response.next_page_token
@@ -166,22 +103,22 @@ class ScalekitGateway:
             raise InvalidRequest(f"Type at least {SEARCH_MIN_LENGTH} characters to search Scalekit.")
         found: list[Organization] = []
         token = ""
-        with _translate("search organizations"):
+        with translate("search organizations"):
             while len(found) < limit:
                 request = org_pb.SearchOrganizationsRequest(
                     query=query, page_size=min(SEARCH_PAGE_SIZE, limit - len(found)), page_token=token
                 )
                 response = self._exec(self._orgs.SearchOrganization, request)
-                found.extend(_organization(o) for o in response.organizations)
+                found.extend(convert.organization(o) for o in response.organizations)
                 token = response.next_page_token
                 if not token or not response.organizations:
                     break
         return found[:limit]
 
     def get_organization(self, org_id: str) -> Organization:
-        with _translate("load the organization", subject=f"Organization {org_id}"):
+        with translate("load the organization", subject=f"Organization {org_id}"):
             response, _ = self._client.organization.get_organization(org_id)
-        return _organization(response.organization)
+        return convert.organization(response.organization)
 
     def create_organization(
         self, display_name: str, external_id: str | None = None, region: str | None = None
@@ -191,9 +128,9 @@ class ScalekitGateway:
             new.external_id = external_id.strip()
         if region:
             new.region_code = RegionCode.Value(region)
-        with _translate("create the organization"):
+        with translate("create the organization"):
             response, _ = self._client.organization.create_organization(new)
-        return _organization(response.organization)
+        return convert.organization(response.organization)
 
     def update_organization(
         self, org_id: str, *, display_name: str | None = None, external_id: str | None = None
@@ -204,12 +141,12 @@ class ScalekitGateway:
             change.display_name = display_name.strip()
         if external_id is not None:
             change.external_id = external_id.strip()
-        with _translate("update the organization", subject=f"Organization {org_id}"):
+        with translate("update the organization", subject=f"Organization {org_id}"):
             response, _ = self._client.organization.update_organization(org_id, change)
-        return _organization(response.organization)
+        return convert.organization(response.organization)
 
     def delete_organization(self, org_id: str) -> None:
-        with _translate("delete the organization", subject=f"Organization {org_id}"):
+        with translate("delete the organization", subject=f"Organization {org_id}"):
             self._client.organization.delete_organization(org_id)
 
     def update_organization_settings(
@@ -223,9 +160,9 @@ class ScalekitGateway:
         ]
         if not changes:
             return self.get_organization(org_id)
-        with _translate("update the organization's settings", subject=f"Organization {org_id}"):
+        with translate("update the organization's settings", subject=f"Organization {org_id}"):
             response, _ = self._client.organization.update_organization_settings(org_id, changes)
-        return _organization(response.organization)
+        return convert.organization(response.organization)
 
     # -- portal links ------------------------------------------------------------------------
 
@@ -233,16 +170,16 @@ class ScalekitGateway:
         """A single-use link that lives a minute. No features asked means Scalekit's default: the
         organization's enabled ones (links.py checks what a rep asked for)."""
         wanted = [org_pb.Feature.Value(name) for name in features if name in FEATURES]
-        with _translate("generate a portal link", subject=f"Organization {org_id}"):
+        with translate("generate a portal link", subject=f"Organization {org_id}"):
             response = self._exec(
                 self._orgs.GeneratePortalLink, org_pb.GeneratePortalLinkRequest(id=org_id, features=wanted)
             )
-        return _link(response.link, org_id)
+        return convert.link(response.link, org_id)
 
     def revoke_portal_link(self, org_id: str, link_id: str) -> None:
         """DeletePortalLinkByID: the link can no longer be opened (NotFound once it was opened or
         expired). The error never names the link: its id is not for screens or logs."""
-        with _translate("revoke the portal link", subject="The portal link"):
+        with translate("revoke the portal link", subject="The portal link"):
             self._exec(
                 self._orgs.DeletePortalLinkByID,
                 org_pb.DeletePortalLinkByIdRequest(id=org_id, link_id=link_id),
@@ -254,42 +191,60 @@ class ScalekitGateway:
         """Every connection, whatever its status: Scalekit lists only active (completed and
         enabled) ones unless asked for ``include='all'``, which would hide draft and in-progress
         setups, the very states a rep follows."""
-        with _translate("list SSO connections", subject=f"Organization {org_id}"):
+        with translate("list SSO connections", subject=f"Organization {org_id}"):
             response, _ = self._client.connection.list_connections(org_id, include="all")
-        return [
-            Connection(
-                id=c.id,
-                organization_id=c.organization_id or org_id,
-                provider=_provider_name(ConnectionProvider.Name(c.provider)),
-                type=ConnectionType.Name(c.type),
-                status=ConnectionStatus.Name(c.status)
-                .lower()
-                .replace("connection_status_unspecified", "unknown"),
-                enabled=c.enabled,
-                created_at=_time(c, "created_at"),
-            )
-            for c in response.connections
-        ]
+        return [convert.connection(c, org_id) for c in response.connections]
 
     def list_directories(self, org_id: str) -> list[Directory]:
-        with _translate("list directories", subject=f"Organization {org_id}"):
+        with translate("list directories", subject=f"Organization {org_id}"):
             response, _ = self._client.directory.list_directories(org_id)
-        return [
-            Directory(
-                id=d.id,
-                organization_id=d.organization_id or org_id,
-                name=d.name,
-                provider=_provider_name(DirectoryProvider.Name(d.directory_provider)),
-                enabled=d.enabled,
-                total_users=d.total_users,
-                total_groups=d.total_groups,
-                last_synced_at=_time(d, "last_synced_at"),
-            )
-            for d in response.directories
-        ]
+        return [convert.directory(d, org_id) for d in response.directories]
+
+    # -- the whole environment at once (the Organizations page) ------------------------------
+
+    def every_connection(self, on_page: bulk.PageCallback) -> None:
+        """Every connection of every organization, every status, page by page (bulk.py).
+        NotAllowed when the environment does not offer it to an API client."""
+        with translate("list every SSO connection of the environment"):
+            bulk.every_connection(self._exec, self._client.connection.connection_service, on_page)
+
+    def directories_of(
+        self,
+        org_ids: Iterable[str],
+        on_result: Callable[[str, list[Directory] | ScalekitError], None],
+        *,
+        in_flight: int = 64,
+        stopped: threading.Event | None = None,
+    ) -> None:
+        """Each organization's directories, many calls in flight (bulk.py); ``on_result`` gets
+        the directories or the error, from gRPC's threads."""
+        expired: list[str] = []
+
+        def arrived(org_id: str, found: list[Directory] | None, error: grpc.RpcError | None) -> None:
+            if error is None:
+                on_result(org_id, found or [])
+            elif error.code() == grpc.StatusCode.UNAUTHENTICATED:
+                expired.append(org_id)  # list.append is atomic; retried below through the SDK
+            else:
+                on_result(org_id, _error(error, org_id))
+
+        bulk.directories_of(
+            self._client.directory.directory_service,
+            org_ids,
+            metadata=lambda: tuple(self._core.get_headers().items()),
+            timeout_s=self._core.call_timeout_s,
+            on_result=arrived,
+            in_flight=in_flight,
+            stopped=stopped,
+        )
+        for org_id in expired:  # the token expired meanwhile: the SDK's own path signs in again
+            try:
+                on_result(org_id, self.list_directories(org_id))
+            except ScalekitError as error:
+                on_result(org_id, error)
 
     def list_domains(self, org_id: str) -> list[Domain]:
-        with _translate("list domains", subject=f"Organization {org_id}"):
+        with translate("list domains", subject=f"Organization {org_id}"):
             response, _ = self._client.domain.list_domains(org_id)
         return [
             Domain(
@@ -297,63 +252,20 @@ class ScalekitGateway:
                 organization_id=d.organization_id or org_id,
                 domain=d.domain,
                 verification_status=VerificationStatus.Name(d.verification_status).lower(),
-                created_at=_time(d, "create_time"),
+                created_at=convert.time(d, "create_time"),
             )
             for d in response.domains
         ]
 
 
-def _server_message(exc: ScalekitServerException) -> str:
-    text = (exc.message or "").strip().rstrip(".")
-    return text[:1].upper() + text[1:] if text else "the request was not valid"
-
-
-@contextmanager
-def _translate(action: str, subject: str | None = None) -> Iterator[None]:
-    """Turn the SDK's exceptions into Portal Desk's, each with a sentence a rep can act on."""
+def _error(error: grpc.RpcError, org_id: str) -> ScalekitError:
+    """An RPC's failure, as the SDK would have raised it and the gateway translated it."""
     try:
-        yield
-    except ScalekitNotFoundException as exc:
-        what = subject or "What you asked for"
-        raise NotFound(
-            f"{what} was not found in Scalekit; it may have been deleted. Refresh the list and pick it again."
-        ) from exc
-    except ScalekitUnauthorizedException as exc:
-        raise BadCredentials(
-            f"Scalekit refused Portal Desk's credentials when trying to {action}. Check "
-            "SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET, and that the API client is still active."
-        ) from exc
-    except ScalekitForbiddenException as exc:
-        raise NotAllowed(
-            f"Scalekit does not let Portal Desk's API client {action} (permission denied). Check the API "
-            "client's permissions in Scalekit's dashboard."
-        ) from exc
-    except ScalekitTooManyRequestsException as exc:
-        raise RateLimited(
-            f"Scalekit is rate limiting requests, so Portal Desk could not {action}. "
-            "Wait a minute and try again."
-        ) from exc
-    except ScalekitGatewayTimeoutException as exc:
-        raise TimedOut(
-            f"Scalekit did not answer in time when trying to {action}. Try again; "
-            "if it keeps happening, check Scalekit's status page."
-        ) from exc
-    except (ScalekitBadRequestException, ScalekitConflictException) as exc:
-        raise InvalidRequest(f"Scalekit refused to {action}: {_server_message(exc)}.") from exc
-    except ScalekitServiceUnavailableException as exc:
-        raise Unavailable(
-            f"Scalekit is unavailable, so Portal Desk could not {action}. Try again in a minute."
-        ) from exc
-    except ScalekitServerException as exc:
-        raise Unavailable(
-            f"Scalekit had an internal error when trying to {action}. Try again in a minute."
-        ) from exc
-    except ScalekitException as exc:
-        # Not an answer from Scalekit: the connection itself failed (DNS, TLS, refused).
-        raise Unavailable(
-            f"Portal Desk could not reach Scalekit to {action}. Check the network "
-            "and SCALEKIT_ENVIRONMENT_URL."
-        ) from exc
+        with translate("list directories", subject=f"Organization {org_id}"):
+            raise ScalekitServerException.promote(error)
+    except ScalekitError as translated:
+        return translated
+    raise AssertionError("translate() turns every SDK exception into a ScalekitError")
 
 
-__all__ = ["ScalekitError", "ScalekitGateway"]
+__all__ = ["ProgressCallback", "ScalekitError", "ScalekitGateway"]
