@@ -19,15 +19,15 @@ COUNT = alt.Axis(format="d", tickMinStep=1)  # counts: whole numbers only, never
 FUNNEL_COLORS = alt.Scale(domain=list(FUNNEL_STEPS), range=["#5b5bd6", "#2e9e5b", "#e08a1e"])
 
 
-def _labelled_bars(base: alt.Chart, x: str, *, color: str | None = None) -> alt.TopLevelMixin:
+def _labelled_bars(base: alt.Chart, x: str, *, color: str | None = None) -> alt.LayerChart:
     bars = base.mark_bar(color=color) if color else base.mark_bar()
     labels = base.mark_text(align="left", dx=3, color="#1f2430").encode(text=alt.Text(x))
-    return alt.layer(bars, labels)
+    return alt.LayerChart(layer=[bars, labels])
 
 
 def items_over_time(
     frame: pd.DataFrame, grain: str, by: str, start: dt.date, end: dt.date
-) -> alt.TopLevelMixin:
+) -> alt.LayerChart:
     """Stacked bars per day or week, the total on top; the x axis spans exactly the range asked."""
     label = "Week (UTC)" if grain == "week" else "Day (UTC)"
     unit: Literal["yearweek", "yearmonthdate"] = "yearweek" if grain == "week" else "yearmonthdate"
@@ -47,10 +47,10 @@ def items_over_time(
     totals = base.mark_text(dy=-6, color="#1f2430").encode(
         x=x, y=alt.Y("sum(items):Q"), text=alt.Text("sum(items):Q")
     )
-    return alt.layer(bars, totals).properties(height=280)
+    return alt.LayerChart(layer=[bars, totals]).properties(height=280)
 
 
-def per_rep(frame: pd.DataFrame) -> alt.TopLevelMixin:
+def per_rep(frame: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame).encode(
         x=alt.X("items:Q", title="Issued", axis=COUNT),
         y=alt.Y("rep:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
@@ -63,7 +63,7 @@ def per_rep(frame: pd.DataFrame) -> alt.TopLevelMixin:
     return _labelled_bars(base, "items:Q").properties(height=max(140, 36 * len(frame)))
 
 
-def top_organizations(frame: pd.DataFrame) -> alt.TopLevelMixin:
+def top_organizations(frame: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame).encode(
         x=alt.X("items:Q", title="Issued", axis=COUNT),
         y=alt.Y("organization:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
@@ -85,7 +85,7 @@ def status_breakdown(frame: pd.DataFrame) -> alt.Chart:
     )
 
 
-def funnel_by_rep(frame: pd.DataFrame) -> alt.TopLevelMixin:
+def funnel_by_rep(frame: pd.DataFrame) -> alt.LayerChart:
     """Per rep, three bars side by side: invitations issued, opened, and followed by SSO."""
     long = frame.rename(columns={"issued": "Issued", "opened": "Opened", "sso_enabled": "SSO enabled"}).melt(
         id_vars=["rep"], value_vars=list(FUNNEL_STEPS), var_name="step", value_name="invitations"
@@ -98,4 +98,4 @@ def funnel_by_rep(frame: pd.DataFrame) -> alt.TopLevelMixin:
         tooltip=["rep:N", "step:N", "invitations:Q"],
     )
     labels = base.mark_text(align="left", dx=3, color="#1f2430").encode(text="invitations:Q")
-    return alt.layer(base.mark_bar(), labels).properties(height=max(140, 60 * len(frame)))
+    return alt.LayerChart(layer=[base.mark_bar(), labels]).properties(height=max(140, 60 * len(frame)))

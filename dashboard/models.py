@@ -225,11 +225,16 @@ class OnboardingStatus:
     """An organization's SSO and directory sync state, derived from its connections/directories."""
 
     organization_id: str
-    sso: str  # one of SSO_STATES
+    sso: str | None  # one of SSO_STATES; None: not known yet
     sso_provider: str | None
-    scim: str  # one of SCIM_STATES
+    scim: str | None  # one of SCIM_STATES; None: not known yet
     scim_users: int | None
     fetched_at: dt.datetime
+    changed_at: dt.datetime | None = None  # when sso, provider or scim last changed (the snapshot)
+
+    @property
+    def complete(self) -> bool:
+        return self.sso is not None and self.scim is not None
 
 
 @dataclass(frozen=True)
@@ -253,6 +258,11 @@ class OrganizationDetail:
     connections: tuple[Connection, ...]
     directories: tuple[Directory, ...]
     domains: tuple[Domain, ...]
+    # What did not arrive before the deadline (or failed): part name -> the sentence to show.
+    missing: tuple[tuple[str, str], ...] = ()
+
+    def lacks(self, part: str) -> str | None:
+        return dict(self.missing).get(part)
 
 
 # What the activity log records: one row per action a person took in Portal Desk.

@@ -15,22 +15,18 @@ import streamlit as st
 
 from scalekit_emulator import Branding, Emulator
 
-from . import onboarding
-from .catalog import OrganizationCatalog
+from . import organizations
 from .config import Settings, load_settings, trust_ca_bundle
 from .demo_history import seed_demo_history
-from .gateway import SEARCH_MIN_LENGTH, ScalekitGateway
+from .gateway import ScalekitGateway
 from .history import History
 from .history.stats import IssuanceStats
 from .local_stack import running_emulator
 from .mailer import Mailer
-from .models import OnboardingStatus, Organization, OrganizationDetail
+from .models import Organization, OrganizationDetail
 from .relay import EmbeddedRelay, RelayContext, create_app
 
 DEMO_BRANDING = Branding(name="Portal Desk Demo", accent="#5b5bd6")
-# Organizations whose IT admin opened an invitation in the last day are refetched every minute.
-WATCH_OPENED_FOR = dt.timedelta(hours=24)
-WATCH_INTERVAL_S = 60.0
 
 
 def settings() -> Settings:
@@ -126,11 +122,11 @@ def mailer(config: Settings) -> Mailer | None:
 
 
 @st.cache_resource(show_spinner=False)
-def _catalog(environment_url: str, _gateway: ScalekitGateway) -> OrganizationCatalog:
-    return OrganizationCatalog(_gateway)
+def _catalog(environment_url: str, _gateway: ScalekitGateway) -> organizations.OrganizationCatalog:
+    return organizations.OrganizationCatalog(_gateway)
 
 
-def catalog(gateway: ScalekitGateway) -> OrganizationCatalog:
+def catalog(gateway: ScalekitGateway) -> organizations.OrganizationCatalog:
     """Every organization of the environment, kept five minutes; Refresh invalidates it."""
     return _catalog(gateway.environment_url, gateway)
 
@@ -138,30 +134,14 @@ def catalog(gateway: ScalekitGateway) -> OrganizationCatalog:
 @st.cache_resource(show_spinner=False, on_release=lambda board: board.stop())
 def _status_board(
     environment_url: str, _gateway: ScalekitGateway, _store: History | None, environment: str
-) -> onboarding.StatusBoard:
-    def remember_sso(status: OnboardingStatus) -> None:
-        if _store is not None and status.sso == "enabled":
-            _store.events.observe_sso_enabled(
-                environment, status.organization_id, status.fetched_at, "status"
-            )
-
-    board = onboarding.StatusBoard(_gateway, on_status=remember_sso)
-    if _store is not None:
-        history = _store
-
-        def recently_opened() -> list[str]:
-            since = dt.datetime.now(dt.UTC) - WATCH_OPENED_FOR
-            return history.invitations.opened_since(environment, since)
-
-        board.watch(recently_opened, interval_s=WATCH_INTERVAL_S)
-    return board
+) -> organizations.StatusBoard:
+    return organizations.status_board(_gateway, _store, environment)
 
 
 def status_board(
     gateway: ScalekitGateway, store: History | None = None, environment: str = "emulator"
-) -> onboarding.StatusBoard:
-    """Onboarding statuses of the environment's organizations, shared by every session. With a
-    store, the first sighting of each organization's SSO enabled is recorded (for the stats)."""
+) -> organizations.StatusBoard:
+    """Statuses of the environment's organizations, shared by every session (organizations.status)."""
     return _status_board(gateway.environment_url, gateway, store, environment)
 
 
@@ -186,29 +166,25 @@ def _search(environment_url: str, query: str, _gateway: ScalekitGateway) -> list
 def search_organizations(
     gateway: ScalekitGateway, query: str, everyone: list[Organization]
 ) -> list[Organization]:
-    """Scalekit's own search from three characters on (its minimum); shorter queries filter the
-    listing already at hand, so a rep typing "ac" sees matches instead of an error."""
-    needle = query.strip()
-    if not needle:
-        return everyone
-    if len(needle) < SEARCH_MIN_LENGTH:
-        low = needle.lower()
-        return [
-            o
-            for o in everyone
-            if low in o.display_name.lower() or (o.external_id or "").lower().startswith(low)
-        ]
-    return _search(gateway.environment_url, needle, gateway)
+    return organizations.search(
+        gateway, query, everyone, lambda needle: _search(gateway.environment_url, needle, gateway)
+    )
 
 
 @st.cache_data(ttl=30, show_spinner="Loading the organization…")
-def _detail(environment_url: str, org_id: str, _gateway: ScalekitGateway) -> OrganizationDetail:
-    return onboarding.load_detail(_gateway, org_id)
+def _detail(
+    environment_url: str, org_id: str, deadline_s: float, _gateway: ScalekitGateway
+) -> OrganizationDetail:
+    return organizations.load_detail(_gateway, org_id, deadline_s)
 
 
-def organization_detail(gateway: ScalekitGateway, org_id: str) -> OrganizationDetail:
-    """Connections, directories and domains of one organization; 30 s fresh, cleared on change."""
-    return _detail(gateway.environment_url, org_id, gateway)
+def organization_detail(gateway: ScalekitGateway, org_id: str, deadline_s: float) -> OrganizationDetail:
+    """Connections, directories and domains of one organization; 30 s fresh, cleared on change.
+    A detail with parts missing is not kept: the next run asks again."""
+    detail = _detail(gateway.environment_url, org_id, deadline_s, gateway)
+    if detail.missing:
+        _detail.clear()
+    return detail
 
 
 def forget_listings() -> None:
@@ -226,6 +202,14 @@ def stats_choices(database_url: str, environment: str) -> tuple[list[str], list[
     fresh: they change as slowly as the team does, and listing them scans an index."""
     stats = IssuanceStats(store(database_url))
     return stats.environments(), stats.reps(environment), stats.organizations(environment)
+
+
+def refresh_listings(gateway: ScalekitGateway, store: History | None, environment: str) -> None:
+    """Refresh: the listing again, and a new status round (the statuses shown stay meanwhile)."""
+    catalog(gateway).invalidate()
+    _search.clear()
+    _detail.clear()
+    status_board(gateway, store, environment).expire()  # the page's next request starts a round
 
 
 def organization_changed(gateway: ScalekitGateway) -> None:

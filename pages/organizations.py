@@ -10,7 +10,7 @@ from dashboard.models import is_organization_id
 from dashboard.permissions import reason
 from dashboard.ui.feedback import show_error
 from dashboard.ui.org_detail import organization_detail_view
-from dashboard.ui.org_table import filter_controls, live_tables
+from dashboard.ui.org_table import ListView, filter_controls, live_tables
 from dashboard.ui.shell import ensure_app_shell, services
 
 ensure_app_shell()
@@ -33,7 +33,7 @@ st.title("Organizations")
 search, refresh, create = st.columns([5, 1.4, 2], vertical_alignment="bottom")
 query = search.text_input("Search", placeholder="Name, organization id or external id")
 if refresh.button("Refresh", icon=":material/refresh:", help="Reload organizations and statuses"):
-    runtime.forget_listings()
+    runtime.refresh_listings(gateway, history, env)
 
 no_create = reason(operator, "create_organization")
 with (
@@ -63,7 +63,7 @@ with (
         except PortalDeskError as error:
             show_error(error)
         else:
-            runtime.forget_listings()
+            runtime.organization_changed(gateway)
             st.query_params["org"] = org.id
             st.rerun()
 
@@ -74,8 +74,6 @@ try:
             done / max(total, 1), text=f"Loading organizations: {done:,} of {total:,}"
         )
     )
-    board = runtime.status_board(gateway, history, env)
-    board.request(org.id for org in orgs)  # all of them: Needs attention looks at every org
     shown = runtime.search_organizations(gateway, query, orgs)
 except PortalDeskError as error:
     show_error(error)
@@ -83,10 +81,18 @@ except PortalDeskError as error:
 bar.empty()
 
 filters = filter_controls(sorted({org.region for org in orgs if org.region}))
-live_tables(
-    shown,
-    board,
-    filters,
-    lambda: history.invitations.summaries(env, dt.datetime.now(dt.UTC)),
+board = runtime.status_board(gateway, history, env)
+# Every organization (Needs attention looks at all of them); those the rep can see first.
+visible = [o.id for o in shown if not filters.regions or o.region in filters.regions]
+board.request((org.id for org in orgs), first=organizations.first_wanted(visible[:200], history, env))
+if "organizations_since" not in st.session_state:  # once per visit: later changes are marked
+    st.session_state["organizations_since"] = organizations.last_visit(
+        history, operator, env, dt.datetime.now(dt.UTC)
+    )
+view = ListView(
+    board=board,
+    summaries=lambda: history.invitations.summaries(env, dt.datetime.now(dt.UTC)),
+    since=st.session_state["organizations_since"],
     searching=bool(query.strip()),
 )
+live_tables(shown, view, filters)

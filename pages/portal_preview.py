@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import identity, links, preview, runtime
 from dashboard.errors import PortalDeskError
 from dashboard.models import FEATURE_LABELS
-from dashboard.onboarding import sso_state
+from dashboard.organizations import sso_state
 from dashboard.permissions import reason
 from dashboard.ui.feedback import show_error
 from dashboard.ui.pickers import choose_organization
@@ -33,7 +33,7 @@ with left:
     features = st.segmented_control(
         "Features",
         list(FEATURE_LABELS),
-        format_func=FEATURE_LABELS.get,
+        format_func=lambda name: FEATURE_LABELS[name],
         selection_mode="multi",
         default=list(org.enabled_features) if org else list(FEATURE_LABELS),
         key="preview_features",
@@ -54,7 +54,9 @@ if not demo:
         icon=":material/warning:",
     )
 try:
-    sso_on = sso_state(runtime.organization_detail(gateway, org.id).connections)[0] == "enabled"
+    detail = runtime.organization_detail(gateway, org.id, config.call_timeout_s)
+    # Connections that did not arrive: whether SSO is live is unknown, so ask as if it were.
+    sso_on = detail.lacks("connections") is not None or sso_state(detail.connections)[0] == "enabled"
 except PortalDeskError as error:
     show_error(error)
     st.stop()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
-from dashboard import overview
 from dashboard.models import (
     Connection,
     Directory,
@@ -14,8 +14,8 @@ from dashboard.models import (
     OnboardingStatus,
     Organization,
 )
-from dashboard.onboarding import scim_state, sso_state
-from dashboard.timeline import history_timeline
+from dashboard.organizations import history_timeline, scim_state, sso_state
+from dashboard.organizations import table as overview
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 
@@ -79,8 +79,9 @@ def test_frame_and_filters() -> None:
     orgs = [org(1), org(2, "EU"), org(3)]
     statuses = {"org_1": status(1, "enabled", "enabled"), "org_2": status(2, "draft")}
     links = {"org_2": summary(2, 1, NOW + dt.timedelta(days=2), NOW + dt.timedelta(days=2))}
-    frame = overview.organization_frame(orgs, statuses, links)
-    assert list(frame["SSO"]) == ["Enabled", "Draft", overview.CHECKING]
+    frame = overview.organization_frame(orgs, statuses, links, now=NOW)
+    assert list(frame["SSO"]) == ["Enabled · Okta", "Draft · Okta", overview.CHECKING]
+    assert list(frame["Last invitation"]) == ["", "1 day ago · ana", ""]
     assert list(frame["Directory sync"]) == ["Enabled · 5 users", "None", overview.CHECKING]
     assert list(frame["Open invitations"]) == [0, 1, 0]
     pick = overview.apply_filters
@@ -177,7 +178,7 @@ def test_history_timeline_newest_first() -> None:
         [invitation], [preview, opened_mint], [], (NOW - dt.timedelta(days=2), "status"), NOW
     )
     assert [e.what for e in entries] == [
-        "Portal preview session (SSO)",
+        "LNK-000001 Portal preview session (SSO)",
         "SSO enabled (seen by a status check)",
         "INV-000007 expired",
         "INV-000007 opened again (2× in all)",
@@ -186,3 +187,18 @@ def test_history_timeline_newest_first() -> None:
         "INV-000007 created (SSO) for it@org1.example",
     ]
     assert [e.who for e in entries][:1] == ["bo"]
+
+
+def test_changes_since_the_last_visit_are_marked() -> None:
+    orgs = [org(1), org(2), org(3)]
+    visit = NOW - dt.timedelta(hours=5)
+    statuses = {
+        "org_1": dataclasses.replace(status(1, "enabled"), changed_at=NOW - dt.timedelta(hours=2)),
+        "org_2": dataclasses.replace(status(2, "draft"), changed_at=NOW - dt.timedelta(days=3)),
+        "org_3": dataclasses.replace(status(3, "none", "none"), sso=None),  # half known: SSO pending
+    }
+    frame = overview.organization_frame(orgs, statuses, {}, since=visit, now=NOW)
+    assert list(frame["Changed"]) == ["2 hours ago", "", ""]
+    assert list(frame["SSO"])[2] == overview.CHECKING and list(frame["Directory sync"])[2] == "None"
+    first_visit = overview.organization_frame(orgs, statuses, {}, since=None, now=NOW)
+    assert set(first_visit["Changed"]) == {""}  # nothing to compare with

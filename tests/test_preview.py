@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from dashboard import preview
 from dashboard.history import History
-from dashboard.timeline import history_timeline
+from dashboard.organizations import history_timeline
 
 SSO_ON = {
     "event_type": "ORGANIZATION_SSO_ENABLED",

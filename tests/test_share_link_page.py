@@ -81,7 +81,7 @@ def test_create_records_one_invitation_and_shows_its_url_once(app_env: Path) -> 
         0,
     )
     text = rendered_text(at)
-    assert f"INV-{row['id']:06d}" in text and "expires in 13 days" in text
+    assert f"INV-{row['id']:06d}" in text and "expires in 2 weeks" in text  # 14 days less a few seconds
     assert "This invitation is a credential" in text and "works until" in text
     assert any(b.label == "Open email draft" for b in at.get("link_button"))
     assert url not in repr(at.session_state.to_dict())  # kept in no session state

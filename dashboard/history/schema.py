@@ -112,6 +112,30 @@ activity = sa.Table(
     sa.Column("details", sa.Text, nullable=False),
 )
 
+# The last known SSO/SCIM status of each organization, so the Organizations page draws every
+# status at once on any visit, restarts included, and refreshes in the background.
+org_status = sa.Table(
+    "org_status",
+    metadata,
+    sa.Column("environment", sa.String(255), primary_key=True),
+    sa.Column("organization_id", sa.String(64), primary_key=True),
+    sa.Column("sso", sa.String(16), nullable=False),
+    sa.Column("sso_provider", sa.String(64)),
+    sa.Column("scim", sa.String(16), nullable=False),
+    sa.Column("scim_users", sa.Integer),
+    sa.Column("fetched_at", UTCDateTime, nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),  # when sso, provider or scim last changed
+)
+
+# When each person last looked at the Organizations page: what changed since is marked for them.
+status_visit = sa.Table(
+    "status_visit",
+    metadata,
+    sa.Column("environment", sa.String(255), primary_key=True),
+    sa.Column("actor", sa.String(255), primary_key=True),
+    sa.Column("seen_at", UTCDateTime, nullable=False),
+)
+
 
 def _migration_1(conn: Connection) -> None:
     """The issuance history and the indexes the stats and organization pages query by."""
@@ -318,6 +342,35 @@ def _migration_6(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _migration_7(conn: Connection) -> None:
+    """The status snapshot of every organization, and each person's last look at it."""
+    conn.exec_driver_sql(
+        """
+        CREATE TABLE org_status (
+            environment VARCHAR(255) NOT NULL,
+            organization_id VARCHAR(64) NOT NULL,
+            sso VARCHAR(16) NOT NULL,
+            sso_provider VARCHAR(64),
+            scim VARCHAR(16) NOT NULL,
+            scim_users INTEGER,
+            fetched_at DATETIME NOT NULL,
+            changed_at DATETIME NOT NULL,
+            PRIMARY KEY (environment, organization_id)
+        )
+        """
+    )
+    conn.exec_driver_sql(
+        """
+        CREATE TABLE status_visit (
+            environment VARCHAR(255) NOT NULL,
+            actor VARCHAR(255) NOT NULL,
+            seen_at DATETIME NOT NULL,
+            PRIMARY KEY (environment, actor)
+        )
+        """
+    )
+
+
 # Ordered; append only. The schema version of a database is how many of these it has applied.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _migration_1,
@@ -326,4 +379,5 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 )

@@ -23,6 +23,7 @@ from .events import EventLog
 from .invitations import InvitationBook, NewInvitation
 from .links import LinkLog, NewLink
 from .schema import MIGRATIONS, activity, invitation, link_issuance, sso_observation
+from .statuses import StatusSnapshot
 
 
 def fingerprint(secret: str) -> str:
@@ -42,6 +43,7 @@ class History:
         self.invitations = InvitationBook(self.engine)
         self.events = EventLog(self.engine)
         self.activity = ActivityLog(self.engine)
+        self.statuses = StatusSnapshot(self.engine)
 
     # -- schema ------------------------------------------------------------------------------
 

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
 from .. import organizations, runtime
 from ..config import Settings
 from ..errors import NotFound, PortalDeskError
-from ..formatting import absolute
+from ..formatting import DATE_TIME, day
 from ..gateway import ScalekitGateway
 from ..history import History
 from ..models import FEATURE_LABELS, SSO_LABELS, Operator, OrganizationDetail
-from ..onboarding import scim_state, sso_state
+from ..organizations import scim_state, sso_state
 from ..permissions import reason
-from ..timeline import history_timeline
 from .feedback import show_error
 from .invitation_list import InvitationDesk, flash, invitation_list, show_flash
+from .org_admin import admin_actions
+from .org_timeline import timeline
 from .text import full, md
 
 
@@ -52,13 +50,14 @@ def _toggle(
 
 
 DATES = {
-    name: st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")
-    for name in ("Created", "Last sync", "Added")
+    name: st.column_config.DatetimeColumn(format=DATE_TIME) for name in ("Created", "Last sync", "Added")
 }
 
 
-def _table(rows: list[dict], empty: str) -> None:
-    if rows:
+def _table(rows: list[dict], empty: str, missing: str | None = None) -> None:
+    if missing:
+        st.warning(f"{md(missing, None)} Reload the page to try again.", icon=":material/cloud_off:")
+    elif rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, column_config=DATES)
     else:
         st.caption(empty)
@@ -74,7 +73,10 @@ def _facts(detail: OrganizationDetail) -> None:
     b.metric("Directory sync", scim.capitalize())
     b.caption(f"{users:,} users" if users is not None else "No users synced")
     c.metric("Region", org.region or "—")
-    d.metric("Created", org.created_at.strftime("%d %b %Y") if org.created_at else "—")
+    d.metric("Created", day(org.created_at))
+    for part, why in detail.missing:
+        if part in ("connections", "directories"):
+            (a if part == "connections" else b).caption(f":material/cloud_off: {md(why, None)}")
 
 
 def organization_detail_view(
@@ -83,7 +85,7 @@ def organization_detail_view(
     st.button("All organizations", icon=":material/arrow_back:", on_click=_back)
     env = config.environment_host
     try:
-        detail = runtime.organization_detail(gateway, org_id)
+        detail = runtime.organization_detail(gateway, org_id, config.call_timeout_s)
     except NotFound:
         st.warning(
             f"Organization {md(org_id)} was not found in this environment; it may have been deleted.",
@@ -94,10 +96,7 @@ def organization_detail_view(
         show_error(error)
         return
     org = detail.organization
-    if sso_state(detail.connections)[0] == "enabled":
-        # The first sighting of SSO enabled is what the stats count conversions from.
-        with contextlib.suppress(PortalDeskError):  # a busy history must not hide the organization
-            history.events.observe_sso_enabled(env, org.id, dt.datetime.now(dt.UTC), "status")
+    organizations.noticed(history, env, detail)
     st.header(md(org.display_name, 200))
     st.caption(f"{md(org.id)} · external id {md(org.external_id or '—', 80)}")
     for key, value in org.metadata:
@@ -114,6 +113,7 @@ def organization_detail_view(
     )
     sender = operator.name or "Your account team"
     show_flash(sender)
+    admin_actions(gateway, history, operator, env, org)
     _facts(detail)
 
     st.subheader("Admin portal features")
@@ -130,7 +130,7 @@ def organization_detail_view(
             help=may_change,
         )
 
-    conns, dirs, domains, invited, timeline = st.tabs(
+    conns, dirs, domains, invited, history_tab = st.tabs(
         ["SSO connections", "Directories", "Domains", "Invitations", "History"]
     )
     with conns:
@@ -147,6 +147,7 @@ def organization_detail_view(
                 for c in detail.connections
             ],
             "No SSO connection yet.",
+            detail.lacks("connections"),
         )
     with dirs:
         _table(
@@ -163,6 +164,7 @@ def organization_detail_view(
                 for d in detail.directories
             ],
             "No directory yet.",
+            detail.lacks("directories"),
         )
     with domains:
         _table(
@@ -171,6 +173,7 @@ def organization_detail_view(
                 for d in detail.domains
             ],
             "No domain yet.",
+            detail.lacks("domains"),
         )
     with invited:
         desk = InvitationDesk(
@@ -182,21 +185,5 @@ def organization_detail_view(
             operator=operator,
         )
         invitation_list(desk, org, sender_name=sender)
-    with timeline:
-        try:
-            entries = history_timeline(
-                history.invitations.for_organization(env, org.id),
-                history.links.for_organization(env, org.id, limit=500),
-                history.events.for_organization(env, org.id, limit=500),
-                history.events.sso_enabled_at(env, org.id),
-                dt.datetime.now(dt.UTC),
-                history.activity.search(env, organization_id=org.id, limit=500),
-            )
-        except PortalDeskError as error:
-            show_error(error)
-        else:
-            if not entries:
-                st.caption("Portal Desk has no history for this organization yet.")
-            for entry in entries:
-                who = f" · {md(entry.who)}" if entry.who else ""
-                st.markdown(f"**{absolute(entry.when)}** · {md(entry.what, 300)}{who}")
+    with history_tab:
+        timeline(history, env, org.id)

@@ -4,32 +4,53 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from .. import overview
+from .. import organizations
 from ..errors import PortalDeskError
+from ..formatting import DATE, DATE_TIME, ago
 from ..models import SCIM_STATES, SSO_LABELS, SSO_STATES, InvitationSummary, Organization
-from ..onboarding import StatusBoard
+from ..organizations import Filters, StatusBoard
+from ..organizations.table import SHOWN
 from .feedback import show_error
 from .text import md, plain
 
-TABLE_COLUMNS = [name for name in overview.COLUMNS if not name.endswith("_state")]  # raw filter values
+REDRAW_S = 1.5  # while statuses arrive; each redraw builds the whole table
+TABLE_HEIGHT = 640  # about 17 rows: the page's height on a laptop, the rest one scroll away
 COLUMN_CONFIG = {
-    "Created": st.column_config.DatetimeColumn(format="D MMM YYYY"),
-    "Last invitation": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
-    "Invitation expires": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+    "Name": st.column_config.TextColumn(width="medium", pinned=True),
+    "SSO": st.column_config.TextColumn(width="medium"),
+    "Directory sync": st.column_config.TextColumn(width="small"),
+    "Changed": st.column_config.TextColumn(width="small", help="Status changed since your last visit"),
     "Open invitations": st.column_config.NumberColumn(
-        format="%d", help="Invitations that can still be opened"
+        "Open inv.", format="%d", width="small", help="Invitations that can still be opened"
     ),
+    "Last invitation": st.column_config.TextColumn(width="small", help="When, and by whom"),
+    "Region": st.column_config.TextColumn(width="small"),
+    "Created": st.column_config.DatetimeColumn(format=DATE, width="small"),
+    "External ID": st.column_config.TextColumn(width="small"),
+    "ID": st.column_config.TextColumn(width="medium"),
+    "Invitation expires": st.column_config.DatetimeColumn(format=DATE_TIME),
     "Urgent": st.column_config.CheckboxColumn(help="Expires within 48 hours"),
 }
 
 
-def filter_controls(regions: list[str]) -> overview.Filters:
+@dataclass(frozen=True)
+class ListView:
+    """What the list shows beyond the organizations: whose visit, and since when."""
+
+    board: StatusBoard
+    summaries: Callable[[], dict[str, InvitationSummary]]
+    since: dt.datetime | None  # the rep's previous visit: later changes are marked
+    searching: bool
+
+
+def filter_controls(regions: list[str]) -> Filters:
     sso, scim, region, active = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
-    return overview.Filters(
+    return Filters(
         sso=sso.multiselect("SSO status", SSO_STATES, format_func=SSO_LABELS.__getitem__, placeholder="Any"),
         scim=scim.multiselect("Directory sync", SCIM_STATES, format_func=str.capitalize, placeholder="Any"),
         regions=region.multiselect("Region", regions, placeholder="Any"),
@@ -46,7 +67,7 @@ def _open(frame: pd.DataFrame, event: object) -> None:
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """Outside text in the table's cells made plain (no bidi tricks, long values cut)."""
-    outside = [c for c in ("Name", "External ID", "Last by") if c in frame.columns]
+    outside = [c for c in ("Name", "External ID", "Last by", "Last invitation") if c in frame.columns]
     return frame.assign(**{c: frame[c].map(plain) for c in outside})
 
 
@@ -54,75 +75,84 @@ def _highlight_urgent(row: pd.Series) -> list[str]:
     return ["background-color: #fde8e8" if row["Urgent"] else ""] * len(row)
 
 
-def live_tables(
-    orgs: list[Organization],
-    board: StatusBoard,
-    filters: overview.Filters,
-    summaries: Callable[[], dict[str, InvitationSummary]],
-    searching: bool,
-) -> None:
-    """Draw the tables now and again every second while statuses are still arriving."""
-    pending_at_start = board.pending
+def _status_line(view: ListView, shown: int, total: int, statuses: dict, filters: Filters) -> None:
+    board = view.board
+    waiting = board.pending
+    scope = "matching the search" if view.searching else "in this environment"
+    parts = [f"{shown:,} of {total:,} organizations {scope}"]
+    if waiting:
+        parts.append(f"checking {waiting:,} statuses")
+    times = [s.fetched_at for s in statuses.values()]
+    if times:
+        parts.append(f"statuses as of {ago(min(times))}" + (", refreshing" if board.refreshing else ""))
+    st.caption(" · ".join(parts))
+    if waiting and filters.any:
+        st.caption("Organizations still being checked join the filtered list as their status arrives.")
+    failures = board.failures()
+    if failures:
+        st.warning(
+            f"The status of {len(failures):,} organizations could not be fetched: "
+            f"{md(next(iter(failures.values())), None)}",
+            icon=":material/cloud_off:",
+        )
 
-    @st.fragment(run_every=1.0 if pending_at_start else None)
+
+def live_tables(orgs: list[Organization], view: ListView, filters: Filters) -> None:
+    """Draw the tables now, and again while statuses are still arriving."""
+    busy_at_start = view.board.refreshing or bool(view.board.pending)
+
+    @st.fragment(run_every=REDRAW_S if busy_at_start else None)
     def tables() -> None:
-        statuses = board.statuses()
+        statuses = view.board.statuses()
         try:
-            links = summaries()
+            links = view.summaries()
         except PortalDeskError as error:  # the history is unreadable: the list still shows
             show_error(error)
             links = {}
-        frame = overview.organization_frame(orgs, statuses, links)
-        shown = overview.apply_filters(frame, filters)
-        attention = overview.needs_attention(orgs, statuses, links, dt.datetime.now(dt.UTC))
+        now = dt.datetime.now(dt.UTC)
+        frame = organizations.organization_frame(orgs, statuses, links, since=view.since, now=now)
+        shown = organizations.apply_filters(frame, filters)
+        attention = organizations.needs_attention(orgs, statuses, links, now)
         everything, todo = st.tabs(["All organizations", f"Needs attention ({len(attention)})"])
         with everything:
-            waiting = board.pending
-            status_note = f" · checking SSO/SCIM status of {waiting:,} more" if waiting else ""
-            scope = "matching the search" if searching else "in this environment"
-            st.caption(f"{len(shown):,} of {len(frame):,} organizations {scope}{status_note}")
-            if waiting and filters.any:
-                st.caption(
-                    "Organizations still being checked join the filtered list as their status arrives."
-                )
-            failures = board.failures()
-            if failures:
-                st.warning(
-                    f"The status of {len(failures):,} organizations could not be fetched: "
-                    f"{md(next(iter(failures.values())), None)}",
-                    icon=":material/cloud_off:",
-                )
+            _status_line(view, len(shown), len(frame), statuses, filters)
             event = st.dataframe(
                 readable(shown),
-                column_order=TABLE_COLUMNS,
+                column_order=SHOWN,
                 column_config=COLUMN_CONFIG,
                 hide_index=True,
+                height=TABLE_HEIGHT,
                 on_select="rerun",
                 selection_mode="single-row",
                 key="org_table",
             )
             _open(shown, event)
         with todo:
-            if attention.empty:
-                st.caption(
-                    "Nothing needs attention: no invitation is out for an organization without SSO, "
-                    "and none expired unopened."
-                )
-            else:
-                st.caption(
-                    "Invitations not opened yet, soonest expiry first (red: under 48 hours); then "
-                    "invitations opened without SSO enabled yet; then invitations that expired unopened."
-                )
-                picked = st.dataframe(
-                    readable(attention).style.apply(_highlight_urgent, axis=1),
-                    column_config=COLUMN_CONFIG,
-                    hide_index=True,
-                    on_select="rerun",
-                    selection_mode="single-row",
-                    key="attention_table",
-                )
-                _open(attention, picked)
-        if pending_at_start and not board.pending:
+            _attention(attention)
+        if busy_at_start and not (view.board.refreshing or view.board.pending):
             st.rerun(scope="app")  # everything is in: one last full run, and the polling stops
 
     tables()
+
+
+def _attention(attention: pd.DataFrame) -> None:
+    if attention.empty:
+        st.caption(
+            "Nothing needs attention: no invitation is out for an organization without SSO, "
+            "and none expired unopened."
+        )
+        return
+    st.caption(
+        "Invitations not opened yet, soonest expiry first (red: under 48 hours); then "
+        "invitations opened without SSO enabled yet; then invitations that expired unopened."
+    )
+    picked = st.dataframe(
+        readable(attention).style.apply(_highlight_urgent, axis=1),
+        column_config=COLUMN_CONFIG,
+        hide_index=True,
+        height=min(TABLE_HEIGHT, 38 + 35 * len(attention)),
+        on_select="rerun",
+        selection_mode="single-row",
+        key="attention_table",
+    )
+    _open(attention, picked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import streamlit as st
 
@@ -12,7 +13,7 @@ from ..permissions import can
 from .text import plain
 
 WHEN = "D MMM YYYY, HH:mm"
-TABLE_CONFIG = {
+TABLE_CONFIG: dict[str, Any] = {
     "issued_at": st.column_config.DatetimeColumn("Issued", format=WHEN),
     "reference": "Reference",
     "kind": "Kind",

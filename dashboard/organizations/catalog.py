@@ -9,8 +9,8 @@ from __future__ import annotations
 import threading
 import time
 
-from .gateway import ProgressCallback, ScalekitGateway
-from .models import Organization
+from ..gateway import ProgressCallback, ScalekitGateway
+from ..models import Organization
 
 
 class OrganizationCatalog:

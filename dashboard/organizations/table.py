@@ -8,62 +8,85 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .formatting import countdown
-from .models import SSO_LABELS, InvitationSummary, OnboardingStatus, Organization
+from ..formatting import ago, countdown
+from ..models import SSO_LABELS, InvitationSummary, OnboardingStatus, Organization
 
 URGENT = dt.timedelta(hours=48)
 CHECKING = "Checking…"
 COLUMNS = [
     "Name",
-    "ID",
-    "External ID",
-    "Region",
-    "Created",
     "SSO",
-    "Provider",
     "Directory sync",
+    "Changed",
     "Open invitations",
     "Last invitation",
-    "Last by",
+    "Region",
+    "Created",
+    "External ID",
+    "ID",
     "sso_state",
     "scim_state",
+    "last_issued_at",
 ]
+SHOWN = [c for c in COLUMNS if c[0].isupper()]  # the others are raw values for filters and sorting
 
 
-def _scim_label(status: OnboardingStatus) -> str:
+def _sso_label(status: OnboardingStatus | None) -> str:
+    if status is None or status.sso is None:
+        return CHECKING
+    label = SSO_LABELS[status.sso]
+    return f"{label} · {status.sso_provider}" if status.sso_provider and status.sso != "none" else label
+
+
+def _scim_label(status: OnboardingStatus | None) -> str:
+    if status is None or status.scim is None:
+        return CHECKING
     if status.scim == "enabled":
         return f"Enabled · {status.scim_users or 0:,} users"
     return {"disabled": "Disabled", "none": "None"}[status.scim]
+
+
+def _last_invitation(summary: InvitationSummary | None, now: dt.datetime) -> str:
+    if summary is None or summary.last_issued_at is None:
+        return ""
+    by = summary.last_issued_by.split("@")[0] if summary.last_issued_by else ""
+    return f"{ago(summary.last_issued_at, now)}" + (f" · {by}" if by else "")
 
 
 def organization_frame(
     orgs: Sequence[Organization],
     statuses: Mapping[str, OnboardingStatus],
     links: Mapping[str, InvitationSummary],
+    *,
+    since: dt.datetime | None = None,
+    now: dt.datetime | None = None,
 ) -> pd.DataFrame:
-    """One row per organization. Unknown statuses read "Checking…" until the board fills them.
+    """One row per organization. Unknown statuses read "Checking…" until the board fills them;
+    "Changed" says when a status changed, if that was after ``since`` (the rep's last visit).
 
-    ``sso_state`` and ``scim_state`` are the raw values the filters use; pages hide them.
+    ``sso_state``, ``scim_state`` and ``last_issued_at`` are raw values; pages hide them.
     """
+    now = now or dt.datetime.now(dt.UTC)
     rows = []
     for org in orgs:
         status = statuses.get(org.id)
         summary = links.get(org.id)
+        changed = status is not None and since is not None and (status.changed_at or since) > since
         rows.append(
             (
                 org.display_name,
-                org.id,
-                org.external_id or "",
+                _sso_label(status),
+                _scim_label(status),
+                ago(status.changed_at, now) if changed and status is not None else "",
+                summary.usable if summary else 0,
+                _last_invitation(summary, now),
                 org.region,
                 org.created_at,
-                SSO_LABELS[status.sso] if status else CHECKING,
-                (status.sso_provider or "") if status else "",
-                _scim_label(status) if status else CHECKING,
-                summary.usable if summary else 0,
-                summary.last_issued_at if summary else None,
-                summary.last_issued_by if summary else "",
+                org.external_id or "",
+                org.id,
                 status.sso if status else None,
                 status.scim if status else None,
+                summary.last_issued_at if summary else None,
             )
         )
     return pd.DataFrame.from_records(rows, columns=COLUMNS)
@@ -120,7 +143,7 @@ def needs_attention(
         status = statuses.get(org_id)
         if org is None or (status is not None and status.sso == "enabled"):
             continue
-        sso = SSO_LABELS[status.sso] if status else CHECKING
+        sso = _sso_label(status)
         if summary.usable and summary.next_expiry is not None:
             expiry = summary.next_expiry
             if summary.opened:

@@ -6,12 +6,12 @@ history be unable to write it, the error says the change was made all the same.
 
 from __future__ import annotations
 
-from .activity import entry, record
-from .errors import InvalidInput, StoreError
-from .gateway import ScalekitGateway
-from .history import History
-from .models import FEATURE_LABELS, Activity, Operator, Organization
-from .permissions import require
+from ..activity import entry, record
+from ..errors import InvalidInput, StoreError
+from ..gateway import ScalekitGateway
+from ..history import History
+from ..models import FEATURE_LABELS, Activity, Operator, Organization
+from ..permissions import require
 
 REGIONS = ("US", "EU")
 NAME_MAX = 200

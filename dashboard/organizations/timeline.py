@@ -8,8 +8,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .activity import describe
-from .models import ACTIVITY_LABELS, Activity, Invitation, Issuance, PortalEvent, features_text
+from ..activity import describe
+from ..history import History
+from ..models import ACTIVITY_LABELS, Activity, Invitation, Issuance, PortalEvent, features_text
 
 # Activity shown as its own timeline entry; invitations created, emailed and revoked, direct
 # links and previews already have theirs, from the rows they made.
@@ -82,15 +83,18 @@ def history_timeline(
     for link in links:
         if link.kind == "invitation":
             continue  # an invitation's opens are on its own entries
-        label = {"direct": "Direct link opened by the rep", "embed": "Portal preview session"}.get(
-            link.kind, "Shareable link issued"
+        label = {"direct": "direct link opened by the rep", "embed": "Portal preview session"}.get(
+            link.kind, "shareable link issued"
         )
+        ref = link_reference(link)
         state = "" if link.state == "minted" else f" ({link.state})"
         entries.append(
-            TimelineEntry(link.issued_at, f"{label} ({features_text(link.features)}){state}", link.issued_by)
+            TimelineEntry(
+                link.issued_at, f"{ref} {label} ({features_text(link.features)}){state}", link.issued_by
+            )
         )
         if link.kind == "shareable" and link.revoked_at is not None:
-            entries.append(TimelineEntry(link.revoked_at, "Shareable link revoked", link.revoked_by or ""))
+            entries.append(TimelineEntry(link.revoked_at, f"{ref} revoked", link.revoked_by or ""))
     if sso_enabled is not None:
         when, source = sso_enabled
         how = {
@@ -99,3 +103,42 @@ def history_timeline(
         }.get(source, "seen by a status check")
         entries.append(TimelineEntry(when, f"SSO enabled ({how})"))
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+def link_reference(link: Issuance) -> str:
+    """``LNK-000045``: the history's row, not Scalekit's link id (which could reopen a portal)."""
+    return f"LNK-{link.id:06d}"
+
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    entries: list[TimelineEntry]
+    page: int  # 1-based
+    pages: int
+    total: int
+
+
+def timeline_page(
+    history: History,
+    environment: str,
+    org_id: str,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    now: dt.datetime | None = None,
+) -> TimelinePage:
+    """One page of the organization's timeline, newest first (the newest 500 of each kind of row)."""
+    entries = history_timeline(
+        history.invitations.for_organization(environment, org_id),
+        history.links.for_organization(environment, org_id, limit=500),
+        history.events.for_organization(environment, org_id, limit=500),
+        history.events.sso_enabled_at(environment, org_id),
+        now or dt.datetime.now(dt.UTC),
+        history.activity.search(environment, organization_id=org_id, limit=500),
+    )
+    pages = max(1, -(-len(entries) // per_page))
+    page = min(max(1, page), pages)
+    return TimelinePage(entries[(page - 1) * per_page : page * per_page], page, pages, len(entries))
