@@ -108,6 +108,7 @@ def start(config: Settings, *, dashboard_url: str, folder: Path, sign_in: bool) 
         DEMO_BRAND[1],
         "--env-file",
         str(env_file),
+        "--exit-with-parent",  # a server killed outright leaves no emulator behind
     ]
     made: dict[str, str] = {}
     if sign_in:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import signal
 import sys
 import threading
@@ -62,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
         "client_secret, redirect_uris, post_logout_redirect_uris): no secret goes on the command line",
     )
     parser.add_argument(
+        "--exit-with-parent",
+        action="store_true",
+        help="stop when the process that started this one ends, however it ended (no orphan left)",
+    )
+    parser.add_argument(
         "--coverage", action="store_true", help="print which declared RPCs the emulator implements, and exit"
     )
     return parser
@@ -115,10 +121,22 @@ def main(argv: list[str] | None = None) -> int:
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: done.set())
+    if args.exit_with_parent:
+        parent = os.getppid()
+        threading.Thread(target=_orphaned, args=(parent, done), daemon=True, name="parent-watch").start()
     done.wait()
+    if args.env_file:
+        args.env_file.unlink(missing_ok=True)  # it named ports nothing listens on any more
     emulator.stop()
     print("Scalekit emulator stopped")
     return 0
+
+
+def _orphaned(parent: int, done: threading.Event) -> None:
+    """A killed parent never sends SIGTERM: notice it is gone (we are re-parented)."""
+    while not done.wait(1.0):
+        if os.getppid() != parent:
+            done.set()
 
 
 if __name__ == "__main__":

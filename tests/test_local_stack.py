@@ -1,0 +1,80 @@
+"""make run's local stack: the emulator in its own process, with sign-in set up against it, and
+nothing left behind when the server stops, or is killed outright."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from dashboard import local_stack
+from dashboard.config import Settings
+
+
+def test_the_stack_runs_the_emulator_beside_us_with_sign_in_and_cleans_up(tmp_path: Path) -> None:
+    config = Settings(emulator_orgs=12)
+    stack = local_stack.start(config, dashboard_url="http://127.0.0.1:8599", folder=tmp_path, sign_in=True)
+    try:
+        secrets_file = tmp_path / "sign-in-secrets.json"
+        assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600  # readable by the user alone
+        auth = stack.secrets["auth"]
+        assert auth["redirect_uri"] == "http://127.0.0.1:8599/oauth2callback"
+        assert stack.secrets["roles"] == {"claim": "roles"}
+        meta = requests.get(auth["server_metadata_url"], timeout=5).json()
+        assert meta["code_challenge_methods_supported"] == ["S256"]
+        running = local_stack.running_emulator(str(stack.env_file))
+        assert running is not None
+        # Its own CA (this process trusts another one for gRPC already): its token endpoint, trusted.
+        token = requests.post(
+            f"{running.env_url}/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": running.client_id,
+                "client_secret": running.client_secret,
+            },
+            verify=running.ca_bundle,
+            timeout=5,
+        )
+        assert token.status_code == 200 and token.json()["access_token"]
+        assert stack.process.pid != os.getpid()  # its own process, its own interpreter
+    finally:
+        stack.stop()
+    assert stack.process.poll() is not None and not stack.env_file.parent.exists()
+    again = local_stack.start(config, dashboard_url="http://127.0.0.1:8599", folder=tmp_path, sign_in=True)
+    again.stop()
+    assert again.secrets["auth"]["client_secret"] == auth["client_secret"]  # kept: sessions survive
+
+
+def test_without_sign_in_no_client_is_registered(tmp_path: Path) -> None:
+    stack = local_stack.start(
+        Settings(emulator_orgs=1), dashboard_url="http://x:1", folder=tmp_path, sign_in=False
+    )
+    stack.stop()
+    assert stack.secrets == {} and not (tmp_path / "sign-in-secrets.json").exists()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has exited; only its parent's reaping is owed
+
+
+def test_a_killed_parent_leaves_no_emulator_behind(tmp_path: Path) -> None:
+    env_file = tmp_path / "emulator.env"
+    script = (
+        f"{sys.executable} -m scalekit_emulator --orgs 1 --exit-with-parent --env-file {env_file} "
+        f">/dev/null 2>&1 & echo $!; while [ ! -f {env_file} ]; do sleep 0.1; done"
+    )
+    started = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    pid = int(started.stdout.split()[0])  # its parent, sh, has exited: as if the server were killed
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(pid) and not env_file.exists()
