@@ -25,9 +25,7 @@ def _labelled_bars(base: alt.Chart, x: str, *, color: str | None = None) -> alt.
     return alt.LayerChart(layer=[bars, labels])
 
 
-def items_over_time(
-    frame: pd.DataFrame, grain: str, by: str, start: dt.date, end: dt.date
-) -> alt.LayerChart:
+def items_over_time(frame: pd.DataFrame, grain: str, by: str, start: dt.date, end: dt.date) -> alt.LayerChart:
     """Stacked bars per day or week, the total on top; the x axis spans exactly the range asked."""
     label = "Week (UTC)" if grain == "week" else "Day (UTC)"
     unit: Literal["yearweek", "yearmonthdate"] = "yearweek" if grain == "week" else "yearmonthdate"

@@ -43,6 +43,7 @@ class Settings:
     emulator_orgs: int = 40
     emulator_seed: int = 7
     emulator_portal_session_s: float = 6 * 3600
+    emulator_latency_ms: float = 0.0  # a delay on every emulator RPC: a distant Scalekit, for demos
     demo_history: bool = True  # emulator mode only: seed a plausible history into an empty database
     # The relay: its public address (invitation URLs start with it), where it listens when run on
     # its own, which proxies may tell it the client's address, and what its pages say.
@@ -81,6 +82,19 @@ def _number(values: Mapping[str, str], key: str, default: float, kind: type) -> 
     if number <= 0:
         raise ConfigError(f"{key} must be greater than zero.")
     return number
+
+
+def _latency(values: Mapping[str, str]) -> float:
+    raw = (values.get("DASHBOARD_EMULATOR_LATENCY_MS") or "").strip()
+    if not raw:
+        return 0.0
+    try:
+        latency = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"DASHBOARD_EMULATOR_LATENCY_MS must be a number, got {raw!r}.") from exc
+    if latency < 0:
+        raise ConfigError("DASHBOARD_EMULATOR_LATENCY_MS must not be negative.")
+    return latency
 
 
 def load_settings(
@@ -141,6 +155,7 @@ def load_settings(
         demo_history=(values.get("DASHBOARD_DEMO_HISTORY") or "1").strip().lower()
         not in ("0", "false", "no"),
         emulator_portal_session_s=_number(values, "DASHBOARD_EMULATOR_PORTAL_SESSION_TTL", 6 * 3600, float),
+        emulator_latency_ms=_latency(values),
     )
 
 

@@ -109,6 +109,8 @@ def start(config: Settings, *, dashboard_url: str, folder: Path, sign_in: bool) 
         "--env-file",
         str(env_file),
         "--exit-with-parent",  # a server killed outright leaves no emulator behind
+        "--latency-ms",
+        str(config.emulator_latency_ms),
     ]
     made: dict[str, str] = {}
     if sign_in:

@@ -18,6 +18,7 @@ from scalekit_emulator import Branding, Emulator
 from . import organizations
 from .config import Settings, load_settings, trust_ca_bundle
 from .demo_history import seed_demo_history
+from .errors import PortalDeskError
 from .gateway import ScalekitGateway
 from .history import History
 from .history.stats import IssuanceStats
@@ -122,13 +123,21 @@ def mailer(config: Settings) -> Mailer | None:
 
 
 @st.cache_resource(show_spinner=False)
-def _catalog(environment_url: str, _gateway: ScalekitGateway) -> organizations.OrganizationCatalog:
-    return organizations.OrganizationCatalog(_gateway)
+def _catalog(
+    environment_url: str, _gateway: ScalekitGateway, _store: History | None, environment: str
+) -> organizations.OrganizationCatalog:
+    return organizations.OrganizationCatalog(_gateway, _store.listing if _store else None, environment)
 
 
 def catalog(gateway: ScalekitGateway) -> organizations.OrganizationCatalog:
-    """Every organization of the environment, kept five minutes; Refresh invalidates it."""
-    return _catalog(gateway.environment_url, gateway)
+    """Every organization of the environment, kept in the history and refreshed behind the page
+    every five minutes (organizations.catalog)."""
+    config = settings()
+    try:
+        kept: History | None = store(config.database_url)
+    except PortalDeskError:
+        kept = None  # no history: listed from Scalekit on each start, as before it existed
+    return _catalog(gateway.environment_url, gateway, kept, config.environment_host)
 
 
 @st.cache_resource(show_spinner=False, on_release=lambda board: board.stop())
@@ -212,10 +221,17 @@ def refresh_listings(gateway: ScalekitGateway, store: History | None, environmen
     status_board(gateway, store, environment).expire()  # the page's next request starts a round
 
 
-def organization_changed(gateway: ScalekitGateway) -> None:
-    """After a change to one organization's settings: its detail and the listing are stale."""
+def organization_changed(
+    gateway: ScalekitGateway, changed: Organization | None = None, gone: str | None = None
+) -> None:
+    """After a change to one organization from Portal Desk: patched into the listing at once; its
+    detail is stale."""
     _detail.clear()
-    catalog(gateway).invalidate()
+    listing = catalog(gateway)
+    if changed is not None:
+        listing.replace(changed)
+    if gone is not None:
+        listing.remove(gone)
 
 
 def status_changed(gateway: ScalekitGateway, store: History, environment: str, org_id: str) -> None:

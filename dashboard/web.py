@@ -1,5 +1,5 @@
-"""The dashboard's own web server, around Streamlit's: frame headers, and the local stack's
-start and stop (see ``server.py``)."""
+"""The dashboard's own web server, around Streamlit's: frame headers, the local stack's start and
+stop, and the warm-up that spares the first visit the server's cold start (see ``server.py``)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from . import local_stack as stack_module
 from .config import load_settings
 from .errors import ConfigError
 from .identity import sign_in_configured
+from .warmup import warm_up
 
 FRAME_HEADERS = {
     "X-Frame-Options": "SAMEORIGIN",
@@ -67,6 +68,7 @@ async def local_stack(app: Any) -> AsyncIterator[None]:
     except ConfigError:
         config = None
     if config is None or not config.uses_emulator or config.emulator_env_file:
+        await anyio.to_thread.run_sync(warm_up)
         yield
         return
     want_sign_in = config.sign_in and not sign_in_configured()
@@ -83,6 +85,7 @@ async def local_stack(app: Any) -> AsyncIterator[None]:
     os.environ[stack_module.ENV_FILE_VARIABLE] = str(stack.env_file.resolve())
     if stack.secrets:
         secrets_singleton.merge_programmatic_secrets(stack.secrets)
+    await anyio.to_thread.run_sync(warm_up)
     try:
         yield
     finally:

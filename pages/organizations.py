@@ -9,9 +9,11 @@ from dashboard.errors import PortalDeskError
 from dashboard.models import is_organization_id
 from dashboard.permissions import reason
 from dashboard.ui.feedback import show_error
+from dashboard.ui.invitation_list import show_flash
 from dashboard.ui.org_detail import organization_detail_view
 from dashboard.ui.org_table import ListView, filter_controls, live_tables
 from dashboard.ui.shell import ensure_app_shell, services
+from dashboard.ui.text import md
 
 ensure_app_shell()
 
@@ -30,6 +32,7 @@ if selected := st.query_params.get("org"):
     )
 
 st.title("Organizations")
+show_flash(operator.name or "Your account team")  # e.g. "… was deleted", after the detail view
 search, refresh, create = st.columns([5, 1.4, 2], vertical_alignment="bottom")
 query = search.text_input("Search", placeholder="Name, organization id or external id")
 if refresh.button("Refresh", icon=":material/refresh:", help="Reload organizations and statuses"):
@@ -63,13 +66,14 @@ with (
         except PortalDeskError as error:
             show_error(error)
         else:
-            runtime.organization_changed(gateway)
+            runtime.organization_changed(gateway, changed=org)
             st.query_params["org"] = org.id
             st.rerun()
 
 bar = st.empty()
+catalog = runtime.catalog(gateway)
 try:
-    orgs = runtime.catalog(gateway).organizations(
+    orgs = catalog.organizations(
         progress=lambda done, total: bar.progress(
             done / max(total, 1), text=f"Loading organizations: {done:,} of {total:,}"
         )
@@ -79,6 +83,8 @@ except PortalDeskError as error:
     show_error(error)
     st.stop()
 bar.empty()
+if catalog.problem:
+    st.caption(f"The list could not be refreshed ({md(catalog.problem, 200)}); shown as last listed.")
 
 filters = filter_controls(sorted({org.region for org in orgs if org.region}))
 board = runtime.status_board(gateway, history, env)

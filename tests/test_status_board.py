@@ -19,14 +19,12 @@ def test_watched_organizations_are_refetched_and_sso_is_remembered(
 ) -> None:
     seen: list[OnboardingStatus] = []
 
-    def remember(status: OnboardingStatus) -> None:
-        seen.append(status)
-        if status.sso == "enabled":
-            history.events.observe_sso_enabled(
-                "emulator", status.organization_id, status.fetched_at, "status"
-            )
+    def remember(batch: list[OnboardingStatus]) -> None:
+        seen.extend(batch)
+        enabled = [(s.organization_id, s.fetched_at) for s in batch if s.sso == "enabled"]
+        history.events.observe_many("emulator", enabled, "status")
 
-    board = StatusBoard(gateway, on_status=remember)
+    board = StatusBoard(gateway, on_statuses=remember)
     board.watch(lambda: [org_id], interval_s=0.2)
     try:
         deadline = time.monotonic() + 10
@@ -42,6 +40,8 @@ def test_watched_organizations_are_refetched_and_sso_is_remembered(
         while board.statuses()[org_id].sso != "enabled" and time.monotonic() < deadline:
             time.sleep(0.05)
         assert board.statuses()[org_id].sso == "enabled"
+        while history.events.sso_enabled_at("emulator", org_id) is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # recorded with the board's next batch
         when, source = history.events.sso_enabled_at("emulator", org_id)
         assert source == "status" and when <= dt.datetime.now(dt.UTC)
     finally:
@@ -73,10 +73,14 @@ def test_a_round_finds_what_each_organization_says_and_a_restart_draws_it_at_onc
     # The server restarts: a new board has every status before asking Scalekit anything.
     again = StatusBoard(gateway, history.statuses, "emulator")
     assert shown(again) == shown(board)
-    again.request(org_ids)  # and refreshes in the background, the statuses standing meanwhile
-    assert again.refreshing and len(again.statuses()) == len(org_ids)
-    assert again.wait(60)
+    again.request(org_ids)
+    assert not again.refreshing  # as fresh as its oldest status: nothing to ask Scalekit yet
     again.stop()
+    stale = StatusBoard(gateway, history.statuses, "emulator", ttl_s=0)  # older than the TTL
+    stale.request(org_ids)  # refreshed in the background, the statuses standing meanwhile
+    assert stale.refreshing and len(stale.statuses()) == len(org_ids)
+    assert stale.wait(60)
+    stale.stop()
 
 
 def test_a_change_is_dated_and_the_rest_keep_their_date(
@@ -118,7 +122,14 @@ def test_what_the_page_shows_is_fetched_first(emulator: Emulator, gateway: Scale
     wanted = org_ids[-1]  # the oldest: last in the round's own order
     emulator.control.inject_fault(Fault(method="ListDirectories", delay_seconds=0.02))
     done: list[str] = []
-    board = StatusBoard(gateway, in_flight=2, on_status=lambda s: done.append(s.organization_id))
+    board = StatusBoard(gateway, in_flight=2)
+    original = board._keep  # the order statuses complete in: watched, not changed
+
+    def keep(status: OnboardingStatus) -> None:
+        done.append(status.organization_id)
+        original(status)
+
+    board._keep = keep  # type: ignore[method-assign]
     board.request(org_ids, first=[wanted])
     assert board.wait(60)
     board.stop()
@@ -155,3 +166,17 @@ def test_an_organization_deleted_at_scalekit_leaves_the_snapshot(
     assert board.wait(60)
     board.stop()
     assert org_id not in board.statuses() and org_id not in history.statuses.load("emulator")
+
+
+def test_a_round_can_start_on_the_first_page_of_a_first_listing(
+    gateway: ScalekitGateway, history: History
+) -> None:
+    board = StatusBoard(gateway, history.statuses, "emulator")
+    assert board.begin()
+    assert not board.begin()  # one round at a time
+    orgs = gateway.list_organizations(on_page=lambda page: board.feed([o.id for o in page]))
+    board.close()
+    assert board.wait(60)
+    board.stop()
+    org_ids = [o.id for o in orgs]
+    assert shown(board) == per_org(gateway, org_ids) and len(org_ids) > 200  # three pages fed

@@ -79,9 +79,13 @@ class ScalekitGateway:
     # -- organizations -----------------------------------------------------------------------
 
     def list_organizations(
-        self, progress: ProgressCallback | None = None, page_size: int = LIST_PAGE_SIZE
+        self,
+        progress: ProgressCallback | None = None,
+        page_size: int = LIST_PAGE_SIZE,
+        on_page: Callable[[list[Organization]], None] | None = None,
     ) -> list[Organization]:
-        """Every organization, following page tokens; ``progress(loaded, total)`` after each page."""
+        """Every organization, following page tokens; ``progress(loaded, total)`` and ``on_page``
+        (a status round can start on them) after each page."""
         orgs: list[Organization] = []
         token: str | None = None
         with translate("list organizations"):
@@ -89,7 +93,10 @@ class ScalekitGateway:
                 response, _ = self._client.organization.list_organizations(
                     page_size=page_size, page_token=token
                 )
-                orgs.extend(convert.organization(o) for o in response.organizations)
+                page = [convert.organization(o) for o in response.organizations]
+                orgs.extend(page)
+                if on_page is not None:
+                    on_page(page)
                 if progress is not None:
                     progress(len(orgs), max(response.total_size, len(orgs)))
                 token = response.next_page_token

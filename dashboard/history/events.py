@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -81,10 +82,20 @@ class EventLog:
         Sources: ``status`` (a status check saw it), ``preview`` (a rep enabled it in the Portal
         preview: not the customer's doing, so the stats never count it as a conversion), ``demo``.
         A status check never replaces a preview sighting: the preview explains what it sees."""
+        self.observe_many(environment, [(org_id, enabled_at)], source)
+
+    def observe_many(
+        self, environment: str, sightings: Sequence[tuple[str, dt.datetime]], source: str
+    ) -> None:
+        """``observe_sso_enabled`` for many organizations in one transaction (a status round)."""
+        if not sightings:
+            return
+        rows = [
+            {"environment": environment, "organization_id": org_id, "enabled_at": at, "source": source}
+            for org_id, at in sightings
+        ]
         dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(sso_observation).values(
-            environment=environment, organization_id=org_id, enabled_at=enabled_at, source=source
-        )
+        insert = dialect.insert(sso_observation)
         statement = insert.on_conflict_do_update(
             index_elements=[sso_observation.c.environment, sso_observation.c.organization_id],
             set_={"enabled_at": insert.excluded.enabled_at, "source": insert.excluded.source},
@@ -94,7 +105,7 @@ class EventLog:
             ),
         )
         with guard("record when SSO was enabled"), writing(self._engine) as conn:
-            conn.execute(statement)
+            conn.execute(statement, rows)
 
     def forget_preview_sighting(self, environment: str, org_id: str) -> None:
         """A rep switched SSO off again in the preview: the next enabling is unexplained, so a

@@ -127,6 +127,24 @@ org_status = sa.Table(
     sa.Column("changed_at", UTCDateTime, nullable=False),  # when sso, provider or scim last changed
 )
 
+# The last listing of every organization, in Scalekit's order: a restart draws the table at once.
+organization_listing = sa.Table(
+    "organization_listing",
+    metadata,
+    sa.Column("environment", sa.String(255), primary_key=True),
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("display_name", sa.String(255), nullable=False),
+    sa.Column("external_id", sa.String(255)),
+    sa.Column("region", sa.String(8), nullable=False),
+    sa.Column("created_at", UTCDateTime),
+    sa.Column("updated_at", UTCDateTime),
+    sa.Column("sso_feature", sa.Boolean, nullable=False),
+    sa.Column("dir_sync_feature", sa.Boolean, nullable=False),
+    sa.Column("metadata", sa.Text, nullable=False),  # JSON object
+    sa.Column("listed_at", UTCDateTime, nullable=False),
+)
+
 # When each person last looked at the Organizations page: what changed since is marked for them.
 status_visit = sa.Table(
     "status_visit",
@@ -371,6 +389,29 @@ def _migration_7(conn: Connection) -> None:
     )
 
 
+def _migration_8(conn: Connection) -> None:
+    """The organization listing, kept so a restart draws the table without listing again."""
+    conn.exec_driver_sql(
+        """
+        CREATE TABLE organization_listing (
+            environment VARCHAR(255) NOT NULL,
+            id VARCHAR(64) NOT NULL,
+            position INTEGER NOT NULL,
+            display_name VARCHAR(255) NOT NULL,
+            external_id VARCHAR(255),
+            region VARCHAR(8) NOT NULL,
+            created_at DATETIME,
+            updated_at DATETIME,
+            sso_feature BOOLEAN NOT NULL,
+            dir_sync_feature BOOLEAN NOT NULL,
+            metadata TEXT NOT NULL,
+            listed_at DATETIME NOT NULL,
+            PRIMARY KEY (environment, id)
+        )
+        """
+    )
+
+
 # Ordered; append only. The schema version of a database is how many of these it has applied.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _migration_1,
@@ -380,4 +421,5 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 )

@@ -22,6 +22,7 @@ from .database import create_engine, guard, writing
 from .events import EventLog
 from .invitations import InvitationBook, NewInvitation
 from .links import LinkLog, NewLink
+from .listing import OrganizationListing
 from .schema import MIGRATIONS, activity, invitation, link_issuance, sso_observation
 from .statuses import StatusSnapshot
 
@@ -44,6 +45,7 @@ class History:
         self.events = EventLog(self.engine)
         self.activity = ActivityLog(self.engine)
         self.statuses = StatusSnapshot(self.engine)
+        self.listing = OrganizationListing(self.engine)
 
     # -- schema ------------------------------------------------------------------------------
 

@@ -51,14 +51,13 @@ def status_board(gateway: ScalekitGateway, history: History | None, environment:
     """A board for one environment: the snapshot in ``history`` first; the first sighting of each
     organization's SSO enabled recorded for the stats; recently opened organizations watched."""
 
-    def remember_sso(status: OnboardingStatus) -> None:
-        if history is not None and status.sso == "enabled":
-            history.events.observe_sso_enabled(
-                environment, status.organization_id, status.fetched_at, "status"
-            )
+    def remember_sso(batch: list[OnboardingStatus]) -> None:
+        enabled = [(s.organization_id, s.fetched_at) for s in batch if s.sso == "enabled"]
+        if history is not None:
+            history.events.observe_many(environment, enabled, "status")
 
     board = StatusBoard(
-        gateway, history.statuses if history is not None else None, environment, on_status=remember_sso
+        gateway, history.statuses if history is not None else None, environment, on_statuses=remember_sso
     )
     if history is not None:
         board.watch(lambda: watch_list(history, environment), interval_s=WATCH_INTERVAL_S)

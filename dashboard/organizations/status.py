@@ -75,15 +75,27 @@ def _changed(new: OnboardingStatus, old: OnboardingStatus | None) -> OnboardingS
 class _Round:
     """One refresh of every organization: the halves that arrived, and what is still owed."""
 
-    def __init__(self, org_ids: list[str], first: Iterable[str]) -> None:
-        self.org_ids = org_ids
+    def __init__(self, org_ids: list[str], first: Iterable[str], *, open_: bool = False) -> None:
+        self.org_ids = list(org_ids)
         self.wanted = set(org_ids)
         self.sso: dict[str, tuple[str, str | None]] = {}
         self.scim: dict[str, tuple[str, int | None]] = {}
         self.queue: list[str] = []  # directories still to ask for; the next is last (a stack)
         self.done = threading.Event()  # both halves answered (saved or not)
+        self.closed = threading.Event()  # every organization is known (the listing is complete)
+        if not open_:
+            self.closed.set()
+        self.connections: dict[str, list[Connection]] | None = None  # the bulk listing, once in
         self.prioritise(org_ids)
         self.prioritise(first)
+
+    def feed(self, org_ids: Iterable[str]) -> list[str]:
+        """More organizations (a listing page): asked for after those queued; returns the new ones."""
+        new = [o for o in org_ids if o not in self.wanted]
+        self.org_ids.extend(new)
+        self.wanted.update(new)
+        self.queue[0:0] = reversed(new)
+        return new
 
     def prioritise(self, org_ids: Iterable[str]) -> None:
         """Ask for these next, in this order (an id already asked for is skipped when popped)."""
@@ -96,9 +108,15 @@ class _Round:
             with lock:
                 while self.queue and self.queue[-1] in sent:
                     self.queue.pop()
-                if not self.queue:
-                    return
-                org_id = self.queue.pop()
+                org_id = self.queue.pop() if self.queue else None
+            if org_id is None:
+                if self.closed.is_set():
+                    with lock:
+                        if not self.queue:
+                            return
+                    continue
+                self.closed.wait(0.02)  # the listing's next page
+                continue
             sent.add(org_id)
             yield org_id
 
@@ -119,12 +137,12 @@ class StatusBoard:
         ttl_s: float = 600,
         retry_after_s: float = 30,
         in_flight: int = 64,
-        on_status: Callable[[OnboardingStatus], None] | None = None,
+        on_statuses: Callable[[list[OnboardingStatus]], None] | None = None,
     ) -> None:
         self._gateway = gateway
         self._snapshot, self._environment = snapshot, environment
         self._ttl_s, self._retry_after_s, self._in_flight = ttl_s, retry_after_s, in_flight
-        self._on_status = on_status  # e.g. remember when SSO was first seen enabled
+        self._on_statuses = on_statuses  # new statuses, a batch at a time (e.g. SSO sightings)
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._known: dict[str, OnboardingStatus] = {}
@@ -142,6 +160,10 @@ class StatusBoard:
                 self._known = snapshot.load(environment)
             except PortalDeskError as error:  # no snapshot: statuses come from Scalekit alone
                 self.snapshot_problem = str(error)
+        if self._known:  # as fresh as its oldest status: a restart needs no round before the TTL
+            oldest = min(status.fetched_at for status in self._known.values())
+            age = (dt.datetime.now(dt.UTC) - oldest).total_seconds()
+            self._finished_at = time.monotonic() - max(age, 0.0)
 
     # -- what pages ask ----------------------------------------------------------------------
 
@@ -156,6 +178,8 @@ class StatusBoard:
             running = self._round
             if running is not None:
                 running.prioritise(first)
+                if not running.closed.is_set():
+                    return  # the listing feeds this round: newcomers come with it
                 for org_id in (o for o in ids if o not in running.wanted):
                     running.wanted.add(org_id)  # owed until it arrives
                     self._singles.submit(self._stray, running, org_id)
@@ -169,6 +193,33 @@ class StatusBoard:
                 return
             self._round = _Round(ids, first)
         threading.Thread(target=self._run, args=(self._round,), daemon=True, name="status-round").start()
+
+    def begin(self, first: Iterable[str] = ()) -> bool:
+        """Start a round before the organizations are all known (the first listing, page by
+        page): ``feed`` each page, then ``close``. False when a round runs already."""
+        with self._lock:
+            if self._round is not None or self._stopped.is_set():
+                return False
+            self._round = _Round([], first, open_=True)
+            current = self._round
+        threading.Thread(target=self._run, args=(current,), daemon=True, name="status-round").start()
+        return True
+
+    def feed(self, org_ids: Iterable[str]) -> None:
+        with self._lock:
+            current = self._round
+            if current is None or current.closed.is_set():
+                return
+            new = current.feed(org_ids)
+            found = current.connections
+        if found is not None:  # the bulk listing is in already: their SSO is known now
+            for org_id in new:
+                self._half(current, org_id, sso=sso_state(found.get(org_id, ())))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._round is not None:
+                self._round.closed.set()
 
     def expire(self) -> None:
         """Refresh: the next request starts a round, whatever the TTL (the statuses shown stay
@@ -286,11 +337,17 @@ class StatusBoard:
             except NotAllowed:
                 self._bulk_refused = True  # this environment: organization by organization
             except ScalekitError as error:
-                self._fail(current.wanted, str(error))  # answered below, one by one
+                with self._lock:
+                    everyone = list(current.wanted)
+                self._fail(everyone, str(error))  # answered below, one by one
             else:
-                for org_id in current.org_ids:
+                with self._lock:
+                    current.connections = found
+                    known = list(current.org_ids)  # those fed later are answered in feed()
+                for org_id in known:
                     self._half(current, org_id, sso=sso_state(found.get(org_id, ())))
                 return
+        current.closed.wait()  # one by one: every organization must be known first
         with ThreadPoolExecutor(max_workers=16, thread_name_prefix="status-sso") as pool:
             for org_id in current.org_ids:
                 pool.submit(self._sso_of, current, org_id)
@@ -352,11 +409,6 @@ class StatusBoard:
             self._known[status.organization_id] = kept
             self._failures.pop(status.organization_id, None)
             self._unsaved.append(kept)
-        if self._on_status is not None:
-            try:
-                self._on_status(kept)
-            except PortalDeskError as error:  # the status is still good; say what went wrong with it
-                self._fail([status.organization_id], str(error))
 
     def _fail(self, org_ids: Iterable[str], reason: str) -> None:
         with self._lock:
@@ -370,10 +422,19 @@ class StatusBoard:
             self._save()
 
     def _save(self) -> None:
+        """Write what arrived since the last save: one snapshot write and one callback per batch,
+        never one per organization (10,000 transactions would outlast the round)."""
         with self._lock:
             batch, self._unsaved = self._unsaved, []
-        if self._snapshot is not None and batch:
+        if not batch:
+            return
+        if self._snapshot is not None:
             self._quietly(lambda: self._snapshot.save(self._environment, batch))  # type: ignore[union-attr]
+        if self._on_statuses is not None:
+            try:
+                self._on_statuses(batch)
+            except PortalDeskError as error:  # the statuses are still good; say what went wrong
+                self._fail([s.organization_id for s in batch], str(error))
 
     def _quietly(self, write: Callable[[], None]) -> None:
         """A busy history costs the snapshot a write, not the statuses: say so once, go on."""

@@ -33,7 +33,7 @@ def _edit(
         )
         if st.form_submit_button("Save", type="primary"):
             try:
-                organizations.update(
+                changed = organizations.update(
                     gateway,
                     history,
                     operator,
@@ -45,7 +45,7 @@ def _edit(
             except PortalDeskError as error:
                 show_error(error)
                 return
-            runtime.organization_changed(gateway)
+            runtime.organization_changed(gateway, changed=changed)
             flash("success", "Saved.")
             st.rerun()
 
@@ -67,7 +67,8 @@ def _delete(
         except PortalDeskError as error:
             show_error(error)
             return
-        runtime.organization_changed(gateway)
+        runtime.organization_changed(gateway, gone=org.id)
+        flash("success", f"{org.display_name} was deleted.")
         _leave()
         st.rerun()
 
