@@ -73,8 +73,9 @@ class Emulator:
         self.tokens = TokenAuthority(
             issuer="", client_id=client_id, client_secret=client_secret, ttl_seconds=token_ttl
         )
-        # Sleeping calls hold a worker each: simulated latency needs room for many in flight.
-        self._grpc_workers = grpc_workers or (128 if latency_ms else 32)
+        # Sleeping calls hold a worker each, and latency can be set later over the control API:
+        # room for many in flight, as a real Scalekit has (idle workers cost nothing).
+        self._grpc_workers = grpc_workers or 128
         self.guard = Guard(
             rules=method_rules(),
             implemented=implemented_paths(),

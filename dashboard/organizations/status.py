@@ -146,6 +146,7 @@ class StatusBoard:
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._known: dict[str, OnboardingStatus] = {}
+        self.version = 0  # moves whenever what statuses() returns may have changed
         self._unsaved: list[OnboardingStatus] = []
         self._failures: dict[str, str] = {}
         self._round: _Round | None = None
@@ -374,6 +375,7 @@ class StatusBoard:
         scim: tuple[str, int | None] | None = None,
     ) -> None:
         with self._lock:
+            self.version += 1
             if sso is not None:
                 current.sso[org_id] = sso
             if scim is not None:
@@ -405,6 +407,7 @@ class StatusBoard:
 
     def _keep(self, status: OnboardingStatus) -> None:
         with self._lock:
+            self.version += 1
             kept = _changed(status, self._known.get(status.organization_id))
             self._known[status.organization_id] = kept
             self._failures.pop(status.organization_id, None)

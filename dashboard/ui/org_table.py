@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -65,10 +66,42 @@ def _open(frame: pd.DataFrame, event: object) -> None:
         st.rerun(scope="app")
 
 
+@functools.lru_cache(maxsize=65_536)
+def _plain(value: object) -> str:
+    return plain(value)
+
+
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Outside text in the table's cells made plain (no bidi tricks, long values cut)."""
+    """Outside text in the table's cells made plain (no bidi tricks, long values cut); the same
+    names come back on every redraw, so each is made plain once."""
     outside = [c for c in ("Name", "External ID", "Last by", "Last invitation") if c in frame.columns]
-    return frame.assign(**{c: frame[c].map(plain) for c in outside})
+    return frame.assign(**{c: frame[c].map(_plain) for c in outside})
+
+
+# The last frames built, shared by every session: a redraw with nothing new (statuses, invitations,
+# the minute relative times are counted in, the visit they are compared with) builds nothing.
+_FRAMES: dict[tuple, pd.DataFrame] = {}
+
+
+def _frame(
+    orgs: list[Organization], view: ListView, links: dict[str, InvitationSummary], now: dt.datetime
+) -> pd.DataFrame:
+    key = (
+        hash(tuple(orgs)),  # the organizations themselves: a rename is a new key
+        view.board.version,
+        hash(frozenset(links.items())),
+        view.since,
+        now.replace(second=0, microsecond=0),
+    )
+    frame = _FRAMES.get(key)
+    if frame is None:
+        frame = readable(
+            organizations.organization_frame(orgs, view.board.statuses(), links, since=view.since, now=now)
+        )
+        if len(_FRAMES) >= 8:
+            _FRAMES.pop(next(iter(_FRAMES)))
+        _FRAMES[key] = frame
+    return frame
 
 
 def _highlight_urgent(row: pd.Series) -> list[str]:
@@ -110,14 +143,14 @@ def live_tables(orgs: list[Organization], view: ListView, filters: Filters) -> N
             show_error(error)
             links = {}
         now = dt.datetime.now(dt.UTC)
-        frame = organizations.organization_frame(orgs, statuses, links, since=view.since, now=now)
+        frame = _frame(orgs, view, links, now)
         shown = organizations.apply_filters(frame, filters)
         attention = organizations.needs_attention(orgs, statuses, links, now)
         everything, todo = st.tabs(["All organizations", f"Needs attention ({len(attention)})"])
         with everything:
             _status_line(view, len(shown), len(frame), statuses, filters)
             event = st.dataframe(
-                readable(shown),
+                shown,
                 column_order=SHOWN,
                 column_config=COLUMN_CONFIG,
                 hide_index=True,
