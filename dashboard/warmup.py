@@ -3,8 +3,8 @@
 Importing the dashboard (pandas, Altair, the SDK's generated modules) and signing in to Scalekit
 take a couple of seconds; listing every organization and a status round, more. A person who
 opens the page after a restart should find them done or under way, so the server does them at
-startup: the imports and the sign-in before it answers, the listing and the round in the
-background.
+startup: the imports, the sign-in and the history's copies of the listing and the statuses before
+it answers; a listing (on a first start) and a status round (when due) in the background.
 """
 
 from __future__ import annotations
@@ -31,17 +31,19 @@ def warm_up() -> threading.Thread | None:
         config = runtime.settings()
         gateway = runtime.gateway(config)
         history = runtime.history(config, gateway)
+        env = config.environment_host
+        # The history's copies, read now: after a restart the first visit finds them in memory.
+        catalog = runtime.catalog(gateway)
+        listed = catalog.listed
+        board = runtime.status_board(gateway, history, env)
+        first = organizations.first_wanted([], history, env)
     except PortalDeskError as error:
         log.warning("Portal Desk could not warm up: %s", error)
         return None
 
     def listing_and_round() -> None:
-        env = config.environment_host
-        catalog = runtime.catalog(gateway)
-        board = runtime.status_board(gateway, history, env)
-        first = organizations.first_wanted([], history, env)
         try:
-            if catalog.listed:  # the history's copy: every organization at once
+            if listed:  # the history's copy: every organization at once
                 board.request([org.id for org in catalog.organizations()], first=first)
                 return
             # A first listing ever: the status round starts on its first page, not after the last.

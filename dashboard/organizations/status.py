@@ -136,7 +136,7 @@ class StatusBoard:
         *,
         ttl_s: float = 600,
         retry_after_s: float = 30,
-        in_flight: int = 64,
+        in_flight: int = 100,
         on_statuses: Callable[[list[OnboardingStatus]], None] | None = None,
     ) -> None:
         self._gateway = gateway
