@@ -22,6 +22,9 @@ def warm_up() -> threading.Thread | None:
     """Returns the background thread (for tests), or None when the settings cannot work (every
     page then says why)."""
     started = time.perf_counter()
+    import pyarrow  # noqa: F401 - st.dataframe's first call would import it (0.4 s)
+    import streamlit.dataframe_util  # noqa: F401
+
     from . import organizations, runtime
     from .ui import org_detail, org_table, shell  # noqa: F401 - imported now, not at the first visit
 

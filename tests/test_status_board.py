@@ -5,6 +5,7 @@ and its watch, which refetches organizations whose invitation was opened."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 
 from dashboard.gateway import ScalekitGateway
@@ -180,3 +181,23 @@ def test_a_round_can_start_on_the_first_page_of_a_first_listing(
     board.stop()
     org_ids = [o.id for o in orgs]
     assert shown(board) == per_org(gateway, org_ids) and len(org_ids) > 200  # three pages fed
+
+
+def test_a_round_makes_way_while_a_page_draws_but_not_for_ever() -> None:
+    from dashboard.organizations.status import _Foreground
+
+    gate = _Foreground()
+    gate.wait_turn(at_most_s=30)  # no page drawing: no wait at all
+    waited = threading.Event()
+
+    def round_step() -> None:
+        gate.wait_turn(at_most_s=30)
+        waited.set()
+
+    with gate.page():
+        worker = threading.Thread(target=round_step)
+        worker.start()
+        assert not waited.wait(0.3), "a round must not send while a page draws"
+        gate.wait_turn(at_most_s=0)  # a page busy for longer than the bound holds nothing up
+    worker.join(5)
+    assert waited.is_set(), "the page finished: the round goes on"

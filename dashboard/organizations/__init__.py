@@ -20,7 +20,7 @@ from ..models import OnboardingStatus, Operator, Organization, OrganizationDetai
 from .catalog import OrganizationCatalog
 from .changes import create, delete, set_feature, update
 from .detail import load_detail
-from .status import StatusBoard, fetch_status, scim_state, sso_state
+from .status import FOREGROUND, StatusBoard, fetch_status, scim_state, sso_state
 from .table import Filters, apply_filters, needs_attention, organization_frame
 from .timeline import TimelinePage, history_timeline, timeline_page
 
@@ -106,6 +106,8 @@ def first_wanted(shown: Iterable[str], history: History | None, environment: str
     return list(dict.fromkeys([*watched, *shown]))
 
 
+foreground = FOREGROUND.page  # ``with organizations.foreground():`` around a page's drawing
+
 __all__ = [
     "Filters",
     "OrganizationCatalog",
@@ -116,6 +118,7 @@ __all__ = [
     "delete",
     "fetch_status",
     "first_wanted",
+    "foreground",
     "history_timeline",
     "last_visit",
     "load_detail",

@@ -136,6 +136,10 @@ def live_tables(orgs: list[Organization], view: ListView, filters: Filters) -> N
 
     @st.fragment(run_every=REDRAW_S if busy_at_start else None)
     def tables() -> None:
+        with organizations.foreground():  # a fragment's redraw is a page drawing too
+            _tables()
+
+    def _tables() -> None:
         statuses = view.board.statuses()
         try:
             links = view.summaries()
