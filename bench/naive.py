@@ -14,8 +14,9 @@ import statistics
 import pandas as pd
 import sqlalchemy as sa
 
+from dashboard.history.issued import StatsFilter, feature_label, kind_label
 from dashboard.history.schema import invitation, link_issuance, sso_observation
-from dashboard.history.stats import STATUSES, Kpis, StatsFilter, _kind_label, feature_label
+from dashboard.history.stats import STATUSES, Kpis
 
 COLUMNS = [
     "kind",
@@ -128,7 +129,7 @@ def per_period(items: pd.DataFrame, f: StatsFilter, grain: str, by: str) -> pd.D
     rows = filtered(items, f)
     day = rows["issued_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
     period = day if grain == "day" else day - pd.to_timedelta(day.dt.day_of_week, unit="D")
-    group = rows["kind"].map(_kind_label) if by == "kind" else rows["features"].map(feature_label)
+    group = rows["kind"].map(kind_label) if by == "kind" else rows["features"].map(feature_label)
     out = (
         pd.DataFrame({"period": period, "group": group})
         .groupby(["period", "group"])

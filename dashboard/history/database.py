@@ -1,8 +1,9 @@
 """The engine, transactions and error sentences of the history database.
 
-SQLAlchemy Core over a database URL (SQLite by default). SQLite runs in WAL mode with a busy
-timeout and takes its write lock up front (BEGIN IMMEDIATE), so concurrent Streamlit sessions
-queue for a moment instead of failing with "database is locked".
+SQLAlchemy Core over a database URL: SQLite by default, PostgreSQL (psycopg 3) when several
+hosts share one history. SQLite runs in WAL mode with a busy timeout and takes its write lock up
+front (BEGIN IMMEDIATE), so concurrent Streamlit sessions queue for a moment instead of failing
+with "database is locked"; PostgreSQL waits as long for a row lock, then says "busy" too.
 """
 
 from __future__ import annotations
@@ -28,9 +29,21 @@ def create_engine(url: str, busy_timeout_s: float = 10.0) -> Engine:
             "DASHBOARD_DATABASE_URL is not a database URL. Use sqlite:///data/issuance.db (a file) or "
             "postgresql+psycopg://user:password@host/database."
         ) from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, the driver Portal Desk ships
     if not parsed.drivername.startswith("sqlite"):
         try:
-            return sa.create_engine(url, pool_pre_ping=True)
+            # lock_timeout: a write waiting that long for another's lock is "busy", as on SQLite.
+            options = f"-c lock_timeout={int(busy_timeout_s * 1000)}"
+            return sa.create_engine(
+                parsed,
+                pool_pre_ping=True,
+                pool_size=10,
+                max_overflow=20,
+                connect_args={"options": options, "connect_timeout": 10}
+                if parsed.drivername.endswith("psycopg")
+                else {},
+            )
         except (NoSuchModuleError, ImportError) as exc:
             raise ConfigError(
                 f"DASHBOARD_DATABASE_URL asks for a database driver Portal Desk does not have "
@@ -77,9 +90,19 @@ def guard(action: str) -> Iterator[None]:
         yield
     except OperationalError as exc:
         text = str(exc.orig).lower()
-        if "locked" in text or "busy" in text:
+        if "locked" in text or "busy" in text or "lock timeout" in text or "deadlock" in text:
             raise StoreBusy(
                 f"The history database is busy, so Portal Desk could not {action}. Try again in a moment."
+            ) from exc
+        if "connection" in text and ("refused" in text or "failed" in text or "timeout" in text):
+            raise StoreError(
+                f"Portal Desk could not {action}: the history database does not answer. Check "
+                "DASHBOARD_DATABASE_URL and that the database server is running."
+            ) from exc
+        if "password authentication failed" in text or ("role" in text and "does not exist" in text):
+            raise StoreError(
+                f"Portal Desk could not {action}: the history database refused its user or password. "
+                "Check DASHBOARD_DATABASE_URL."
             ) from exc
         if "readonly" in text or "read-only" in text or "unable to open" in text:
             raise StoreError(

@@ -8,10 +8,10 @@ import json
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from ..models import PortalEvent
+from . import dialects
 from .database import guard, writing
 from .schema import portal_event, sso_observation
 
@@ -94,8 +94,7 @@ class EventLog:
             {"environment": environment, "organization_id": org_id, "enabled_at": at, "source": source}
             for org_id, at in sightings
         ]
-        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(sso_observation)
+        insert = dialects.insert(self._engine, sso_observation)
         statement = insert.on_conflict_do_update(
             index_elements=[sso_observation.c.environment, sso_observation.c.organization_id],
             set_={"enabled_at": insert.excluded.enabled_at, "source": insert.excluded.source},

@@ -1,12 +1,9 @@
 """Issuance statistics, aggregated in SQL: the database groups and counts, pandas only receives
 the (small) results.
 
-What was *issued* is an invitation (table ``invitation``), or a link minted for a rep ("direct"),
-for the Portal preview ("embed"), or a 7-day "shareable" link of earlier versions (table
-``link_issuance``). Links minted by an invitation's opens are not issued items: they are its
-opens. Every query reads the same union through the same :class:`StatsFilter`, so KPIs, funnel,
-charts and table always agree. Preview links count only when that kind is picked: a rep's
-previews are not a customer's onboarding.
+Every query reads the same relation of issued items through the same :class:`StatsFilter`
+(issued.py), so KPIs, funnel, charts and table always agree. Preview links count only when
+that kind is picked: a rep's previews are not a customer's onboarding.
 """
 
 from __future__ import annotations
@@ -21,13 +18,13 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from ..models import FEATURE_LABELS, LINK_KINDS
 from ..spreadsheet import cell
+from .dialects import period_start
 from .events import PREVIEW
-from .schema import UTCDateTime, invitation, link_issuance, sso_observation
+from .issued import StatsFilter, feature_label, issued_items, kind_label, utc
+from .schema import invitation, link_issuance, sso_observation
 from .store import History
 
-DEFAULT_KINDS = ("invitation", "direct", "shareable")  # what counts when no kind is picked
 STATUSES = ("active", "opened", "expired", "revoked")
 TABLE_COLUMNS = (
     "issued_at",
@@ -45,82 +42,9 @@ TABLE_COLUMNS = (
     "revoked_at",
     "revoked_by",
 )
-i, k, o = invitation.c, link_issuance.c, sso_observation.c
+o = sso_observation.c
 # SSO a rep switched on in the Portal preview is not the customer's conversion.
 CUSTOMER = o.source != PREVIEW
-
-
-def issued_items(environment: str) -> sa.Subquery:
-    """Invitations and issued links as one relation with the same columns (``issued``)."""
-    invitations = sa.select(
-        sa.literal("invitation").label("kind"),
-        i.reference,
-        i.organization_id,
-        i.organization_name,
-        i.features,
-        i.issued_by,
-        i.issued_at,
-        i.expires_at,
-        i.revoked_at,
-        i.revoked_by,
-        i.recipient_email,
-        i.note,
-        i.open_count.label("opens"),
-        i.first_opened_at,
-    ).where(i.environment == environment)
-    links = sa.select(
-        k.kind,
-        sa.null().label("reference"),
-        k.organization_id,
-        k.organization_name,
-        k.features,
-        k.issued_by,
-        k.issued_at,
-        k.expires_at,
-        k.revoked_at,
-        k.revoked_by,
-        k.recipient_email,
-        k.note,
-        sa.literal(0).label("opens"),
-        sa.null().label("first_opened_at"),
-    ).where(k.environment == environment, k.kind != "invitation", k.state != "failed")
-    union = sa.union_all(invitations, links).subquery("issued")
-    return union
-
-
-def _utc(column: sa.ColumnElement) -> sa.ColumnElement:
-    """Columns of a UNION lose their type, and with it the conversion to aware UTC datetimes."""
-    return sa.type_coerce(column, UTCDateTime)
-
-
-@dataclass(frozen=True)
-class StatsFilter:
-    environment: str
-    start: dt.datetime  # inclusive, UTC
-    end: dt.datetime  # exclusive, UTC
-    reps: tuple[str, ...] = ()
-    organizations: tuple[str, ...] = ()  # organization ids
-    kinds: tuple[str, ...] = ()  # empty: DEFAULT_KINDS
-    features: tuple[str, ...] = ()  # an item matches if it includes any of them
-
-    @property
-    def counted_kinds(self) -> tuple[str, ...]:
-        return self.kinds or DEFAULT_KINDS
-
-    def conditions(self, rel: sa.Subquery) -> list[sa.ColumnElement[bool]]:
-        c = rel.c
-        where = [c.issued_at >= self.start, c.issued_at < self.end, c.kind.in_(self.counted_kinds)]
-        if self.reps:
-            where.append(c.issued_by.in_(self.reps))
-        if self.organizations:
-            where.append(c.organization_id.in_(self.organizations))
-        if self.features:
-            padded = sa.literal(",").concat(c.features).concat(",")
-            where.append(sa.or_(*(padded.like(f"%,{name},%") for name in self.features)))
-        return where
-
-    def days(self) -> int:
-        return max(1, round((self.end - self.start).total_seconds() / 86400))
 
 
 @dataclass(frozen=True)
@@ -152,10 +76,6 @@ class Funnel:
         return step / self.issued if self.issued else None
 
 
-def feature_label(features: str) -> str:
-    return " + ".join(FEATURE_LABELS.get(name, name) for name in features.split(",") if name)
-
-
 def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
@@ -174,7 +94,8 @@ class IssuanceStats:
     # -- choices for the filters -------------------------------------------------------------
 
     def environments(self) -> list[str]:
-        union = sa.union(sa.select(i.environment), sa.select(k.environment)).subquery()
+        i, k = invitation.c.environment, link_issuance.c.environment
+        union = sa.union(sa.select(i), sa.select(k)).subquery()
         rows = self._rows("list environments", sa.select(union.c.environment).order_by(union.c.environment))
         return [row.environment for row in rows]
 
@@ -243,8 +164,8 @@ class IssuanceStats:
         firsts = (
             sa.select(
                 c.organization_id,
-                _utc(sa.func.min(c.issued_at)).label("first_issued"),
-                _utc(sa.func.min(c.first_opened_at)).label("first_opened"),
+                utc(sa.func.min(c.issued_at)).label("first_issued"),
+                utc(sa.func.min(c.first_opened_at)).label("first_opened"),
             )
             .where(*f.conditions(rel))
             .group_by(c.organization_id)
@@ -343,7 +264,7 @@ class IssuanceStats:
         )
         frame = pd.DataFrame(self._rows("count per period", statement), columns=["period", "group", "items"])
         frame["period"] = pd.to_datetime(frame["period"])
-        frame["group"] = frame["group"].map(feature_label if by == "feature" else _kind_label)
+        frame["group"] = frame["group"].map(feature_label if by == "feature" else kind_label)
         return frame.sort_values(["period", "group"]).reset_index(drop=True)  # in label order
 
     def per_rep(self, f: StatsFilter) -> pd.DataFrame:
@@ -391,13 +312,13 @@ class IssuanceStats:
 
     def _rows_statement(self, f: StatsFilter) -> sa.Select:
         rel = issued_items(f.environment)
-        columns = [_utc(rel.c[n]).label(n) if n.endswith("_at") else rel.c[n] for n in TABLE_COLUMNS]
+        columns = [utc(rel.c[n]).label(n) if n.endswith("_at") else rel.c[n] for n in TABLE_COLUMNS]
         return sa.select(*columns).where(*f.conditions(rel)).order_by(rel.c.issued_at.desc())
 
     def rows(self, f: StatsFilter, limit: int | None = None) -> pd.DataFrame:
         statement = self._rows_statement(f).limit(limit)
         frame = pd.DataFrame(self._rows("read the filtered items", statement), columns=list(TABLE_COLUMNS))
-        frame["kind"] = frame["kind"].map(_kind_label)
+        frame["kind"] = frame["kind"].map(kind_label)
         frame["reference"] = frame["reference"].fillna("")  # links have none
         return frame
 
@@ -420,24 +341,10 @@ class IssuanceStats:
         return "".join(self.csv_chunks(f))
 
 
-def _kind_label(kind: str) -> str:
-    return {
-        "invitation": "Invitation",
-        "direct": "Direct link",
-        "embed": "Preview",
-        "shareable": "Shareable (legacy)",
-    }.get(kind, kind)
-
-
 def _utc_value(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _period(column: sa.ColumnElement, grain: str) -> sa.ColumnElement:
-    """The UTC day, or the Monday that starts its week, as a date string (SQLite)."""
-    if grain == "day":
-        return sa.func.date(column)
-    return sa.func.date(column, "weekday 0", "-6 days")
-
-
-assert set(DEFAULT_KINDS) <= set(LINK_KINDS)
+    """The UTC day, or the Monday that starts its week, as a date string (dialects.py)."""
+    return period_start(column, grain)

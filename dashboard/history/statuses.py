@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from ..models import OnboardingStatus
+from . import dialects
 from .database import guard, writing
 from .schema import org_status, status_visit
 
@@ -21,9 +21,8 @@ s, v = org_status.c, status_visit.c
 BATCH = 500  # rows per write: short transactions, so pages reading the history never wait long
 
 
-def _insert(engine: Engine, table: sa.Table) -> Any:  # the dialect's Insert, with ON CONFLICT
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+def _insert(engine: Engine, table: sa.Table) -> Any:
+    return dialects.insert(engine, table)
 
 
 class StatusSnapshot:
