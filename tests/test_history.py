@@ -8,11 +8,15 @@ import threading
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from dashboard.errors import StoreBusy, StoreError
 from dashboard.history import History, NewInvitation, NewLink, fingerprint
-from dashboard.history.schema import MIGRATIONS
+from dashboard.history.legacy import LEGACY
+from dashboard.history.migrate import head
 from dashboard.models import PortalEvent
+
+from .dump import everything
 
 NOW = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
@@ -111,8 +115,8 @@ def test_an_invitation_keeps_only_its_tokens_hash_and_gets_a_reference(
     )
     assert history.invitations.by_token_hash(fingerprint("s3cret-token")) == created
     assert history.invitations.by_token_hash(fingerprint("other")) is None
-    raw = (tmp_path / "history.db").read_bytes() + (tmp_path / "history.db-wal").read_bytes()
-    assert b"s3cret-token" not in raw
+    raw = everything(history).encode() + b"".join(f.read_bytes() for f in tmp_path.glob("history.db*"))
+    assert b"s3cret-token" not in raw and b"SUP-1" in raw  # the scan sees real content
 
 
 def test_opens_count_and_remember_first_and_last(history: History) -> None:
@@ -183,19 +187,26 @@ def test_events_and_an_unreadable_payload(history: History) -> None:
     assert history.events.sso_enabled_at("emulator", "org_1") == (NOW - DAY, "portal_event")
 
 
-def test_wal_mode_and_schema_version(history: History, tmp_path: Path) -> None:
-    raw = sqlite3.connect(tmp_path / "history.db")
-    assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    assert raw.execute("SELECT version FROM schema_version").fetchone() == (len(MIGRATIONS),)
+def test_a_new_database_is_at_the_newest_revision(history: History, tmp_path: Path) -> None:
+    assert history.revision() == head() and history.upgraded.before == "new"
+    assert History(history.url).upgraded.before == head()  # opened again: nothing to do
+    if history.engine.dialect.name == "sqlite":
+        raw = sqlite3.connect(tmp_path / "history.db")
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def test_upgrading_a_version_four_database_keeps_every_row(tmp_path: Path) -> None:
+    """A file written before Alembic, at the fourth of the legacy steps (an early release)."""
     url = f"sqlite:///{tmp_path}/old.db"
     old = History.__new__(History)
     from dashboard.history.database import create_engine
 
     old.engine = create_engine(url)
-    assert old.migrate(target=4) == 4
+    with old.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        conn.exec_driver_sql("INSERT INTO schema_version (version) VALUES (4)")
+        for step in LEGACY[:4]:
+            step(conn)
     with old.engine.begin() as conn:
         for i in range(50):
             issued = (NOW - dt.timedelta(days=i)).replace(tzinfo=None)
@@ -208,7 +219,7 @@ def test_upgrading_a_version_four_database_keeps_every_row(tmp_path: Path) -> No
     old.engine.dispose()
 
     upgraded = History(url)
-    assert upgraded.schema_version() == len(MIGRATIONS)
+    assert (upgraded.upgraded.before, upgraded.revision()) == ("legacy v4", head())
     rows = upgraded.links.for_organization("emulator", "org_1")
     assert (
         len(rows) == 50 and {r.kind for r in rows} == {"shareable"} and {r.state for r in rows} == {"minted"}
@@ -235,11 +246,9 @@ def test_sixteen_threads_write_without_locking_errors(history: History, tmp_path
     for t in threads:
         t.join()
     assert errors == []
-    raw = sqlite3.connect(tmp_path / "history.db")
-    assert raw.execute("SELECT count(*), count(DISTINCT reference) FROM invitation").fetchone() == (
-        3200,
-        3200,
-    )
+    with history.engine.connect() as conn:
+        counted = conn.exec_driver_sql("SELECT count(*), count(DISTINCT reference) FROM invitation").one()
+    assert tuple(counted) == (3200, 3200)
 
 
 def test_a_held_write_lock_is_a_clear_busy_error(tmp_path: Path) -> None:
@@ -259,3 +268,24 @@ def test_an_unwritable_database_is_a_clear_error(tmp_path: Path) -> None:
     read_only = History(f"sqlite:///file:{tmp_path}/h.db?mode=ro&uri=true")
     with pytest.raises(StoreError, match="not writable"):
         read_only.invitations.create(new_invitation())
+
+
+def test_on_postgresql_a_held_lock_is_a_clear_busy_error(postgres_url: str) -> None:
+    history = History(postgres_url, busy_timeout_s=0.2)
+    holder = sa.create_engine(postgres_url).connect()
+    holder.exec_driver_sql("BEGIN")
+    holder.exec_driver_sql("LOCK TABLE invitation IN ACCESS EXCLUSIVE MODE")
+    try:
+        with pytest.raises(StoreBusy, match=r"busy.*Try again"):
+            history.invitations.create(new_invitation())
+    finally:
+        holder.exec_driver_sql("ROLLBACK")
+        holder.close()
+    assert history.invitations.for_organization("emulator", "org_1") == []
+    history.engine.dispose()
+
+
+def test_a_postgresql_server_that_does_not_answer_is_a_sentence_without_the_password() -> None:
+    with pytest.raises(StoreError, match="does not answer") as refused:
+        History("postgresql://desk:s3cret-pass@127.0.0.1:1/history")  # no driver named: psycopg 3
+    assert "s3cret-pass" not in str(refused.value)

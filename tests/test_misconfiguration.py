@@ -35,7 +35,7 @@ def newer_database(folder: Path) -> str:
     path = folder / "newer.db"
     History(f"sqlite:///{path}").engine.dispose()
     with sqlite3.connect(path) as raw:
-        raw.execute("UPDATE schema_version SET version = 99")
+        raw.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
     return f"sqlite:///{path}"
 
 
@@ -54,8 +54,13 @@ CASES = [
     ("not a url", lambda folder: "this is not a url", "is not a database URL"),
     (
         "no driver",
-        lambda folder: "postgresql://desk:s3cret@db.example/portal",
+        lambda folder: "mysql://desk:s3cret@db.example/portal",
         "driver Portal Desk does not have",
+    ),
+    (
+        "postgresql not answering",
+        lambda folder: "postgresql://desk:s3cret@127.0.0.1:1/portal",
+        "does not answer",
     ),
     ("path under a file", under_a_file, "cannot create the folder"),
     ("schema newer than the code", newer_database, "written by a newer Portal Desk"),

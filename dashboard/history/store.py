@@ -1,9 +1,8 @@
 """The one door to the history database: :class:`History` holds the engine, migrates it, and
 hands out its parts (links, invitations, events); nothing outside this package touches the engine.
 
-The schema is versioned: ``schema_version`` holds the number of migrations applied, and migrations
-only ever add. A portal link's location never reaches this package, nor an invitation's token:
-only their SHA-256.
+The schema is migrated by Alembic on open (``migrate.py``), on SQLite or PostgreSQL alike. A
+portal link's location never reaches this package, nor an invitation's token: only their SHA-256.
 """
 
 from __future__ import annotations
@@ -13,9 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
-from ..errors import StoreError
 from ..models import Activity
 from .activity import ActivityLog
 from .database import create_engine, guard, writing
@@ -23,7 +20,8 @@ from .events import EventLog
 from .invitations import InvitationBook, NewInvitation
 from .links import LinkLog, NewLink
 from .listing import OrganizationListing
-from .schema import MIGRATIONS, activity, invitation, link_issuance, sso_observation
+from .migrate import Upgrade, current, upgrade
+from .schema import activity, invitation, link_issuance, sso_observation
 from .statuses import StatusSnapshot
 
 
@@ -49,39 +47,15 @@ class History:
 
     # -- schema ------------------------------------------------------------------------------
 
-    def schema_version(self) -> int:
+    def revision(self) -> str:
+        """The Alembic revision the database is at (migrate.py)."""
         with self.engine.connect() as conn:
-            return self._version(conn)
+            return current(conn) or ""
 
-    @staticmethod
-    def _version(conn: Connection) -> int:
-        if not sa.inspect(conn).has_table("schema_version"):
-            return 0
-        return conn.exec_driver_sql("SELECT version FROM schema_version").scalar_one()
-
-    def migrate(self, target: int | None = None) -> int:
-        """Apply pending migrations (up to ``target``), each in its own transaction. A database
-        a newer Portal Desk wrote is refused, untouched: this version cannot know its shape."""
-        target = len(MIGRATIONS) if target is None else target
-        if sa.inspect(self.engine).has_table("schema_version") and (found := self.schema_version()) > len(
-            MIGRATIONS
-        ):
-            raise StoreError(
-                f"This history database was written by a newer Portal Desk (schema version {found}; this "
-                f"one knows up to {len(MIGRATIONS)}). Upgrade Portal Desk, or point DASHBOARD_DATABASE_URL "
-                "at another database. Nothing was changed."
-            )
-        with writing(self.engine) as conn:
-            if not sa.inspect(conn).has_table("schema_version"):
-                conn.exec_driver_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-                conn.exec_driver_sql("INSERT INTO schema_version (version) VALUES (0)")
-        while (version := self.schema_version()) < target:
-            with writing(self.engine) as conn:
-                if self._version(conn) != version:
-                    continue  # another process migrated meanwhile
-                MIGRATIONS[version](conn)
-                conn.execute(sa.text("UPDATE schema_version SET version = :v"), {"v": version + 1})
-        return self.schema_version()
+    def migrate(self) -> Upgrade:
+        """Bring the database to this code's shape (migrate.py); a newer one is refused."""
+        self.upgraded = upgrade(self.engine)
+        return self.upgraded
 
     # -- reads for the stats -----------------------------------------------------------------
 
