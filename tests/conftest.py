@@ -17,7 +17,7 @@ from scalekit_emulator import Emulator
 
 from .apptest import app_emulator
 
-pytest_plugins = ["tests.mail_server"]  # the smtp fixture, for every test that emails
+pytest_plugins = ["tests.mail_server", "tests.postgres"]  # smtp; a PostgreSQL server (postgres_url)
 
 SESSION_ORGS = 250  # three pages at Scalekit's page size of 100
 
@@ -64,10 +64,20 @@ def org_id(gateway: ScalekitGateway) -> str:
     return gateway.create_organization("Fixture Org").id
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database: a real SQLite file, and a real PostgreSQL database (tests/postgres.py)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/history.db"
+    return request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture
-def history(tmp_path: Path) -> History:
-    """A fresh history on a real SQLite file."""
-    return History(f"sqlite:///{tmp_path}/history.db")
+def history(database_url: str) -> Iterator[History]:
+    """A fresh history, on each database Portal Desk supports."""
+    store = History(database_url)
+    yield store
+    store.engine.dispose()  # PostgreSQL: no connection left to keep the database from being dropped
 
 
 @pytest.fixture(autouse=True)

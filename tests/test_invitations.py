@@ -15,6 +15,7 @@ from dashboard.gateway import ScalekitGateway
 from dashboard.history import History
 from scalekit_emulator import Emulator, Fault
 
+from .dump import everything
 from .people import ANA, BO, NOBODY, VIV
 
 RELAY = "https://relay.portal.test"
@@ -53,7 +54,7 @@ def test_create_returns_the_url_once_and_keeps_only_a_hash(
         ("sso",),
     )
     assert item.expires_at - item.issued_at == dt.timedelta(days=14)
-    blob = b"".join(f.read_bytes() for f in tmp_path.glob("history.db*"))
+    blob = everything(history).encode() + b"".join(f.read_bytes() for f in tmp_path.glob("history.db*"))
     assert item.reference.encode() in blob and token_of(issued).encode() not in blob
 
 

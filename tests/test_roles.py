@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -43,9 +42,9 @@ def invite(gateway: ScalekitGateway, history: History, org_id: str, operator: Op
 
 
 def rows(history: History) -> list[tuple]:
-    database = history.engine.url.database
     query = "SELECT actor, role, action, organization_id, details FROM activity ORDER BY id"
-    return sqlite3.connect(database).execute(query).fetchall()
+    with history.engine.connect() as conn:
+        return [tuple(row) for row in conn.exec_driver_sql(query)]
 
 
 def test_every_action_leaves_one_row_and_no_secret(
