@@ -23,14 +23,11 @@ on a later visit (same browser), and after a server restart (same database, same
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -40,13 +37,14 @@ import requests
 from dotenv import dotenv_values
 from scalekit import ScalekitClient
 
+from bench import browser
+from bench.browser import CHROMIUM, LAUNCH_ARGS
 from dashboard.config import Settings, trust_ca_bundle
 from dashboard.gateway import ScalekitGateway
 from dashboard.history import History
 from dashboard.organizations import StatusBoard
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("PORTAL_DESK_CHROMIUM", "/usr/bin/chromium")
 BASELINE_SAMPLE = 1_000  # at a latency, the baseline runs on this many organizations, scaled up
 
 
@@ -163,50 +161,17 @@ def services(args: argparse.Namespace, folder: Path) -> dict[float, list[tuple[s
 # -- the page, in Chromium --------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def dashboard(database: Path, orgs: int, latency: float, log: Path) -> Iterator[str]:
-    port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SCALEKIT_", "DASHBOARD_", "GRPC_", "REQUESTS_CA"))
-    }
-    env.update(
-        DASHBOARD_DOTENV="",
-        DASHBOARD_DATABASE_URL=f"sqlite:///{database}",
-        DASHBOARD_OPERATOR="bench@portal.test",
-        DASHBOARD_SIGN_IN="off",
-        DASHBOARD_DEMO_HISTORY="0",
-        DASHBOARD_EMULATOR_ORGS=str(orgs),
-        DASHBOARD_EMULATOR_LATENCY_MS=str(latency),
-    )
-    with log.open("a") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the dashboard did not start; see {log}") from None
-                time.sleep(0.2)
+    with browser.dashboard(
+        {
+            "DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
+            "DASHBOARD_EMULATOR_ORGS": str(orgs),
+            "DASHBOARD_EMULATOR_LATENCY_MS": str(latency),
+        },
+        log,
+    ) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 CAPTION = "[data-testid=stCaptionContainer]"
@@ -239,7 +204,7 @@ def chromium(args: argparse.Namespace, folder: Path) -> dict[float, list[tuple[s
     total = f"{args.orgs:,}"
     tables = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         for latency in args.latency_ms:
             rows: dict[str, list[float]] = {}
             for n in range(args.repeat):

@@ -18,6 +18,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,11 +51,15 @@ def _as_server_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command]
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
+def available() -> bool:
+    return bool(_binary("initdb") and _binary("pg_ctl"))
+
+
+@contextmanager
+def running_server() -> Iterator[PostgresServer]:
+    """A throwaway server (fsync off: its data dies with it); bench/stats.py uses it too."""
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
-    if not initdb or not pg_ctl:
-        pytest.skip("PostgreSQL's initdb and pg_ctl were not found (Debian: apt-get install postgresql)")
+    assert initdb and pg_ctl, "PostgreSQL's initdb and pg_ctl were not found"
     folder = Path(tempfile.mkdtemp(prefix="portal-desk-pg-"))
     data, sockets = folder / "data", folder / "sockets"
     sockets.mkdir()
@@ -79,14 +84,21 @@ def postgres_server() -> Iterator[PostgresServer]:
         check=True,
         capture_output=True,
     )
-    server = PostgresServer(port, f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres")
     try:
-        yield server
+        yield PostgresServer(port, f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres")
     finally:
         subprocess.run(
             _as_server_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
         )
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    if not available():
+        pytest.skip("PostgreSQL's initdb and pg_ctl were not found (Debian: apt-get install postgresql)")
+    with running_server() as server:
+        yield server
 
 
 def create_database(server: PostgresServer) -> str:
