@@ -97,8 +97,8 @@ def random_history(history: History, seed: int, rows: int = 400) -> None:
 
 
 @pytest.fixture(params=[1, 2, 3])
-def seeded(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[IssuanceStats, History]:
-    history = History(f"sqlite:///{tmp_path}/stats.db")
+def seeded(request: pytest.FixtureRequest, history: History) -> tuple[IssuanceStats, History]:
+    """A seeded random history, on SQLite and on PostgreSQL (the ``history`` fixture)."""
     random_history(history, request.param)
     return IssuanceStats(history), history
 
@@ -192,7 +192,49 @@ def test_rows_and_csv_are_exactly_the_filtered_items_with_no_link_ids(seeded) ->
     assert "link_id" not in exported[0] and all(
         r["reference"].startswith("INV-") for r in exported if r["kind"] == "invitation"
     )
-    assert len(stats.rows(f, limit=5)) == min(5, expected)
+    newest = stats.rows(f, limit=5)  # each table's newest five, merged: the same as cutting the whole
+    key = ["issued_at", "kind", "organization_id", "issued_by", "reference"]
+    pd.testing.assert_frame_equal(newest[key], stats.rows(f).head(len(newest))[key])
+    assert len(newest) == min(5, expected)
+
+
+def test_filter_choices_are_everyone_and_each_organizations_latest_name(history: History) -> None:
+    week = dt.timedelta(days=7)
+    history.import_history(
+        [
+            NewInvitation(fingerprint("a"), "emulator", "org_a", "Acme (old name)", ("sso",), "ana",
+                          NOW - 3 * week, NOW),
+            NewInvitation(fingerprint("b"), "emulator", "org_b", "Beta Ltd", ("sso",), "bo", NOW - week, NOW),
+            NewInvitation(fingerprint("c"), "elsewhere", "org_c", "Elsewhere Co", ("sso",), "cy", NOW, NOW),
+        ],
+        [
+            NewLink("org_a", "Acme Inc", ("sso",), "direct", "dee", NOW - week, "emulator", expires_at=NOW),
+            NewLink("org_b", "Beta (old name)", ("sso",), "embed", "bo", NOW - 2 * week, "emulator",
+                    expires_at=NOW),
+        ],
+        [],
+    )  # fmt: skip
+    stats = IssuanceStats(history)
+    assert stats.reps("emulator") == ["ana", "bo", "dee"]
+    assert stats.organizations("emulator") == {"org_a": "Acme Inc", "org_b": "Beta Ltd"}
+    assert stats.environments() == ["elsewhere", "emulator"]
+
+
+def test_the_history_version_moves_with_every_change_the_figures_show(history: History) -> None:
+    versions = [history.version()]
+    history.import_history(
+        [
+            NewInvitation(
+                fingerprint("x"), "emulator", "org_x", "X", ("sso",), "ana", NOW, NOW + dt.timedelta(days=7)
+            )
+        ],
+        [],
+        [],
+    )
+    versions.append(history.version())
+    history.events.observe_many("emulator", [("org_x", NOW)], "status")
+    versions.append(history.version())
+    assert len(set(versions)) == 3, versions
 
 
 def test_an_empty_history_gives_zeros_and_empty_frames(tmp_path: Path) -> None:

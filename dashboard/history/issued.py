@@ -9,6 +9,7 @@ opens, counted on the invitation.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -20,8 +21,16 @@ DEFAULT_KINDS = ("invitation", "direct", "shareable")  # what counts when no kin
 i, k = invitation.c, link_issuance.c
 
 
-def issued_items(environment: str) -> sa.Subquery:
-    """Invitations and issued links as one relation with the same columns (``issued``)."""
+def issued_items(environment: str, kinds: Iterable[str] = LINK_KINDS) -> sa.Subquery:
+    """Invitations and issued links as one relation with the same columns (``issued``); only the
+    tables that hold the ``kinds`` asked for are read."""
+    parts = branches(environment, kinds)
+    return (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery("issued")
+
+
+def branches(environment: str, kinds: Iterable[str] = LINK_KINDS) -> list[sa.Select]:
+    """The selects ``issued_items`` unites: the invitations, the issued links, or both."""
+    kinds = set(kinds)
     invitations = sa.select(
         sa.literal("invitation").label("kind"),
         i.reference,
@@ -40,7 +49,7 @@ def issued_items(environment: str) -> sa.Subquery:
     ).where(i.environment == environment)
     links = sa.select(
         k.kind,
-        sa.null().label("reference"),
+        sa.cast(sa.null(), sa.String).label("reference"),  # typed: PostgreSQL unites by type
         k.organization_id,
         k.organization_name,
         k.features,
@@ -52,9 +61,13 @@ def issued_items(environment: str) -> sa.Subquery:
         k.recipient_email,
         k.note,
         sa.literal(0).label("opens"),
-        sa.null().label("first_opened_at"),
+        sa.cast(sa.null(), UTCDateTime).label("first_opened_at"),
     ).where(k.environment == environment, k.kind != "invitation", k.state != "failed")
-    return sa.union_all(invitations, links).subquery("issued")
+    if kinds == {"invitation"}:
+        return [invitations]
+    if kinds and "invitation" not in kinds:
+        return [links]
+    return [invitations, links]
 
 
 def utc(column: sa.ColumnElement) -> sa.ColumnElement:

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from ..spreadsheet import cell
 from .dialects import period_start
 from .events import PREVIEW
-from .issued import StatsFilter, feature_label, issued_items, kind_label, utc
+from .issued import StatsFilter, branches, feature_label, issued_items, kind_label, utc
 from .schema import invitation, link_issuance, sso_observation
 from .store import History
 
@@ -42,7 +42,7 @@ TABLE_COLUMNS = (
     "revoked_at",
     "revoked_by",
 )
-o = sso_observation.c
+i, k, o = invitation.c, link_issuance.c, sso_observation.c
 # SSO a rep switched on in the Portal preview is not the customer's conversion.
 CUSTOMER = o.source != PREVIEW
 
@@ -76,6 +76,23 @@ class Funnel:
         return step / self.issued if self.issued else None
 
 
+@dataclass(frozen=True)
+class StatsReport:
+    """Everything the stats page shows for one filter but the chart over time (which has its own
+    grain and split): made in one go, so it can be kept as a whole."""
+
+    kpis: Kpis
+    funnel: Funnel
+    funnel_by_rep: pd.DataFrame
+    per_rep: pd.DataFrame
+    top_organizations: pd.DataFrame
+    newest: pd.DataFrame  # the newest rows, at most ``limit``
+
+    @property
+    def status(self) -> pd.DataFrame:
+        return IssuanceStats.status_breakdown(self.kpis, self.funnel)
+
+
 def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
@@ -94,39 +111,50 @@ class IssuanceStats:
     # -- choices for the filters -------------------------------------------------------------
 
     def environments(self) -> list[str]:
-        i, k = invitation.c.environment, link_issuance.c.environment
-        union = sa.union(sa.select(i), sa.select(k)).subquery()
+        union = sa.union(sa.select(i.environment), sa.select(k.environment)).subquery()
         rows = self._rows("list environments", sa.select(union.c.environment).order_by(union.c.environment))
         return [row.environment for row in rows]
 
     def reps(self, environment: str) -> list[str]:
-        rel = issued_items(environment)
-        statement = sa.select(rel.c.issued_by).distinct().order_by(rel.c.issued_by)
+        """Everyone who issued anything in this environment (each table's index answers)."""
+        union = sa.union(
+            sa.select(i.issued_by).where(i.environment == environment),
+            sa.select(k.issued_by).where(k.environment == environment),
+        ).subquery()
+        statement = sa.select(union.c.issued_by).order_by(union.c.issued_by)
         return [row.issued_by for row in self._rows("list reps", statement)]
 
     def organizations(self, environment: str) -> dict[str, str]:
-        """Organization id -> its latest name, for every organization in the history."""
-        rel = issued_items(environment)
-        ranked = sa.select(
-            rel.c.organization_id,
-            rel.c.organization_name,
-            sa.func.row_number()
-            .over(partition_by=rel.c.organization_id, order_by=rel.c.issued_at.desc())
-            .label("n"),
-        ).subquery()
-        statement = (
-            sa.select(ranked.c.organization_id, ranked.c.organization_name)
-            .where(ranked.c.n == 1)
-            .order_by(ranked.c.organization_name)
-        )
-        return {
-            row.organization_id: row.organization_name for row in self._rows("list organizations", statement)
-        }
+        """Organization id -> its latest name, for every organization in the history. Per table,
+        each organization's newest row, looked up through its (environment, organization, issued
+        at) index; the newer of the two tables wins."""
+        newest: dict[str, tuple[dt.datetime, str]] = {}
+        for table in (invitation, link_issuance):
+            c = table.c
+            last = (
+                sa.select(c.organization_id, sa.func.max(c.issued_at).label("at"))
+                .where(c.environment == environment)
+                .group_by(c.organization_id)
+                .subquery()
+            )
+            name = (
+                sa.select(c.organization_name)
+                .where(c.environment == environment, c.organization_id == last.c.organization_id)
+                .order_by(c.issued_at.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+            statement = sa.select(last.c.organization_id, utc(last.c.at).label("at"), name.label("name"))
+            for row in self._rows("list organizations", statement):
+                if row.organization_id not in newest or newest[row.organization_id][0] < row.at:
+                    newest[row.organization_id] = (row.at, row.name)
+        ordered = sorted(newest.items(), key=lambda item: (item[1][1], item[0]))
+        return {org_id: name for org_id, (_, name) in ordered}
 
     # -- aggregates --------------------------------------------------------------------------
 
     def kpis(self, f: StatsFilter, now: dt.datetime) -> Kpis:
-        rel = issued_items(f.environment)
+        rel = issued_items(f.environment, f.counted_kinds)
         c = rel.c
         expired = sa.and_(c.revoked_at.is_(None), c.expires_at.is_not(None), c.expires_at <= now)
         unopened = sa.and_(expired, c.kind.in_(("invitation", "shareable")), c.opens == 0)
@@ -159,7 +187,7 @@ class IssuanceStats:
 
         One row per organization reached: at most the number of organizations in the range.
         """
-        rel = issued_items(f.environment)
+        rel = issued_items(f.environment, f.counted_kinds)
         c = rel.c
         firsts = (
             sa.select(
@@ -186,11 +214,12 @@ class IssuanceStats:
                 days.append(_days(row.enabled_at, start))
         return days
 
-    def funnel(self, f: StatsFilter, by_rep: bool = False) -> pd.DataFrame:
-        """The invitation funnel, overall (one row) or per rep; with the medians of its steps."""
-        rel = issued_items(f.environment)
+    def _funnel_rows(self, f: StatsFilter) -> list[sa.Row]:
+        """Each invitation in the filter: who issued it, when, its first open, and when its
+        organization's SSO was first seen enabled by the customer."""
+        rel = issued_items(f.environment, ("invitation",))
         c = rel.c
-        base = (
+        statement = (
             sa.select(c.issued_by, c.issued_at, c.first_opened_at, o.enabled_at)
             .select_from(
                 rel.outerjoin(
@@ -198,61 +227,25 @@ class IssuanceStats:
                     sa.and_(o.environment == f.environment, o.organization_id == c.organization_id, CUSTOMER),
                 )
             )
-            .where(*f.conditions(rel), c.kind == "invitation")
+            .where(*f.conditions(rel))
         )
-        rows = self._rows("measure the invitation funnel", base)
-        groups: dict[str, list[sa.Row]] = {}
-        for row in rows:
-            groups.setdefault(row.issued_by if by_rep else "everyone", []).append(row)
-        records = []
-        for name, items in sorted(groups.items(), key=lambda item: -len(item[1])):
-            opened = [r for r in items if r.first_opened_at is not None]
-            # A customer enabling SSO after opening this invitation: the conversion it led to.
-            converted = [
-                r
-                for r in opened
-                if r.enabled_at is not None and _utc_value(r.enabled_at) > _utc_value(r.first_opened_at)
-            ]
-            records.append(
-                {
-                    "rep": name,
-                    "issued": len(items),
-                    "opened": len(opened),
-                    "sso_enabled": len(converted),
-                    "median_hours_to_open": _median(
-                        [(_utc_value(r.first_opened_at) - r.issued_at).total_seconds() / 3600 for r in opened]
-                    ),
-                    "median_days_open_to_sso": _median(
-                        [_days(_utc_value(r.enabled_at), _utc_value(r.first_opened_at)) for r in converted]
-                    ),
-                }
-            )
-        columns = [
-            "rep",
-            "issued",
-            "opened",
-            "sso_enabled",
-            "median_hours_to_open",
-            "median_days_open_to_sso",
-        ]
-        return pd.DataFrame.from_records(records, columns=columns)
+        return self._rows("measure the invitation funnel", statement)
+
+    def funnel(self, f: StatsFilter, by_rep: bool = False) -> pd.DataFrame:
+        """The invitation funnel, overall (one row) or per rep; with the medians of its steps."""
+        return _funnel_frame(self._funnel_rows(f), by_rep)
 
     def funnel_totals(self, f: StatsFilter) -> Funnel:
-        frame = self.funnel(f)
-        if frame.empty:
-            return Funnel(0, 0, 0, None, None)
-        row = frame.iloc[0]
-        return Funnel(
-            int(row.issued),
-            int(row.opened),
-            int(row.sso_enabled),
-            None if pd.isna(row.median_hours_to_open) else float(row.median_hours_to_open),
-            None if pd.isna(row.median_days_open_to_sso) else float(row.median_days_open_to_sso),
-        )
+        return _totals(_funnel_frame(self._funnel_rows(f), by_rep=False))
+
+    def funnels(self, f: StatsFilter) -> tuple[Funnel, pd.DataFrame]:
+        """The totals and the funnel per rep, from one read of the invitations."""
+        rows = self._funnel_rows(f)
+        return _totals(_funnel_frame(rows, by_rep=False)), _funnel_frame(rows, by_rep=True)
 
     def per_period(self, f: StatsFilter, grain: str = "week", by: str = "kind") -> pd.DataFrame:
         """Items per day or week (UTC; weeks start on Monday), split by kind or by features."""
-        rel = issued_items(f.environment)
+        rel = issued_items(f.environment, f.counted_kinds)
         c = rel.c
         period = _period(c.issued_at, grain)
         group = c.kind if by == "kind" else c.features
@@ -268,7 +261,7 @@ class IssuanceStats:
         return frame.sort_values(["period", "group"]).reset_index(drop=True)  # in label order
 
     def per_rep(self, f: StatsFilter) -> pd.DataFrame:
-        rel = issued_items(f.environment)
+        rel = issued_items(f.environment, f.counted_kinds)
         c = rel.c
         statement = (
             sa.select(
@@ -283,7 +276,7 @@ class IssuanceStats:
         return pd.DataFrame(self._rows("count per rep", statement), columns=["rep", "items", "organizations"])
 
     def top_organizations(self, f: StatsFilter, limit: int = 10) -> pd.DataFrame:
-        rel = issued_items(f.environment)
+        rel = issued_items(f.environment, f.counted_kinds)
         c = rel.c
         statement = (
             sa.select(
@@ -300,6 +293,12 @@ class IssuanceStats:
             self._rows("rank organizations", statement), columns=["organization", "organization_id", "items"]
         )
 
+    def report(self, f: StatsFilter, now: dt.datetime, limit: int = 1000) -> StatsReport:
+        funnel, by_rep = self.funnels(f)
+        return StatsReport(
+            self.kpis(f, now), funnel, by_rep, self.per_rep(f), self.top_organizations(f), self.rows(f, limit)
+        )
+
     @staticmethod
     def status_breakdown(kpis: Kpis, funnel: Funnel) -> pd.DataFrame:
         """Active (never opened), opened, expired and revoked: from the counts already made."""
@@ -310,13 +309,28 @@ class IssuanceStats:
 
     # -- the rows themselves -----------------------------------------------------------------
 
-    def _rows_statement(self, f: StatsFilter) -> sa.Select:
-        rel = issued_items(f.environment)
+    def _rows_statement(self, f: StatsFilter, limit: int | None = None) -> sa.Select:
+        """The filtered items, newest first. With a limit, each table gives its newest ``limit``
+        through its (environment, issued at) index before they are merged: the database never
+        sorts the whole range."""
+        parts = [part.subquery() for part in branches(f.environment, f.counted_kinds)]
+        if limit is not None:
+            parts = [
+                sa.select(part)
+                .where(*f.conditions(part))
+                .order_by(part.c.issued_at.desc())
+                .limit(limit)
+                .subquery()
+                for part in parts
+            ]
+        rel = (
+            sa.union_all(*(sa.select(p) for p in parts)) if len(parts) > 1 else sa.select(parts[0])
+        ).subquery()
         columns = [utc(rel.c[n]).label(n) if n.endswith("_at") else rel.c[n] for n in TABLE_COLUMNS]
-        return sa.select(*columns).where(*f.conditions(rel)).order_by(rel.c.issued_at.desc())
+        return sa.select(*columns).where(*f.conditions(rel)).order_by(rel.c.issued_at.desc()).limit(limit)
 
     def rows(self, f: StatsFilter, limit: int | None = None) -> pd.DataFrame:
-        statement = self._rows_statement(f).limit(limit)
+        statement = self._rows_statement(f, limit)
         frame = pd.DataFrame(self._rows("read the filtered items", statement), columns=list(TABLE_COLUMNS))
         frame["kind"] = frame["kind"].map(kind_label)
         frame["reference"] = frame["reference"].fillna("")  # links have none
@@ -348,3 +362,49 @@ def _utc_value(value: dt.datetime) -> dt.datetime:
 def _period(column: sa.ColumnElement, grain: str) -> sa.ColumnElement:
     """The UTC day, or the Monday that starts its week, as a date string (dialects.py)."""
     return period_start(column, grain)
+
+
+FUNNEL_COLUMNS = ["rep", "issued", "opened", "sso_enabled", "median_hours_to_open", "median_days_open_to_sso"]
+
+
+def _funnel_frame(rows: list[sa.Row], by_rep: bool) -> pd.DataFrame:
+    groups: dict[str, list[sa.Row]] = {}
+    for row in rows:
+        groups.setdefault(row.issued_by if by_rep else "everyone", []).append(row)
+    records = []
+    for name, items in sorted(groups.items(), key=lambda item: -len(item[1])):
+        opened = [r for r in items if r.first_opened_at is not None]
+        # A customer enabling SSO after opening this invitation: the conversion it led to.
+        converted = [
+            r
+            for r in opened
+            if r.enabled_at is not None and _utc_value(r.enabled_at) > _utc_value(r.first_opened_at)
+        ]
+        records.append(
+            {
+                "rep": name,
+                "issued": len(items),
+                "opened": len(opened),
+                "sso_enabled": len(converted),
+                "median_hours_to_open": _median(
+                    [(_utc_value(r.first_opened_at) - r.issued_at).total_seconds() / 3600 for r in opened]
+                ),
+                "median_days_open_to_sso": _median(
+                    [_days(_utc_value(r.enabled_at), _utc_value(r.first_opened_at)) for r in converted]
+                ),
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=FUNNEL_COLUMNS)
+
+
+def _totals(frame: pd.DataFrame) -> Funnel:
+    if frame.empty:
+        return Funnel(0, 0, 0, None, None)
+    row = frame.iloc[0]
+    return Funnel(
+        int(row.issued),
+        int(row.opened),
+        int(row.sso_enabled),
+        None if pd.isna(row.median_hours_to_open) else float(row.median_hours_to_open),
+        None if pd.isna(row.median_days_open_to_sso) else float(row.median_days_open_to_sso),
+    )
