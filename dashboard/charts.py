@@ -1,6 +1,8 @@
 """Altair charts of the issuance statistics: DataFrames in, charts out (no Streamlit here).
 
 Every bar carries its number, so a manager reading a screenshot in a review needs no tooltip.
+:func:`spec` turns a chart into the Vega-Lite the browser draws; the tests check every chart
+against Vega-Lite's schema once, so the page need not on every run.
 """
 
 from __future__ import annotations
@@ -97,3 +99,9 @@ def funnel_by_rep(frame: pd.DataFrame) -> alt.LayerChart:
     )
     labels = base.mark_text(align="left", dx=3, color="#1f2430").encode(text="invitations:Q")
     return alt.LayerChart(layer=[base.mark_bar(), labels]).properties(height=max(140, 60 * len(frame)))
+
+
+def spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite specification, its data inline. Unvalidated: Altair's schema check
+    costs more than building the chart, and these charts are fixed code the tests validate."""
+    return chart.to_dict(validate=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+import pandas as pd
 import streamlit as st
 
 from scalekit_emulator import Branding, Emulator
@@ -21,7 +22,7 @@ from .demo_history import seed_demo_history
 from .errors import PortalDeskError
 from .gateway import ScalekitGateway
 from .history import History
-from .history.stats import IssuanceStats
+from .history.stats import IssuanceStats, StatsFilter, StatsReport
 from .local_stack import running_emulator
 from .mailer import Mailer
 from .models import Organization, OrganizationDetail
@@ -211,6 +212,21 @@ def stats_choices(database_url: str, environment: str) -> tuple[list[str], list[
     fresh: they change as slowly as the team does, and listing them scans an index."""
     stats = IssuanceStats(store(database_url))
     return stats.environments(), stats.reps(environment), stats.organizations(environment)
+
+
+@st.cache_data(ttl=60, max_entries=64, show_spinner=False)
+def stats_report(database_url: str, flt: StatsFilter, version: tuple[int, ...]) -> StatsReport:
+    """The stats page's figures for one filter, kept a minute or until the history changes
+    (``History.version``): a rerun for another chart split, or a second visit, reads nothing.
+    "Open now" may lag an expiry by that minute."""
+    return IssuanceStats(store(database_url)).report(flt, dt.datetime.now(dt.UTC))
+
+
+@st.cache_data(ttl=60, max_entries=64, show_spinner=False)
+def stats_per_period(
+    database_url: str, flt: StatsFilter, grain: str, by: str, version: tuple[int, ...]
+) -> pd.DataFrame:
+    return IssuanceStats(store(database_url)).per_period(flt, grain, by)
 
 
 def refresh_listings(gateway: ScalekitGateway, store: History | None, environment: str) -> None:

@@ -4,13 +4,12 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import charts, identity, reporting, runtime
+from dashboard import identity, reporting, runtime
 from dashboard.errors import PortalDeskError
-from dashboard.history.stats import IssuanceStats
 from dashboard.permissions import can, reason
 from dashboard.ui.feedback import show_error
 from dashboard.ui.shell import ensure_app_shell
-from dashboard.ui.stats_view import TABLE_CONFIG, filter_bar, funnel_row, kpi_row
+from dashboard.ui.stats_view import TABLE_CONFIG, chart, filter_bar, funnel_row, kpi_row
 from dashboard.ui.text import md
 
 ensure_app_shell()
@@ -33,7 +32,6 @@ except PortalDeskError as error:
     st.caption(
         f"Scalekit is out of reach ({md(error, None)}); the figures below come from the local history."
     )
-stats = IssuanceStats(history)
 today = dt.datetime.now(dt.UTC).date()
 
 env = config.environment_host
@@ -58,12 +56,13 @@ try:
 except PortalDeskError as error:
     show_error(error)
     st.stop()
-now = dt.datetime.now(dt.UTC)
 try:
-    kpis, funnel = stats.kpis(flt, now), stats.funnel_totals(flt)
+    version = history.version()
+    report = runtime.stats_report(config.database_url, flt, version)
 except PortalDeskError as error:
     show_error(error)
     st.stop()
+kpis, funnel, table = report.kpis, report.funnel, report.newest
 
 if not kpis.issued:
     st.info(
@@ -78,38 +77,9 @@ funnel_row(funnel)
 st.subheader("Everything issued")
 kpi_row(kpis)
 
-grain_col, by_col = st.columns(2)
-short = flt.days() <= 31
-grain = (
-    grain_col.segmented_control(
-        "Per", ["day", "week"], default="day" if short else "week", key=f"grain-{short}"
-    )
-    or "week"
-)
-by = by_col.segmented_control("Split by", ["kind", "feature"], default="kind", key="stats_by") or "kind"
-try:
-    st.altair_chart(
-        charts.items_over_time(stats.per_period(flt, grain, by), grain, by, start, end), width="stretch"
-    )
-    funnel_col, orgs_col = st.columns(2)
-    funnel_col.markdown("**Funnel per rep** (invitations)")
-    per_rep_funnel = stats.funnel(flt, by_rep=True)
-    if per_rep_funnel.empty:
-        funnel_col.caption("No invitation in this selection.")
-    else:
-        funnel_col.altair_chart(charts.funnel_by_rep(per_rep_funnel), width="stretch")
-    orgs_col.markdown("**Top organizations**")
-    orgs_col.altair_chart(charts.top_organizations(stats.top_organizations(flt)), width="stretch")
-    rep_col, status_col = st.columns([2, 1])
-    rep_col.markdown("**Issued per rep**")
-    rep_col.altair_chart(charts.per_rep(stats.per_rep(flt)), width="stretch")
-    status_col.markdown("**Status**")
-    status_col.altair_chart(charts.status_breakdown(stats.status_breakdown(kpis, funnel)), width="stretch")
-    table = stats.rows(flt, limit=1000)
-except PortalDeskError as error:
-    show_error(error)
-    st.stop()
-
+# The table is sent before the charts (it stays below them): the browser fetches and lays out
+# the grid while the charts are drawn, instead of after.
+charts_area = st.container()
 st.markdown("**Issued items**")
 st.caption(
     f"Newest {len(table):,} of {kpis.issued:,}. The CSV has all of them. No link or invitation that could "
@@ -127,3 +97,32 @@ st.download_button(
     disabled=bool(no_export),
     help=no_export,
 )
+
+with charts_area:
+    grain_col, by_col = st.columns(2)
+    short = flt.days() <= 31
+    grain = (
+        grain_col.segmented_control(
+            "Per", ["day", "week"], default="day" if short else "week", key=f"grain-{short}"
+        )
+        or "week"
+    )
+    by = by_col.segmented_control("Split by", ["kind", "feature"], default="kind", key="stats_by") or "kind"
+    try:
+        over_time = runtime.stats_per_period(config.database_url, flt, grain, by, version)
+        chart(st.container(), "items_over_time", over_time, grain, by, start, end)
+    except PortalDeskError as error:
+        show_error(error)
+    funnel_col, orgs_col = st.columns(2)
+    funnel_col.markdown("**Funnel per rep** (invitations)")
+    if report.funnel_by_rep.empty:
+        funnel_col.caption("No invitation in this selection.")
+    else:
+        chart(funnel_col, "funnel_by_rep", report.funnel_by_rep)
+    orgs_col.markdown("**Top organizations**")
+    chart(orgs_col, "top_organizations", report.top_organizations)
+    rep_col, status_col = st.columns([2, 1])
+    rep_col.markdown("**Issued per rep**")
+    chart(rep_col, "per_rep", report.per_rep)
+    status_col.markdown("**Status**")
+    chart(status_col, "status_breakdown", report.status)

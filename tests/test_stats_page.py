@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema import load_schema
 
 from dashboard.history import History, NewInvitation, fingerprint
 from dashboard.history.stats import IssuanceStats, StatsFilter
@@ -57,6 +59,10 @@ def test_demo_history_fills_the_page_and_filters_agree(demo: Path) -> None:
     assert metric(at, "Invitations issued") == f"{funnel.issued:,}"
     assert metric(at, "Opened") == f"{funnel.opened:,}"
     assert charts(at) == 5
+    # The page draws them unvalidated (charts.spec): each must be valid Vega-Lite all the same.
+    schema = load_schema()
+    for element in at.get("vega_lite_chart"):
+        validate_jsonschema(json.loads(element.proto.spec), schema)
     assert any(b.label == "Download CSV" for b in at.get("download_button"))
     assert "Preview" not in set(at.dataframe[0].value["kind"])  # previews count only when picked
 

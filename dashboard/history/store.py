@@ -69,6 +69,17 @@ class History:
         with guard(action), self.engine.connect() as conn:
             yield from conn.execution_options(yield_per=chunk).execute(statement)
 
+    def version(self) -> tuple[int, ...]:
+        """Changes whenever something is issued, minted, opened (each open mints), seen enabled
+        or done (revocations and extensions are logged): what a cache of figures is keyed on."""
+        newest = [
+            sa.select(sa.func.max(t.c.id)).scalar_subquery() for t in (invitation, link_issuance, activity)
+        ]
+        seen = sa.select(sa.func.count()).select_from(sso_observation).scalar_subquery()  # one row per org
+        statement = sa.select(*newest, seen)
+        with guard("read the history"), self.engine.connect() as conn:
+            return tuple(value or 0 for value in conn.execute(statement).one())
+
     # -- whole histories ---------------------------------------------------------------------
 
     def has_history(self, environment: str) -> bool:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
+from .. import charts
 from ..history.stats import Funnel, Kpis, StatsFilter
 from ..models import FEATURE_LABELS, KIND_LABELS, LINK_KINDS, Operator
 from ..permissions import can
@@ -124,3 +128,23 @@ def kpi_row(kpis: Kpis) -> None:
         help="Organizations reached whose SSO was enabled afterwards; median "
         f"{kpis.median_days_to_sso or 0:.1f} days from the first open (or issue) to SSO enabled",
     )
+
+
+CHARTS: dict[str, Callable[..., Any]] = {
+    "items_over_time": charts.items_over_time,
+    "funnel_by_rep": charts.funnel_by_rep,
+    "top_organizations": charts.top_organizations,
+    "per_rep": charts.per_rep,
+    "status_breakdown": charts.status_breakdown,
+}
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _spec(name: str, frame: pd.DataFrame, *args: object) -> dict:
+    return charts.spec(CHARTS[name](frame, *args))
+
+
+def chart(where: DeltaGenerator, name: str, frame: pd.DataFrame, *args: object) -> None:
+    """One of the page's charts. Its Vega-Lite is made once per chart and data: a later visit, or
+    a filter change that leaves a chart's numbers alone, draws it without building it again."""
+    where.vega_lite_chart(spec=_spec(name, frame, *args), width="stretch")
