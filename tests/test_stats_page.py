@@ -83,6 +83,26 @@ def test_demo_history_fills_the_page_and_filters_agree(demo: Path) -> None:
     assert set(at.dataframe[0].value["kind"]) <= {"Preview"}
 
 
+def test_kept_figures_give_way_to_a_new_invitation_at_once(app_env: Path) -> None:
+    history = History(f"sqlite:///{app_env}")
+    now = dt.datetime.now(dt.UTC)
+
+    def invite(n: int) -> None:
+        history.invitations.create(
+            NewInvitation(fingerprint(f"k{n}"), "emulator", "org_1", "Org One", ("sso",), "ana", now,
+                          now + dt.timedelta(days=7))
+        )  # fmt: skip
+
+    invite(1)
+    at = open_page(PAGE)
+    assert metric(at, "Invitations issued") == "1"
+    at.run()  # a rerun with nothing new: the kept figures
+    assert metric(at, "Invitations issued") == "1"
+    invite(2)
+    at.run()
+    assert metric(at, "Invitations issued") == "2"
+
+
 def test_a_one_day_range_draws_that_day(app_env: Path) -> None:
     history = History(f"sqlite:///{app_env}")
     now = dt.datetime.now(dt.UTC)
