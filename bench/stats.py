@@ -1,188 +1,287 @@
-"""The Issuance stats queries on a large history, against loading everything into pandas.
+"""The Issuance stats page on a large history and a small one, on SQLite and on PostgreSQL.
 
-    python -m bench.stats --rows 1000000
+    python -m bench.stats --rows 1000000 --db sqlite postgresql --repeat 5
 
-Fills a temporary SQLite file with a seeded, skewed synthetic history (a few reps and
-organizations much busier, weekday patterns, most links expired, some revoked), then prints
-the time of each SQL aggregate, of a full page run (AppTest), and of the naive pandas version.
+Each database gets two seeded synthetic histories (bench/synthetic.py): ``--rows`` rows and
+2,000 rows. On the large one, for the page's default filter (last 90 days):
+
+- every SQL aggregate of the page, and all of them together: "first" is the first call in a new
+  process (its connection opened before the clock; the OS may cache the file), then
+  ``--repeat`` runs in this process, min / median;
+- the fair naive version beside them (bench/naive.py: only the needed columns, environment and
+  dates filtered in SQL, aggregation in pandas);
+- a full page run in AppTest (no browser): Python's share of a page.
+
+Then, in real Chromium against ``streamlit run server.py`` (as ``make run``), for both sizes:
+the time from navigation to the last chart and the table drawn, on the first load of a new
+server in a new browser, on later loads (same browser, server warm), and after a filter change
+(the page reruns: every query and every chart again). PostgreSQL runs on a throwaway local
+server (tests/postgres.py), fsync off.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
-import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from bench import naive
-from dashboard.history import History, NewInvitation, NewLink
+import sqlalchemy as sa
+
+from bench import browser, naive
+from bench.browser import CHROMIUM, LAUNCH_ARGS
+from bench.synthetic import fill
+from dashboard.history import History
 from dashboard.history.stats import IssuanceStats, StatsFilter
 
 ROOT = Path(__file__).resolve().parent.parent
-CHUNK = 50_000
+SMALL = 2_000
 
 
-def fill(history: History, rows: int, seed: int = 7) -> None:
-    """A skewed synthetic history: about a third invitations (most opened, each open a mint),
-    the rest previews and direct links; a few reps and organizations much busier than the rest."""
-    rng = random.Random(seed)
+def default_filter() -> tuple[StatsFilter, dt.datetime]:
+    """What the page asks for when it opens: the last 90 days up to today, kinds by default."""
     now = dt.datetime.now(dt.UTC)
-    reps = [f"rep{n:02d}@portal-desk.test" for n in range(25)]
-    rep_weights = [1 / (n + 1) ** 1.2 for n in range(len(reps))]  # a few reps do most of the work
-    orgs = [(f"org_{10**16 + n}", f"Company {n:05d}") for n in range(8_000)]
-    org_weights = [1 / (n + 1) ** 0.9 for n in range(len(orgs))]
-    observations = [
-        ("emulator", org_id, now - dt.timedelta(days=rng.uniform(0, 700)), "status")
-        for org_id, _ in rng.sample(orgs, 3_000)
-    ]
-    written = 0
-    while written < rows:
-        invitations, links = [], []
-        size = min(CHUNK, rows - written)
-        picked_orgs = rng.choices(orgs, org_weights, k=size)
-        picked_reps = rng.choices(reps, rep_weights, k=size)
-        for n in range(size):
-            issued = now - dt.timedelta(days=rng.uniform(0, 730))
-            if issued.weekday() >= 5 and rng.random() < 0.8:  # weekends are quiet
-                issued -= dt.timedelta(days=2)
-            (org_id, name), rep = picked_orgs[n], picked_reps[n]
-            features = rng.choice((("sso",), ("sso", "dir_sync"), ("dir_sync",)))
-            if rng.random() < 0.3:
-                opened = issued + dt.timedelta(hours=rng.lognormvariate(2, 1)) if rng.random() < 0.7 else None
-                invitations.append(
-                    NewInvitation(
-                        f"{rng.getrandbits(256):064x}",
-                        "emulator",
-                        org_id,
-                        name,
-                        features,
-                        rep,
-                        issued,
-                        issued + dt.timedelta(days=7),
-                        first_opened_at=opened,
-                        last_opened_at=opened,
-                        open_count=1 if opened else 0,
-                    )
-                )
-                if opened:
-                    links.append(
-                        NewLink(
-                            org_id,
-                            name,
-                            features,
-                            "invitation",
-                            rep,
-                            opened,
-                            "emulator",
-                            expires_at=opened + dt.timedelta(minutes=1),
-                            link_fingerprint="f" * 64,
-                            invitation_index=len(invitations) - 1,
-                        )
-                    )
-            else:
-                kind = "embed" if rng.random() < 0.8 else "direct"
-                links.append(
-                    NewLink(
-                        org_id,
-                        name,
-                        features,
-                        kind,
-                        rep,
-                        issued,
-                        "emulator",
-                        expires_at=issued + dt.timedelta(minutes=1),
-                        link_fingerprint="f" * 64,
-                    )
-                )
-        history.import_history(invitations, links, observations if written == 0 else [])
-        written += size
+    today = now.date()
+    start = dt.datetime.combine(today - dt.timedelta(days=90), dt.time(), dt.UTC)
+    return StatsFilter("emulator", start, start + dt.timedelta(days=91)), now
 
 
-def timed(fn: Callable[[], object], repeat: int = 3) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
-
-
-def page_runs(database: Path) -> tuple[float, float]:
-    from streamlit.testing.v1 import AppTest
-
-    os.environ.update(
-        DASHBOARD_DOTENV="",
-        DASHBOARD_DATABASE_URL=f"sqlite:///{database}",
-        DASHBOARD_OPERATOR="bench",
-        DASHBOARD_DEMO_HISTORY="0",
-    )
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
-    at.run()
-    at.switch_page("pages/issuance_stats.py")
-    start = time.perf_counter()
-    at.run()
-    first = time.perf_counter() - start
-    assert not at.exception, at.exception
-    return first, timed(at.run, 3)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    args = parser.parse_args()
-    database = Path(tempfile.mkdtemp(prefix="bench-stats-")) / "history.db"
-    store = History(f"sqlite:///{database}")
-    start = time.perf_counter()
-    fill(store, args.rows)
-    size_mb = database.stat().st_size / 1e6
-    print(f"filled {args.rows:,} rows in {time.perf_counter() - start:.1f}s ({size_mb:.0f} MB)")
-
-    stats = IssuanceStats(store)
-    now = dt.datetime.now(dt.UTC)
-    f = StatsFilter("emulator", now - dt.timedelta(days=90), now + dt.timedelta(days=1))
-    queries = {
-        "KPIs (counts + time to SSO)": lambda: stats.kpis(f, now),
-        "invitation funnel": lambda: stats.funnel_totals(f),
-        "funnel per rep": lambda: stats.funnel(f, by_rep=True),
-        "items per week, by kind": lambda: stats.per_period(f, "week", "kind"),
-        "per rep": lambda: stats.per_rep(f),
-        "top organizations": lambda: stats.top_organizations(f),
-        "newest 1,000 rows": lambda: stats.rows(f, limit=1000),
-        "filter choices (cached a minute by the page)": lambda: (
-            stats.environments(),
-            stats.reps("emulator"),
-            stats.organizations("emulator"),
-        ),
-    }
-    sql = {name: timed(fn) for name, fn in queries.items()}
-    sql_total = sum(sql.values())
+def queries(history: History) -> dict[str, Callable[[], object]]:
+    stats, (f, now) = IssuanceStats(history), default_filter()
 
     def naive_page() -> None:
-        items, seen = naive.load(store.engine, f)
+        items, seen = naive.load(history.engine, f)
         naive.kpis(items, seen, f, now)
         naive.funnel(items, seen, f)
         naive.per_period(items, f, "week", "kind")
         naive.per_rep(items, f)
         naive.top_organizations(items, f)
         naive.status_breakdown(items, f, now)
+        naive.filtered(items, f).sort_values("issued_at", ascending=False).head(1000)
 
-    naive_s = timed(naive_page, 1)
-    first, warm = page_runs(database)
-    print(f"\nIssuance stats, {args.rows:,} rows, last 90 days\n")
-    print(f"| {'step':<50} | {'seconds':>8} |")
-    print(f"| {'-' * 50} | {'-' * 7}: |")
-    for name, seconds in sql.items():
-        print(f"| {'SQL: ' + name:<50} | {seconds:>8.3f} |")
-    print(f"| {'SQL: all queries of one page run':<50} | {sql_total:>8.3f} |")
-    print(f"| {'page run, AppTest (first)':<50} | {first:>8.3f} |")
-    print(f"| {'page run, AppTest (warm, median of 3)':<50} | {warm:>8.3f} |")
-    print(f"| {'naive pandas: needed rows + aggregate':<50} | {naive_s:>8.3f} |")
-    print(f"\nnaive pandas / SQL queries: {naive_s / sql_total:.1f}x")
+    steps: dict[str, Callable[[], object]] = {
+        "KPIs (counts + time to SSO)": lambda: stats.kpis(f, now),
+        "invitation funnel + per rep (one read)": lambda: stats.funnels(f),
+        "items per week, by kind": lambda: stats.per_period(f, "week", "kind"),
+        "per rep": lambda: stats.per_rep(f),
+        "top organizations": lambda: stats.top_organizations(f),
+        "newest 1,000 rows": lambda: stats.rows(f, limit=1000),
+    }
+    one_page = list(steps.values())
+    steps["all queries of one page"] = lambda: [step() for step in one_page]
+    steps["fair naive: read, then pandas"] = naive_page
+    return steps
+
+
+def cold(url: str) -> dict[str, float]:
+    """Each step's first call, in a new process (``python -m bench.stats --cold URL``)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.stats", "--cold", url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_cold(url: str) -> None:
+    history = History(url)
+    history.read("connect", sa.select(1))  # the connection is not the query's cost
+    firsts = {}
+    for name, step in queries(history).items():
+        start = time.perf_counter()
+        step()
+        firsts[name] = time.perf_counter() - start
+    print(json.dumps(firsts))
+
+
+def repeated(step: Callable[[], object], repeat: int) -> list[float]:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        step()
+        runs.append(time.perf_counter() - start)
+    return runs
+
+
+def page_runs(url: str, repeat: int) -> list[float]:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ.update(
+        DASHBOARD_DOTENV="",
+        DASHBOARD_DATABASE_URL=url,
+        DASHBOARD_OPERATOR="bench",
+        DASHBOARD_DEMO_HISTORY="0",
+    )
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    at.run()
+    at.switch_page("pages/issuance_stats.py")
+    at.run()
+    assert not at.exception, at.exception
+    return repeated(at.run, repeat)
+
+
+# -- the page, in Chromium --------------------------------------------------------------------
+
+CHARTS = 5
+DRAWN_JS = f"""() => {{
+    const app = document.querySelector('[data-testid=stApp]');
+    if (!app || app.dataset.testScriptState !== 'notRunning') return false;
+    const charts = [...document.querySelectorAll('[data-testid=stVegaLiteChart]')];
+    const drawn = charts.filter(c => c.querySelector('canvas, svg') && c.getBoundingClientRect().height > 50);
+    const table = document.querySelector('[data-testid=stDataFrame] canvas');
+    return drawn.length >= {CHARTS} && table !== null && !document.querySelector('[data-stale=true]');
+}}"""
+WATCH_JS = """() => {
+    window.__ran = false;
+    const app = document.querySelector('[data-testid=stApp]');
+    new MutationObserver(() => { if (app.dataset.testScriptState === 'running') window.__ran = true; })
+        .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def load(context, url: str) -> float:  # a Playwright BrowserContext
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(f"{url}/issuance_stats", wait_until="commit")
+    page.wait_for_function(DRAWN_JS, timeout=300_000, polling=20)
+    seconds = time.perf_counter() - start
+    page.close()
+    return seconds
+
+
+def filter_changes(context, url: str, times: int) -> list[float]:
+    """Switch "Split by" between feature and kind: the page reruns, every query and chart."""
+    page = context.new_page()
+    page.goto(f"{url}/issuance_stats")
+    page.wait_for_function(DRAWN_JS, timeout=300_000, polling=20)
+    runs = []
+    for n in range(times):
+        page.evaluate(WATCH_JS)
+        choice = page.get_by_text(("feature", "kind")[n % 2], exact=True)
+        start = time.perf_counter()
+        choice.click()
+        page.wait_for_function(f"() => window.__ran && ({DRAWN_JS})()", timeout=300_000, polling=20)
+        runs.append(time.perf_counter() - start)
+    page.close()
+    return runs
+
+
+def chromium(urls: dict[str, str], repeat: int, folder: Path) -> dict[str, dict[str, list[float]]]:
+    """Per history (name -> database URL): step -> seconds of each run."""
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, dict[str, list[float]]] = {}
+    with sync_playwright() as p:
+        chrome = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        for name, url in urls.items():
+            rows = results.setdefault(name, {})
+            for _ in range(repeat):
+                context = chrome.new_context(viewport={"width": 1400, "height": 1000})
+                log = folder / f"page-{name.replace(' ', '-')}.log"
+                with browser.dashboard({"DASHBOARD_DATABASE_URL": url}, log) as page_url:
+                    rows.setdefault("first load: new server, new browser", []).append(load(context, page_url))
+                    rows.setdefault("later load: same browser", []).append(load(context, page_url))
+                    rows.setdefault("filter change", []).extend(filter_changes(context, page_url, 2))
+                context.close()
+        chrome.close()
+    return results
+
+
+# -- histories and tables ---------------------------------------------------------------------
+
+
+@contextmanager
+def histories(db: str, rows: int, folder: Path) -> Iterator[dict[str, str]]:
+    """URLs of a filled large and small history on this database."""
+    if db == "sqlite":
+        urls = {size: f"sqlite:///{folder / f'{size}.db'}" for size in ("large", "small")}
+        yield _filled(urls, rows)
+        return
+    from tests.postgres import create_database, running_server
+
+    with running_server() as server:
+        yield _filled({size: server.url(create_database(server)) for size in ("large", "small")}, rows)
+
+
+def _filled(urls: dict[str, str], rows: int) -> dict[str, str]:
+    for size, url in urls.items():
+        start, count = time.perf_counter(), rows if size == "large" else SMALL
+        fill(History(url), count)
+        print(f"  filled {size} ({count:,} rows) in {time.perf_counter() - start:.0f} s")
+    return urls
+
+
+def table(title: str, columns: list[str], rows: list[tuple[str, list[str]]]) -> None:
+    width = max(len(name) for name, _ in rows)
+    print(f"\n{title}\n")
+    print(f"| {'step':<{width}} | " + " | ".join(f"{c:>9}" for c in columns) + " |")
+    print(f"| {'-' * width} | " + " | ".join("-" * 8 + ":" for _ in columns) + " |")
+    for name, cells in rows:
+        print(f"| {name:<{width}} | " + " | ".join(f"{c:>9}" for c in cells) + " |")
+
+
+def mm(values: list[float]) -> list[str]:
+    return [f"{min(values):.3f}", f"{statistics.median(values):.3f}"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--db", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--cold", help=argparse.SUPPRESS)  # the child process of cold()
+    args = parser.parse_args()
+    if args.cold:
+        return run_cold(args.cold)
+    folder = Path(tempfile.mkdtemp(prefix="bench-stats-"))
+    for db in args.db:
+        print(f"{db}:")
+        with histories(db, args.rows, folder / db if db == "sqlite" else folder) as urls:
+            history = History(urls["large"])
+            firsts = cold(urls["large"])
+            rows = []
+            for name, step in queries(history).items():
+                runs = repeated(step, args.repeat)
+                rows.append((name, [f"{firsts[name]:.3f}", *mm(runs)]))
+                if name == "all queries of one page":
+                    sql = statistics.median(runs)
+                if name.startswith("fair naive"):
+                    fair = statistics.median(runs)
+            rows.append(("page run, AppTest (no browser)", ["", *mm(page_runs(urls["large"], args.repeat))]))
+            table(
+                f"{db}: {args.rows:,} rows, last 90 days (seconds; naive / SQL = {fair / sql:.1f}x)",
+                ["first", "min", "median"],
+                rows,
+            )
+            if args.no_browser or not Path(CHROMIUM).exists():
+                continue
+            pages = chromium(
+                {f"{args.rows:,} rows": urls["large"], f"{SMALL:,} rows": urls["small"]}, 3, folder
+            )
+            large, small = pages[f"{args.rows:,} rows"], pages[f"{SMALL:,} rows"]
+            table(
+                f"{db}, real Chromium: navigation to the last chart and the table drawn (seconds, 3 servers)",
+                [f"{SMALL:,} min", "median", f"{args.rows // 1000:,}k min", "median", "x small"],
+                [
+                    (step, [*mm(small[step]), *mm(large[step]),
+                            f"{statistics.median(large[step]) / statistics.median(small[step]):.2f}"])
+                    for step in small
+                ],
+            )  # fmt: skip
+    print(f"\nRepeats: {args.repeat} (Chromium: 3 servers, a first and a later load each, 2 filter changes)")
+    print(f"2 cores; databases and logs in {folder}")
 
 
 if __name__ == "__main__":
