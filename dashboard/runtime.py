@@ -210,8 +210,7 @@ def forget_listings() -> None:
 def stats_choices(database_url: str, environment: str) -> tuple[list[str], list[str], dict[str, str]]:
     """Environments, reps and organizations the history knows, for the stats filters. A minute
     fresh: they change as slowly as the team does, and listing them scans an index."""
-    stats = IssuanceStats(store(database_url))
-    return stats.environments(), stats.reps(environment), stats.organizations(environment)
+    return IssuanceStats(store(database_url)).choices(environment)
 
 
 @st.cache_data(ttl=60, max_entries=64, show_spinner=False)

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import statistics
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -294,10 +295,24 @@ class IssuanceStats:
         )
 
     def report(self, f: StatsFilter, now: dt.datetime, limit: int = 1000) -> StatsReport:
-        funnel, by_rep = self.funnels(f)
-        return StatsReport(
-            self.kpis(f, now), funnel, by_rep, self.per_rep(f), self.top_organizations(f), self.rows(f, limit)
-        )
+        """The page's queries at once, each on its own connection: the database reads (SQLite in
+        this process, releasing the GIL; PostgreSQL in its own backends) overlap on several cores."""
+        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="stats") as pool:
+            kpis = pool.submit(self.kpis, f, now)
+            funnels = pool.submit(self.funnels, f)
+            per_rep = pool.submit(self.per_rep, f)
+            top = pool.submit(self.top_organizations, f)
+            newest = pool.submit(self.rows, f, limit)
+            funnel, by_rep = funnels.result()
+            return StatsReport(kpis.result(), funnel, by_rep, per_rep.result(), top.result(), newest.result())
+
+    def choices(self, environment: str) -> tuple[list[str], list[str], dict[str, str]]:
+        """Environments, reps and organizations for the filters, read at once."""
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="stats") as pool:
+            environments = pool.submit(self.environments)
+            reps = pool.submit(self.reps, environment)
+            organizations = pool.submit(self.organizations, environment)
+            return environments.result(), reps.result(), organizations.result()
 
     @staticmethod
     def status_breakdown(kpis: Kpis, funnel: Funnel) -> pd.DataFrame:
