@@ -184,9 +184,9 @@ def test_a_round_can_start_on_the_first_page_of_a_first_listing(
 
 
 def test_a_round_makes_way_while_a_page_draws_but_not_for_ever() -> None:
-    from dashboard.organizations.status import _Foreground
+    from dashboard.organizations.rounds import Foreground
 
-    gate = _Foreground()
+    gate = Foreground()
     gate.wait_turn(at_most_s=30)  # no page drawing: no wait at all
     waited = threading.Event()
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import statistics
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import sqlalchemy as sa
 from ..spreadsheet import cell
 from .dialects import period_start
 from .events import PREVIEW
+from .funnel import Funnel, days_between, funnel_frame, median, totals
 from .issued import StatsFilter, branches, feature_label, issued_items, kind_label, utc
 from .schema import invitation, link_issuance, sso_observation
 from .store import History
@@ -64,20 +64,6 @@ class Kpis:
 
 
 @dataclass(frozen=True)
-class Funnel:
-    """Invitations issued -> opened -> SSO enabled after the first open."""
-
-    issued: int
-    opened: int
-    sso_enabled: int
-    median_hours_to_open: float | None
-    median_days_open_to_sso: float | None
-
-    def rate(self, step: int) -> float | None:
-        return step / self.issued if self.issued else None
-
-
-@dataclass(frozen=True)
 class StatsReport:
     """Everything the stats page shows for one filter but the chart over time (which has its own
     grain and split): made in one go, so it can be kept as a whole."""
@@ -92,14 +78,6 @@ class StatsReport:
     @property
     def status(self) -> pd.DataFrame:
         return IssuanceStats.status_breakdown(self.kpis, self.funnel)
-
-
-def _median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
-
-
-def _days(later: dt.datetime, earlier: dt.datetime) -> float:
-    return (later - earlier).total_seconds() / 86400
 
 
 class IssuanceStats:
@@ -181,7 +159,7 @@ class IssuanceStats:
         ).where(*f.conditions(rel))
         issued, orgs, active, revoked, expired_unopened = self._rows("count what was issued", counts)[0]
         days = self._days_to_sso(f)
-        return Kpis(issued, orgs, active, revoked, expired_unopened, len(days), _median(days))
+        return Kpis(issued, orgs, active, revoked, expired_unopened, len(days), median(days))
 
     def _days_to_sso(self, f: StatsFilter) -> list[float]:
         """Per converted organization, days from its first open (else first issue) to SSO enabled.
@@ -212,7 +190,7 @@ class IssuanceStats:
         for row in self._rows("measure time to SSO", statement):
             start = row.first_opened or row.first_issued
             if row.enabled_at > start:
-                days.append(_days(row.enabled_at, start))
+                days.append(days_between(row.enabled_at, start))
         return days
 
     def _funnel_rows(self, f: StatsFilter) -> list[sa.Row]:
@@ -234,15 +212,15 @@ class IssuanceStats:
 
     def funnel(self, f: StatsFilter, by_rep: bool = False) -> pd.DataFrame:
         """The invitation funnel, overall (one row) or per rep; with the medians of its steps."""
-        return _funnel_frame(self._funnel_rows(f), by_rep)
+        return funnel_frame(self._funnel_rows(f), by_rep)
 
     def funnel_totals(self, f: StatsFilter) -> Funnel:
-        return _totals(_funnel_frame(self._funnel_rows(f), by_rep=False))
+        return totals(funnel_frame(self._funnel_rows(f), by_rep=False))
 
     def funnels(self, f: StatsFilter) -> tuple[Funnel, pd.DataFrame]:
         """The totals and the funnel per rep, from one read of the invitations."""
         rows = self._funnel_rows(f)
-        return _totals(_funnel_frame(rows, by_rep=False)), _funnel_frame(rows, by_rep=True)
+        return totals(funnel_frame(rows, by_rep=False)), funnel_frame(rows, by_rep=True)
 
     def per_period(self, f: StatsFilter, grain: str = "week", by: str = "kind") -> pd.DataFrame:
         """Items per day or week (UTC; weeks start on Monday), split by kind or by features."""
@@ -370,56 +348,6 @@ class IssuanceStats:
         return "".join(self.csv_chunks(f))
 
 
-def _utc_value(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def _period(column: sa.ColumnElement, grain: str) -> sa.ColumnElement:
     """The UTC day, or the Monday that starts its week, as a date string (dialects.py)."""
     return period_start(column, grain)
-
-
-FUNNEL_COLUMNS = ["rep", "issued", "opened", "sso_enabled", "median_hours_to_open", "median_days_open_to_sso"]
-
-
-def _funnel_frame(rows: list[sa.Row], by_rep: bool) -> pd.DataFrame:
-    groups: dict[str, list[sa.Row]] = {}
-    for row in rows:
-        groups.setdefault(row.issued_by if by_rep else "everyone", []).append(row)
-    records = []
-    for name, items in sorted(groups.items(), key=lambda item: -len(item[1])):
-        opened = [r for r in items if r.first_opened_at is not None]
-        # A customer enabling SSO after opening this invitation: the conversion it led to.
-        converted = [
-            r
-            for r in opened
-            if r.enabled_at is not None and _utc_value(r.enabled_at) > _utc_value(r.first_opened_at)
-        ]
-        records.append(
-            {
-                "rep": name,
-                "issued": len(items),
-                "opened": len(opened),
-                "sso_enabled": len(converted),
-                "median_hours_to_open": _median(
-                    [(_utc_value(r.first_opened_at) - r.issued_at).total_seconds() / 3600 for r in opened]
-                ),
-                "median_days_open_to_sso": _median(
-                    [_days(_utc_value(r.enabled_at), _utc_value(r.first_opened_at)) for r in converted]
-                ),
-            }
-        )
-    return pd.DataFrame.from_records(records, columns=FUNNEL_COLUMNS)
-
-
-def _totals(frame: pd.DataFrame) -> Funnel:
-    if frame.empty:
-        return Funnel(0, 0, 0, None, None)
-    row = frame.iloc[0]
-    return Funnel(
-        int(row.issued),
-        int(row.opened),
-        int(row.sso_enabled),
-        None if pd.isna(row.median_hours_to_open) else float(row.median_hours_to_open),
-        None if pd.isna(row.median_days_open_to_sso) else float(row.median_days_open_to_sso),
-    )

@@ -20,7 +20,9 @@ from ..models import OnboardingStatus, Operator, Organization, OrganizationDetai
 from .catalog import OrganizationCatalog
 from .changes import create, delete, set_feature, update
 from .detail import load_detail
-from .status import FOREGROUND, StatusBoard, fetch_status, scim_state, sso_state
+from .rounds import FOREGROUND
+from .states import fetch_status, scim_state, sso_state
+from .status import StatusBoard
 from .table import Filters, apply_filters, needs_attention, organization_frame
 from .timeline import TimelinePage, history_timeline, timeline_page
 

@@ -16,153 +16,21 @@ Answers are saved to the snapshot as they arrive.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from ..errors import NotAllowed, PortalDeskError, ScalekitError
 from ..gateway import ScalekitGateway
 from ..history.statuses import StatusSnapshot
 from ..models import Connection, Directory, OnboardingStatus
+from .rounds import Round
+from .states import changed_status, fetch_status, scim_state, sso_state
 
-_SSO_RANK = {"draft": 1, "in_progress": 2, "completed": 3}
 SAVE_EVERY_S = 1.0
-
-
-def sso_state(connections: Iterable[Connection]) -> tuple[str, str | None]:
-    """The furthest any connection has got, and its provider."""
-    best, provider = "none", None
-    best_rank = 0
-    for conn in connections:
-        if conn.enabled and conn.status == "completed":
-            return "enabled", conn.provider
-        rank = _SSO_RANK.get(conn.status, 0)
-        if rank > best_rank:
-            best_rank, provider = rank, conn.provider
-            best = {1: "draft", 2: "in_progress", 3: "configured"}[rank]
-    return best, provider
-
-
-def scim_state(directories: Iterable[Directory]) -> tuple[str, int | None]:
-    dirs = list(directories)
-    if not dirs:
-        return "none", None
-    enabled = [d for d in dirs if d.enabled]
-    if enabled:
-        return "enabled", sum(d.total_users for d in enabled)
-    return "disabled", None
-
-
-def fetch_status(gateway: ScalekitGateway, org_id: str) -> OnboardingStatus:
-    """One organization, now: two calls."""
-    sso, provider = sso_state(gateway.list_connections(org_id))
-    scim, users = scim_state(gateway.list_directories(org_id))
-    return OnboardingStatus(org_id, sso, provider, scim, users, dt.datetime.now(dt.UTC))
-
-
-def _changed(new: OnboardingStatus, old: OnboardingStatus | None) -> OnboardingStatus:
-    """``new`` with ``changed_at``: kept from ``old`` when the state is the same."""
-    same = old is not None and (old.sso, old.sso_provider, old.scim) == (new.sso, new.sso_provider, new.scim)
-    changed_at = old.changed_at if same and old is not None else new.fetched_at
-    return OnboardingStatus(
-        new.organization_id, new.sso, new.sso_provider, new.scim, new.scim_users, new.fetched_at, changed_at
-    )
-
-
-class _Foreground:
-    """Page runs under way. A round's calls and a page's drawing share the server's interpreter
-    (one thread runs Python at a time): while a page draws, the round sends no new call, so a
-    person sees the table first and the statuses a moment later. A round waits half a second at
-    most, so a busy server still finishes it."""
-
-    def __init__(self) -> None:
-        self._running = 0
-        self._busy_since = 0.0  # monotonic time the pages became busy
-        self._changed = threading.Condition()
-
-    @contextlib.contextmanager
-    def page(self) -> Iterator[None]:
-        with self._changed:
-            if self._running == 0:
-                self._busy_since = time.monotonic()
-            self._running += 1
-        try:
-            yield
-        finally:
-            with self._changed:
-                self._running -= 1
-                self._changed.notify_all()
-
-    def wait_turn(self, at_most_s: float = 0.5) -> None:
-        """Wait while pages draw, but never past ``at_most_s`` after they became busy: a page
-        waiting on something slow (a first listing) does not hold a round up."""
-        with self._changed:
-            while self._running:
-                left = self._busy_since + at_most_s - time.monotonic()
-                if left <= 0:
-                    return
-                self._changed.wait(left)
-
-
-FOREGROUND = _Foreground()
-
-
-class _Round:
-    """One refresh of every organization: the halves that arrived, and what is still owed."""
-
-    def __init__(self, org_ids: list[str], first: Iterable[str], *, open_: bool = False) -> None:
-        self.org_ids = list(org_ids)
-        self.wanted = set(org_ids)
-        self.sso: dict[str, tuple[str, str | None]] = {}
-        self.scim: dict[str, tuple[str, int | None]] = {}
-        self.queue: list[str] = []  # directories still to ask for; the next is last (a stack)
-        self.done = threading.Event()  # both halves answered (saved or not)
-        self.closed = threading.Event()  # every organization is known (the listing is complete)
-        if not open_:
-            self.closed.set()
-        self.connections: dict[str, list[Connection]] | None = None  # the bulk listing, once in
-        self.prioritise(org_ids)
-        self.prioritise(first)
-
-    def feed(self, org_ids: Iterable[str]) -> list[str]:
-        """More organizations (a listing page): asked for after those queued; returns the new ones."""
-        new = [o for o in org_ids if o not in self.wanted]
-        self.org_ids.extend(new)
-        self.wanted.update(new)
-        self.queue[0:0] = reversed(new)
-        return new
-
-    def prioritise(self, org_ids: Iterable[str]) -> None:
-        """Ask for these next, in this order (an id already asked for is skipped when popped)."""
-        ids = [o for o in org_ids if o in self.wanted and o not in self.scim]
-        self.queue.extend(reversed(ids))
-
-    def next_ids(self, lock: threading.Lock, stopped: threading.Event) -> Iterator[str]:
-        sent: set[str] = set()
-        while not stopped.is_set():
-            with lock:
-                while self.queue and self.queue[-1] in sent:
-                    self.queue.pop()
-                org_id = self.queue.pop() if self.queue else None
-            if org_id is None:
-                if self.closed.is_set():
-                    with lock:
-                        if not self.queue:
-                            return
-                    continue
-                self.closed.wait(0.02)  # the listing's next page
-                continue
-            sent.add(org_id)
-            FOREGROUND.wait_turn()
-            yield org_id
-
-    @property
-    def owed(self) -> int:
-        return len(self.wanted) - sum(1 for o in self.wanted if o in self.sso and o in self.scim)
 
 
 class StatusBoard:
@@ -189,7 +57,7 @@ class StatusBoard:
         self.version = 0  # moves whenever what statuses() returns may have changed
         self._unsaved: list[OnboardingStatus] = []
         self._failures: dict[str, str] = {}
-        self._round: _Round | None = None
+        self._round: Round | None = None
         self._finished_at: float | None = None  # monotonic time of the last complete round
         self._bulk_refused = False
         self._singles = ThreadPoolExecutor(max_workers=8, thread_name_prefix="status-single")
@@ -232,7 +100,7 @@ class StatusBoard:
                     self._single_pending.add(org_id)
                     self._singles.submit(self._single, org_id)
                 return
-            self._round = _Round(ids, first)
+            self._round = Round(ids, first)
         threading.Thread(target=self._run, args=(self._round,), daemon=True, name="status-round").start()
 
     def begin(self, first: Iterable[str] = ()) -> bool:
@@ -241,7 +109,7 @@ class StatusBoard:
         with self._lock:
             if self._round is not None or self._stopped.is_set():
                 return False
-            self._round = _Round([], first, open_=True)
+            self._round = Round([], first, open_=True)
             current = self._round
         threading.Thread(target=self._run, args=(current,), daemon=True, name="status-round").start()
         return True
@@ -333,7 +201,7 @@ class StatusBoard:
 
     # -- the round ---------------------------------------------------------------------------
 
-    def _run(self, current: _Round) -> None:
+    def _run(self, current: Round) -> None:
         saver = threading.Thread(target=self._save_while, args=(current,), daemon=True, name="status-save")
         saver.start()
         sso = threading.Thread(target=self._sso_half, args=(current,), daemon=True, name="status-sso")
@@ -363,7 +231,7 @@ class StatusBoard:
         with self._lock:  # only now: whoever waits for the round finds it saved
             self._round, self._finished_at = None, time.monotonic()
 
-    def _sso_half(self, current: _Round) -> None:
+    def _sso_half(self, current: Round) -> None:
         if not self._bulk_refused:
             found: dict[str, list[Connection]] = defaultdict(list)
             lock = threading.Lock()
@@ -393,7 +261,7 @@ class StatusBoard:
             for org_id in current.org_ids:
                 pool.submit(self._sso_of, current, org_id)
 
-    def _sso_of(self, current: _Round, org_id: str) -> None:
+    def _sso_of(self, current: Round, org_id: str) -> None:
         if self._stopped.is_set():
             return
         try:
@@ -401,7 +269,7 @@ class StatusBoard:
         except ScalekitError as error:
             self._fail([org_id], str(error))
 
-    def _directories(self, current: _Round, org_id: str, result: list[Directory] | ScalekitError) -> None:
+    def _directories(self, current: Round, org_id: str, result: list[Directory] | ScalekitError) -> None:
         if isinstance(result, ScalekitError):
             self._fail([org_id], str(result))
             return
@@ -409,7 +277,7 @@ class StatusBoard:
 
     def _half(
         self,
-        current: _Round,
+        current: Round,
         org_id: str,
         sso: tuple[str, str | None] | None = None,
         scim: tuple[str, int | None] | None = None,
@@ -435,7 +303,7 @@ class StatusBoard:
             with self._lock:
                 self._single_pending.discard(org_id)
 
-    def _stray(self, current: _Round, org_id: str) -> None:
+    def _stray(self, current: Round, org_id: str) -> None:
         """An organization that appeared during a round: both halves on its own, for the round."""
         try:
             found = fetch_status(self._gateway, org_id)
@@ -448,7 +316,7 @@ class StatusBoard:
     def _keep(self, status: OnboardingStatus) -> None:
         with self._lock:
             self.version += 1
-            kept = _changed(status, self._known.get(status.organization_id))
+            kept = changed_status(status, self._known.get(status.organization_id))
             self._known[status.organization_id] = kept
             self._failures.pop(status.organization_id, None)
             self._unsaved.append(kept)
@@ -460,7 +328,7 @@ class StatusBoard:
 
     # -- the snapshot ------------------------------------------------------------------------
 
-    def _save_while(self, current: _Round) -> None:
+    def _save_while(self, current: Round) -> None:
         while not current.done.wait(SAVE_EVERY_S) and not self._stopped.is_set():
             self._save()
 
