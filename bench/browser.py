@@ -35,11 +35,13 @@ def dashboard(settings: dict[str, str], log: Path) -> Iterator[str]:
         if not k.startswith(("SCALEKIT_", "DASHBOARD_", "GRPC_", "REQUESTS_CA"))
     }
     env.update(
-        DASHBOARD_DOTENV="",
-        DASHBOARD_OPERATOR="bench@portal.test",
-        DASHBOARD_SIGN_IN="off",
-        DASHBOARD_DEMO_HISTORY="0",
-        **settings,
+        {
+            "DASHBOARD_DOTENV": "",
+            "DASHBOARD_OPERATOR": "bench@portal.test",
+            "DASHBOARD_SIGN_IN": "off",
+            "DASHBOARD_DEMO_HISTORY": "0",
+        }
+        | settings  # the caller's settings win
     )
     with log.open("a") as out:
         server = subprocess.Popen(
