@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from dashboard.relay.logs import RedactTokens, redact
 from scalekit_emulator import Emulator, Fault
 
 from .people import ANA, BO
+from .relay_process import standalone_relay
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -210,58 +210,24 @@ def test_the_standalone_relay_refuses_to_start_without_scalekit(tmp_path: Path) 
 
 
 def test_the_standalone_relay_serves_a_live_environment(
-    emulator: Emulator, tmp_path: Path, history: History, gateway: ScalekitGateway, org_id: str
+    emulator: Emulator, database_url: str, gateway: ScalekitGateway, org_id: str
 ) -> None:
     """``python -m dashboard.relay`` with SCALEKIT_* set (here: pointing at the emulator)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    database = tmp_path / "shared.db"
-    shared = History(f"sqlite:///{database}")
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DASHBOARD_DOTENV": "",
-        "DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
-        "DASHBOARD_RELAY_HOST": "127.0.0.1",
-        "DASHBOARD_RELAY_PORT": str(port),
-        **{k: v for k, v in emulator.env_vars().items() if k.startswith(("SCALEKIT_", "REQUESTS_", "GRPC_"))},
-    }
-    env.pop("SCALEKIT_EMULATOR_CONTROL_TOKEN")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.relay"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        host = emulator.env_url.removeprefix("https://")
+    shared = History(database_url)
+    host = emulator.env_url.removeprefix("https://")
+    with standalone_relay(emulator, database_url) as relay:
         issued = invitations.create(
             gateway,
             shared,
             environment=host,
-            relay_url=f"http://127.0.0.1:{port}",
+            relay_url=relay.url,
             organization=gateway.get_organization(org_id),
             features=["sso"],
             days=3,
             operator=ANA,
         )
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, process.stdout.read()
-            try:
-                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
         opened = requests.post(issued.url, allow_redirects=False, timeout=10)
         assert opened.status_code == 303
         assert shared.invitations.get(host, issued.invitation.id).open_count == 1
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=10)
-    assert issued.url.rsplit("/", 1)[1] not in output
+    assert issued.url.rsplit("/", 1)[1] not in relay.output
+    shared.engine.dispose()

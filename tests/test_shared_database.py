@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from dashboard.history import History
 from scalekit_emulator import Emulator
 
 from .people import ANA
+from .relay_process import standalone_relay
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITER = """
@@ -44,54 +44,25 @@ sys.exit(1 if errors else 0)
 """
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_two_dashboards_and_the_relay_share_one_postgresql_history(
-    emulator: Emulator, gateway: ScalekitGateway, postgres_url: str, org_id: str, tmp_path: Path
+    emulator: Emulator, gateway: ScalekitGateway, postgres_url: str, org_id: str
 ) -> None:
     shared = History(postgres_url)
     host = emulator.env_url.removeprefix("https://")
-    port = free_port()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DASHBOARD_DOTENV": "",
-        "DASHBOARD_DATABASE_URL": postgres_url,
-        "DASHBOARD_RELAY_HOST": "127.0.0.1",
-        "DASHBOARD_RELAY_PORT": str(port),
-        **{k: v for k, v in emulator.env_vars().items() if k.startswith(("SCALEKIT_", "REQUESTS_", "GRPC_"))},
-    }
-    env.pop("SCALEKIT_EMULATOR_CONTROL_TOKEN")
-    issued = [
-        invitations.create(
-            gateway,
-            shared,
-            environment=host,
-            relay_url=f"http://127.0.0.1:{port}",
-            organization=gateway.get_organization(org_id),
-            features=["sso"],
-            days=3,
-            operator=ANA,
-        )
-        for _ in range(14)  # opened twice each: 28, under the relay's 30 opens a minute per client
-    ]
-    relay = subprocess.Popen([sys.executable, "-m", "dashboard.relay"], cwd=ROOT, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert relay.poll() is None, relay.stdout.read() if relay.stdout else ""
-            try:
-                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
+    with standalone_relay(emulator, postgres_url) as relay:
+        issued = [
+            invitations.create(
+                gateway,
+                shared,
+                environment=host,
+                relay_url=relay.url,
+                organization=gateway.get_organization(org_id),
+                features=["sso"],
+                days=3,
+                operator=ANA,
+            )
+            for _ in range(14)  # opened twice each: 28, under the relay's 30 opens a minute per client
+        ]
         dashboards = [
             subprocess.Popen(
                 [sys.executable, "-c", WRITER, postgres_url, name],
@@ -111,9 +82,6 @@ def test_two_dashboards_and_the_relay_share_one_postgresql_history(
             )
         outputs = [d.communicate(timeout=300)[0] for d in dashboards]
         assert [d.returncode for d in dashboards] == [0, 0], outputs
-    finally:
-        relay.terminate()
-        relay.communicate(timeout=10)
     assert answers == [303] * 28
     with shared.engine.connect() as conn:
         written = conn.execute(
