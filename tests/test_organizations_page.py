@@ -11,6 +11,7 @@ import pytest
 from dashboard import invitations, runtime
 from dashboard.config import load_settings
 from dashboard.history import History, NewInvitation, fingerprint
+from dashboard.organizations import StatusBoard
 from dashboard.ui.text import md
 from scalekit_emulator import Fault
 
@@ -153,6 +154,20 @@ def _create(at, name: str, external_id: str = ""):
     name_box.input(name)
     ext_box.input(external_id)
     return button(at, "Create").click().run()
+
+
+def test_a_round_ending_during_a_run_keeps_what_the_run_showed(
+    big_app: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The status round is busy when the run starts and done when the table is drawn: the run's
+    own output (here, Scalekit refusing a duplicate) must stay, not be wiped by a full rerun."""
+    _create(open_page(), "Initech Europe", "CRM-901")
+    at = open_page()
+    answers = iter([True])  # refreshing at the run's start, then never again
+    monkeypatch.setattr(StatusBoard, "refreshing", property(lambda self: next(answers, False)))
+    monkeypatch.setattr(StatusBoard, "pending", property(lambda self: 0))
+    at = _create(at, "Initech Again", "CRM-901")
+    assert any("already exists" in e.value for e in at.error), [e.value for e in at.error]
 
 
 def test_create_organization_then_duplicate_and_empty_name(big_app: Path) -> None:

@@ -133,6 +133,9 @@ def _status_line(view: ListView, shown: int, total: int, statuses: dict, filters
 def live_tables(orgs: list[Organization], view: ListView, filters: Filters) -> None:
     """Draw the tables now, and again while statuses are still arriving."""
     busy_at_start = view.board.refreshing or bool(view.board.pending)
+    # Streamlit keeps this closure for the fragment's own reruns. During the page's full run it
+    # must not rerun the app: that would wipe what the run just showed (a form's error, say).
+    full_run = {"now": True}
 
     @st.fragment(run_every=REDRAW_S if busy_at_start else None)
     def tables() -> None:
@@ -166,10 +169,12 @@ def live_tables(orgs: list[Organization], view: ListView, filters: Filters) -> N
             _open(shown, event)
         with todo:
             _attention(attention)
-        if busy_at_start and not (view.board.refreshing or view.board.pending):
+        done = not (view.board.refreshing or view.board.pending)
+        if busy_at_start and done and not full_run["now"]:
             st.rerun(scope="app")  # everything is in: one last full run, and the polling stops
 
     tables()
+    full_run["now"] = False
 
 
 def _attention(attention: pd.DataFrame) -> None:
