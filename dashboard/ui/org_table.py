@@ -173,8 +173,10 @@ def live_tables(orgs: list[Organization], view: ListView, filters: Filters) -> N
         if busy_at_start and done and not full_run["now"]:
             st.rerun(scope="app")  # everything is in: one last full run, and the polling stops
 
-    tables()
-    full_run["now"] = False
+    try:
+        tables()
+    finally:  # a run that stops or reruns inside the table has ended all the same
+        full_run["now"] = False
 
 
 def _attention(attention: pd.DataFrame) -> None:
