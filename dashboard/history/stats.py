@@ -226,7 +226,7 @@ class IssuanceStats:
         """Items per day or week (UTC; weeks start on Monday), split by kind or by features."""
         rel = issued_items(f.environment, f.counted_kinds)
         c = rel.c
-        period = _period(c.issued_at, grain)
+        period = period_start(c.issued_at, grain)  # a date string (dialects.py)
         group = c.kind if by == "kind" else c.features
         statement = (
             sa.select(period.label("period"), group.label("group"), sa.func.count().label("items"))
@@ -346,8 +346,3 @@ class IssuanceStats:
 
     def csv(self, f: StatsFilter) -> str:
         return "".join(self.csv_chunks(f))
-
-
-def _period(column: sa.ColumnElement, grain: str) -> sa.ColumnElement:
-    """The UTC day, or the Monday that starts its week, as a date string (dialects.py)."""
-    return period_start(column, grain)
