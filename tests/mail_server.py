@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import ssl
 import tempfile
 from collections.abc import Iterator
@@ -14,6 +13,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from dashboard.mailer import SmtpSettings, parse_smtp_url
 from scalekit_emulator.tls import issue_server_certificate, process_ca
+
+from .ports import free_port
 
 
 class Inbox:
@@ -40,9 +41,7 @@ def smtp() -> Iterator[tuple[Inbox, int, Path]]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert.cert_file, cert.key_file)
     inbox = Inbox()
-    with socket.socket() as probe:  # aiosmtpd checks its own port once started: give it a real one
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # aiosmtpd checks its own port once started: give it a real one
     controller = Controller(
         inbox,
         hostname="127.0.0.1",

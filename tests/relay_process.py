@@ -3,7 +3,6 @@ SCALEKIT_* pointing at the emulator (no control token: a relay never needs one).
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -16,13 +15,9 @@ import requests
 
 from scalekit_emulator import Emulator
 
+from .ports import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
