@@ -8,6 +8,7 @@ settings object can be logged or shown in a traceback without leaking them.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,11 @@ class Settings:
     relay_brand: str = "Admin portal"
     support_contact: str = "your account team"
     smtp: SmtpSettings | None = None  # None: invitations are sent from the rep's own mail client
+    # The worker: Apprise URLs for the team's notifications, and its job intervals in seconds
+    # (DASHBOARD_WORKER_<JOB>_S, e.g. WATCH; for tests and demos, the defaults suit production).
+    notify_urls: tuple[str, ...] = field(default=(), repr=False)  # may hold webhook secrets
+    worker_intervals: tuple[tuple[str, float], ...] = ()
+    run_worker: bool = True  # make run starts a worker beside the server (off: workers run apart)
 
     @property
     def uses_emulator(self) -> bool:
@@ -132,7 +138,15 @@ def load_settings(
     if operator_role not in ROLES:
         raise ConfigError(f"DASHBOARD_OPERATOR_ROLE must be one of {', '.join(ROLES)}.")
     return Settings(
+        notify_urls=tuple(u for u in re.split(r"[\s,]+", values.get("DASHBOARD_NOTIFY_URLS") or "") if u),
+        worker_intervals=tuple(
+            (key[len("DASHBOARD_WORKER_") : -2].lower(), _number(values, key, 1.0, float))
+            for key in sorted(values)
+            if key.startswith("DASHBOARD_WORKER_") and key.endswith("_S") and values[key].strip()
+        ),
         operator_role=operator_role,
+        run_worker=(values.get("DASHBOARD_WORKER") or "on").strip().lower()
+        not in ("0", "off", "false", "no"),
         sign_in=(values.get("DASHBOARD_SIGN_IN") or "on").strip().lower() not in ("0", "off", "false", "no"),
         preview_org=(values.get("DASHBOARD_PREVIEW_ORG") or "").strip() or None,
         emulator_env_file=(values.get("DASHBOARD_EMULATOR_ENV_FILE") or "").strip() or None,

@@ -74,12 +74,7 @@ class LocalStack:
     log: Path | None = None
 
     def stop(self, keep_log: bool = False) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
         if not keep_log:
             shutil.rmtree(self.env_file.parent, ignore_errors=True)
 
@@ -153,6 +148,27 @@ def start(config: Settings, *, dashboard_url: str, folder: Path, sign_in: bool) 
 def _clean_environment() -> dict[str, str]:
     """The emulator's own process must not inherit trust settings meant for the dashboard."""
     return {k: v for k, v in os.environ.items() if not k.startswith(("SCALEKIT_", "GRPC_DEFAULT_SSL"))}
+
+
+def start_worker(env_file: Path | None) -> subprocess.Popen:
+    """The worker in its own process, beside the server (``make run``): it lists, polls and
+    notifies, so the server's pages only read. ``env_file``: the emulator's settings, on the
+    emulator. Its log lines go where the server's go; it stops when the server does, or by
+    itself when the server is killed outright."""
+    env = dict(os.environ)
+    if env_file is not None:
+        env[ENV_FILE_VARIABLE] = str(env_file.resolve())
+    command = [sys.executable, "-m", "dashboard.worker", "--exit-with-parent"]
+    return subprocess.Popen(command, env=env)
+
+
+def stop_process(process: subprocess.Popen, timeout_s: float = 10) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 @dataclass(frozen=True)

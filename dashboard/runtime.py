@@ -19,7 +19,6 @@ from scalekit_emulator import Branding, Emulator
 from . import organizations
 from .config import Settings, load_settings, trust_ca_bundle
 from .demo_history import seed_demo_history
-from .errors import PortalDeskError
 from .gateway import ScalekitGateway
 from .history import History
 from .history.stats import IssuanceStats, StatsFilter, StatsReport
@@ -119,40 +118,25 @@ def mailer(config: Settings) -> Mailer | None:
     return Mailer(config.smtp) if config.smtp else None
 
 
-# Listings are keyed by the gateway's environment URL (an emulator's includes its port), so two
-# environments, or two emulators in one test process, never share an entry.
+def board(config: Settings, history: History) -> organizations.Board:
+    """Every organization with its status and invitations, as the history holds it; read again
+    when the history's board version moves (or a minute passes: invitations expire), shared by
+    every session."""
+    env = config.environment_host
+    minute = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    return _board(config.database_url, env, (*history.board_version(env), minute), history)
 
 
-@st.cache_resource(show_spinner=False)
-def _catalog(
-    environment_url: str, _gateway: ScalekitGateway, _store: History | None, environment: str
-) -> organizations.OrganizationCatalog:
-    return organizations.OrganizationCatalog(_gateway, _store.listing if _store else None, environment)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _board(database_url: str, environment: str, version: tuple, _history: History) -> organizations.Board:
+    return organizations.board.read(_history, environment, version)
 
 
-def catalog(gateway: ScalekitGateway) -> organizations.OrganizationCatalog:
-    """Every organization of the environment, kept in the history and refreshed behind the page
-    every five minutes (organizations.catalog)."""
-    config = settings()
-    try:
-        kept: History | None = store(config.database_url)
-    except PortalDeskError:
-        kept = None  # no history: listed from Scalekit on each start, as before it existed
-    return _catalog(gateway.environment_url, gateway, kept, config.environment_host)
-
-
-@st.cache_resource(show_spinner=False, on_release=lambda board: board.stop())
-def _status_board(
-    environment_url: str, _gateway: ScalekitGateway, _store: History | None, environment: str
-) -> organizations.StatusBoard:
-    return organizations.status_board(_gateway, _store, environment)
-
-
-def status_board(
-    gateway: ScalekitGateway, store: History | None = None, environment: str = "emulator"
-) -> organizations.StatusBoard:
-    """Statuses of the environment's organizations, shared by every session (organizations.status)."""
-    return _status_board(gateway.environment_url, gateway, store, environment)
+def background(config: Settings, history: History) -> organizations.Background:
+    """What the worker is doing for this environment (one short read, every redraw)."""
+    return organizations.Background.of(
+        history.sweepers.state(config.environment_host), dt.datetime.now(dt.UTC)
+    )
 
 
 @st.cache_resource(show_spinner="Preparing the demo history…")
@@ -198,9 +182,8 @@ def organization_detail(gateway: ScalekitGateway, org_id: str, deadline_s: float
 
 
 def forget_listings() -> None:
-    """Drop every cached listing and status (Refresh, after a change, and between tests)."""
-    _catalog.clear()
-    _status_board.clear()  # on_release stops the dropped board's watcher and workers
+    """Drop every cached listing and detail (between tests)."""
+    _board.clear()
     _demo_history.clear()
     _search.clear()
     _detail.clear()
@@ -228,28 +211,23 @@ def stats_per_period(
     return IssuanceStats(store(database_url)).per_period(flt, grain, by)
 
 
-def refresh_listings(gateway: ScalekitGateway, store: History | None, environment: str) -> None:
-    """Refresh: the listing again, and a new status round (the statuses shown stay meanwhile)."""
-    catalog(gateway).invalidate()
+def refresh_listings(config: Settings, history: History) -> bool:
+    """Refresh: the worker lists again and refreshes every status now (the statuses shown stay
+    until replaced). False when no worker sweeps this environment."""
     _search.clear()
     _detail.clear()
-    status_board(gateway, store, environment).expire()  # the page's next request starts a round
+    return history.sweepers.request_refresh(config.environment_host, dt.datetime.now(dt.UTC))
 
 
 def organization_changed(
     gateway: ScalekitGateway, changed: Organization | None = None, gone: str | None = None
 ) -> None:
-    """After a change to one organization from Portal Desk: patched into the listing at once; its
-    detail is stale."""
+    """After a change to one organization from Portal Desk (patched into the history's listing by
+    the service): its cached detail is stale."""
     _detail.clear()
-    listing = catalog(gateway)
-    if changed is not None:
-        listing.replace(changed)
-    if gone is not None:
-        listing.remove(gone)
 
 
 def status_changed(gateway: ScalekitGateway, store: History, environment: str, org_id: str) -> None:
-    """After the portal reported an SSO or directory change: refetch that organization only."""
+    """The portal reported an SSO or directory change: the organization is on the worker's watch
+    list (a link was minted for it), so its status follows within a watch interval."""
     _detail.clear()
-    status_board(gateway, store, environment).refresh(org_id)

@@ -60,34 +60,46 @@ def dashboard_url() -> str:
 
 @asynccontextmanager
 async def local_stack(app: Any) -> AsyncIterator[None]:
-    """On the emulator (no Scalekit credentials): start it in its own process and, unless
-    ``[auth]`` is configured already or DASHBOARD_SIGN_IN=off, sign-in against it. Settings that
-    cannot load start nothing: every page then says what is wrong with them."""
+    """What ``make run`` starts beside the server, each in its own process, stopped with it:
+
+    - on the emulator (no Scalekit credentials), the emulator and, unless ``[auth]`` is
+      configured already or DASHBOARD_SIGN_IN=off, sign-in against it;
+    - the worker, which does all background work (DASHBOARD_WORKER=off where workers run apart).
+
+    Settings that cannot load start nothing: every page then says what is wrong with them."""
     try:
         config = load_settings(dotenv_path=os.environ.get("DASHBOARD_DOTENV", ".env"))
     except ConfigError:
         config = None
-    if config is None or not config.uses_emulator or config.emulator_env_file:
-        await anyio.to_thread.run_sync(warm_up)
-        yield
-        return
-    want_sign_in = config.sign_in and not sign_in_configured()
-    try:
-        stack = await anyio.to_thread.run_sync(
-            lambda: stack_module.start(
-                config, dashboard_url=dashboard_url(), folder=DATA, sign_in=want_sign_in
+    stack: stack_module.LocalStack | None = None
+    if config is not None and config.uses_emulator and not config.emulator_env_file:
+        want_sign_in = config.sign_in and not sign_in_configured()
+        try:
+            stack = await anyio.to_thread.run_sync(
+                lambda: stack_module.start(
+                    config, dashboard_url=dashboard_url(), folder=DATA, sign_in=want_sign_in
+                )
             )
-        )
-    except ConfigError as error:  # the pages then run on an emulator inside this process, no sign-in
-        print(f"Portal Desk: {error} Falling back to an emulator inside the server.", file=sys.stderr)
-        yield
-        return
-    os.environ[stack_module.ENV_FILE_VARIABLE] = str(stack.env_file.resolve())
-    if stack.secrets:
-        secrets_singleton.merge_programmatic_secrets(stack.secrets)
+        except ConfigError as error:  # the pages then run on an emulator inside this process
+            print(f"Portal Desk: {error} Falling back to an emulator inside the server.", file=sys.stderr)
+        else:
+            os.environ[stack_module.ENV_FILE_VARIABLE] = str(stack.env_file.resolve())
+            if stack.secrets:
+                secrets_singleton.merge_programmatic_secrets(stack.secrets)
+    worker = None
+    if (
+        config is not None
+        and config.run_worker
+        and (stack is not None or not config.uses_emulator or config.emulator_env_file)
+    ):
+        env_file = stack.env_file if stack is not None else None
+        worker = stack_module.start_worker(env_file)
     await anyio.to_thread.run_sync(warm_up)
     try:
         yield
     finally:
-        os.environ.pop(stack_module.ENV_FILE_VARIABLE, None)
-        stack.stop()
+        if worker is not None:
+            stack_module.stop_process(worker)
+        if stack is not None:
+            os.environ.pop(stack_module.ENV_FILE_VARIABLE, None)
+            stack.stop()

@@ -11,9 +11,8 @@ from dashboard.permissions import reason
 from dashboard.ui.feedback import show_error
 from dashboard.ui.invitation_list import show_flash
 from dashboard.ui.org_detail import organization_detail_view
-from dashboard.ui.org_table import ListView, filter_controls, live_tables
+from dashboard.ui.org_table import ListView, filter_controls, live_tables, regions
 from dashboard.ui.shell import ensure_app_shell, services
-from dashboard.ui.text import md
 
 ensure_app_shell()
 
@@ -35,8 +34,18 @@ st.title("Organizations")
 show_flash(operator.name or "Your account team")  # e.g. "… was deleted", after the detail view
 search, refresh, create = st.columns([5, 1.4, 2], vertical_alignment="bottom")
 query = search.text_input("Search", placeholder="Name, organization id or external id")
-if refresh.button("Refresh", icon=":material/refresh:", help="Reload organizations and statuses"):
-    runtime.refresh_listings(gateway, history, env)
+if refresh.button(
+    "Refresh", icon=":material/refresh:", help="List the organizations and their statuses again"
+):
+    try:
+        asked = runtime.refresh_listings(config, history)
+    except PortalDeskError as error:
+        show_error(error)
+    else:
+        if not asked:
+            st.warning(
+                "Portal Desk's worker is not running, so nothing can be refreshed. Start it: `make worker`."
+            )
 
 no_create = reason(operator, "create_organization")
 with (
@@ -70,35 +79,28 @@ with (
             st.query_params["org"] = org.id
             st.rerun()
 
-bar = st.empty()
-catalog = runtime.catalog(gateway)
 try:
-    orgs = catalog.organizations(
-        progress=lambda done, total: bar.progress(
-            done / max(total, 1), text=f"Loading organizations: {done:,} of {total:,}"
-        )
-    )
-    shown = runtime.search_organizations(gateway, query, orgs)
+    board = runtime.board(config, history)
+    matches = None
+    if query.strip():
+        found = runtime.search_organizations(gateway, query, list(board.organizations))
+        matches = tuple(org.id for org in found)
 except PortalDeskError as error:
     show_error(error)
     st.stop()
-bar.empty()
-if catalog.problem:
-    st.caption(f"The list could not be refreshed ({md(catalog.problem, 200)}); shown as last listed.")
 
-filters = filter_controls(sorted({org.region for org in orgs if org.region}))
-board = runtime.status_board(gateway, history, env)
-# Every organization (Needs attention looks at all of them); those the rep can see first.
-visible = [o.id for o in shown if not filters.regions or o.region in filters.regions]
-board.request((org.id for org in orgs), first=organizations.first_wanted(visible[:200], history, env))
+filters = filter_controls(regions(board))
 if "organizations_since" not in st.session_state:  # once per visit: later changes are marked
-    st.session_state["organizations_since"] = organizations.last_visit(
-        history, operator, env, dt.datetime.now(dt.UTC)
-    )
-view = ListView(
-    board=board,
-    summaries=lambda: history.invitations.summaries(env, dt.datetime.now(dt.UTC)),
-    since=st.session_state["organizations_since"],
-    searching=bool(query.strip()),
+    now = dt.datetime.now(dt.UTC)
+    st.session_state["organizations_since"] = organizations.last_visit(history, operator, env, now)
+    st.session_state["organizations_opened_at"] = now
+live_tables(
+    ListView(
+        config=config,
+        history=history,
+        since=st.session_state["organizations_since"],
+        opened_at=st.session_state["organizations_opened_at"],
+        matches=matches,
+    ),
+    filters,
 )
-live_tables(shown, view, filters)

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import runtime
 from dashboard.config import load_settings
+from dashboard.worker import Worker
 from scalekit_emulator import Emulator
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -39,6 +40,17 @@ def open_page(page: str | None = None, *, org: str | None = None, timeout: float
             at.query_params["org"] = org
         at.run()
     return at
+
+
+def sweep() -> None:
+    """What the worker does for the app under test (its history, its embedded emulator): list every
+    organization and every status, once. AppTest runs no worker process."""
+    config = load_settings(dotenv_path=None)
+    worker = Worker(runtime.gateway(config), runtime.store(config.database_url), config.environment_host)
+    try:
+        worker.run_once()
+    finally:
+        worker.release()
 
 
 def app_emulator() -> Emulator:

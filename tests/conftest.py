@@ -17,7 +17,7 @@ from scalekit_emulator import Emulator
 
 from .apptest import app_emulator
 
-pytest_plugins = ["tests.mail_server", "tests.postgres"]  # smtp; a PostgreSQL server (postgres_url)
+pytest_plugins = ["tests.mail_server", "tests.postgres", "tests.webhook"]  # smtp; PostgreSQL; webhook
 
 SESSION_ORGS = 250  # three pages at Scalekit's page size of 100
 

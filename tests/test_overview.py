@@ -79,9 +79,11 @@ def test_frame_and_filters() -> None:
     orgs = [org(1), org(2, "EU"), org(3)]
     statuses = {"org_1": status(1, "enabled", "enabled"), "org_2": status(2, "draft")}
     links = {"org_2": summary(2, 1, NOW + dt.timedelta(days=2), NOW + dt.timedelta(days=2))}
-    frame = overview.organization_frame(orgs, statuses, links, now=NOW)
+    frame = overview.organization_frame(orgs, statuses, links)
     assert list(frame["SSO"]) == ["Enabled · Okta", "Draft · Okta", overview.CHECKING]
-    assert list(frame["Last invitation"]) == ["", "1 day ago · ana", ""]
+    assert list(frame["Last by"]) == ["", "ana", ""]
+    assert frame["Last invitation"].isna().tolist() == [True, False, True]
+    assert frame["Last invitation"][1] == NOW - dt.timedelta(days=1)  # a time: the browser says "1 day ago"
     assert list(frame["Directory sync"]) == ["Enabled · 5 users", "None", overview.CHECKING]
     assert list(frame["Open invitations"]) == [0, 1, 0]
     pick = overview.apply_filters
@@ -197,8 +199,10 @@ def test_changes_since_the_last_visit_are_marked() -> None:
         "org_2": dataclasses.replace(status(2, "draft"), changed_at=NOW - dt.timedelta(days=3)),
         "org_3": dataclasses.replace(status(3, "none", "none"), sso=None),  # half known: SSO pending
     }
-    frame = overview.organization_frame(orgs, statuses, {}, since=visit, now=NOW)
-    assert list(frame["Changed"]) == ["2 hours ago", "", ""]
+    opened = NOW - dt.timedelta(hours=3)  # the rep opened the page three hours ago
+    frame = overview.organization_frame(orgs, statuses, {}, since=visit, watching_since=opened)
+    assert frame["Changed"][0] == NOW - dt.timedelta(hours=2) and frame["Changed"][1:].isna().all()
+    assert list(frame["New"]) == [overview.NEW, "", ""]  # changed while the page was open
     assert list(frame["SSO"])[2] == overview.CHECKING and list(frame["Directory sync"])[2] == "None"
-    first_visit = overview.organization_frame(orgs, statuses, {}, since=None, now=NOW)
-    assert set(first_visit["Changed"]) == {""}  # nothing to compare with
+    first_visit = overview.organization_frame(orgs, statuses, {}, since=None)
+    assert first_visit["Changed"].isna().all() and set(first_visit["New"]) == {""}  # nothing to compare with

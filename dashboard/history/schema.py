@@ -121,6 +121,9 @@ org_status = sa.Table(
     sa.Column("scim_users", sa.Integer),
     sa.Column("fetched_at", UTCDateTime, nullable=False),
     sa.Column("changed_at", UTCDateTime, nullable=False),  # when sso, provider or scim last changed
+    # When each half last changed state; null until a change is seen (a first sighting is no switch).
+    sa.Column("sso_changed_at", UTCDateTime),
+    sa.Column("scim_changed_at", UTCDateTime),
 )
 
 # The last listing of every organization, in Scalekit's order: a restart draws the table at once.
@@ -157,4 +160,55 @@ sso_observation = sa.Table(
     sa.Column("organization_id", sa.String(64), nullable=False),
     sa.Column("enabled_at", UTCDateTime, nullable=False),
     sa.Column("source", sa.String(32), nullable=False),
+)
+
+# One row per environment: the worker holding it (a lease it renews) sweeps that environment, and
+# what pages say about the background work (when it last listed, last refreshed the statuses).
+sweeper = sa.Table(
+    "sweeper",
+    metadata,
+    sa.Column("environment", sa.String(255), primary_key=True),
+    sa.Column("holder", sa.String(128), nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("heartbeat_at", UTCDateTime, nullable=False),
+    sa.Column("listed_at", UTCDateTime),
+    sa.Column("round_started_at", UTCDateTime),
+    sa.Column("round_finished_at", UTCDateTime),
+    sa.Column("problem", sa.String(500)),
+    sa.Column("refresh_requested_at", UTCDateTime),  # Refresh pressed on a page
+    sa.Column("notify_since", UTCDateTime),  # events before this are never told (a first start)
+)
+
+# Each notice, once per event, channel and recipient (the unique key): a restart or a second
+# worker never tells the same thing twice. Never holds a link, token or invitation URL.
+notification = sa.Table(
+    "notification",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("environment", sa.String(255), nullable=False),
+    sa.Column("event_key", sa.String(128), nullable=False),
+    sa.Column("channel", sa.String(16), nullable=False),  # NOTIFY_CHANNELS
+    sa.Column("recipient", sa.String(255), nullable=False),  # the rep for "email", "" for "team"
+    sa.Column("kind", sa.String(32), nullable=False),  # NOTIFY_KINDS
+    sa.Column("organization_id", sa.String(64)),
+    sa.Column("organization_name", sa.String(255)),
+    sa.Column("invitation_id", sa.Integer),
+    sa.Column("title", sa.String(255), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),  # NOTIFY_STATES
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Column("last_error", sa.String(500)),
+    sa.UniqueConstraint("environment", "event_key", "channel", "recipient", name="uq_notification_once"),
+)
+
+# People who switched their own notifications off (by email); no row means on.
+notify_preference = sa.Table(
+    "notify_preference",
+    metadata,
+    sa.Column("actor", sa.String(255), primary_key=True),
+    sa.Column("email", sa.Boolean, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
 )

@@ -78,11 +78,48 @@ class StatusSnapshot:
                 "scim_users": excluded.scim_users,
                 "fetched_at": excluded.fetched_at,
                 "changed_at": sa.case((same, s.changed_at), else_=excluded.fetched_at),
+                # Each half's own switch (null on a first sighting): what notifications tell.
+                "sso_changed_at": sa.case(
+                    (s.sso == excluded.sso, s.sso_changed_at), else_=excluded.fetched_at
+                ),
+                "scim_changed_at": sa.case(
+                    (s.scim == excluded.scim, s.scim_changed_at), else_=excluded.fetched_at
+                ),
             },
         )
         for start in range(0, len(rows), BATCH):
             with guard("save the status snapshot"), writing(self._engine) as conn:
                 conn.execute(statement, rows[start : start + BATCH])
+
+    def version(self, environment: str) -> tuple[object, ...]:
+        """Moves whenever what ``load`` returns may have changed (pages redraw on it)."""
+        statement = sa.select(sa.func.count(), sa.func.max(s.fetched_at), sa.func.max(s.changed_at)).where(
+            s.environment == environment
+        )
+        with guard("read the status snapshot"), self._engine.connect() as conn:
+            return tuple(conn.execute(statement).one())
+
+    def switched_on(
+        self, environment: str, since: dt.datetime
+    ) -> list[tuple[str, str, str | None, dt.datetime]]:
+        """(organization id, "sso" or "scim", provider, when) for each half switched on since then."""
+        statement = sa.select(
+            s.organization_id, s.sso, s.sso_provider, s.scim, s.sso_changed_at, s.scim_changed_at
+        ).where(
+            s.environment == environment,
+            sa.or_(
+                sa.and_(s.sso == "enabled", s.sso_changed_at >= since),
+                sa.and_(s.scim == "enabled", s.scim_changed_at >= since),
+            ),
+        )
+        found: list[tuple[str, str, str | None, dt.datetime]] = []
+        with guard("read the status snapshot"), self._engine.connect() as conn:
+            for row in conn.execute(statement):
+                if row.sso == "enabled" and row.sso_changed_at is not None and row.sso_changed_at >= since:
+                    found.append((row.organization_id, "sso", row.sso_provider, row.sso_changed_at))
+                if row.scim == "enabled" and row.scim_changed_at is not None and row.scim_changed_at >= since:
+                    found.append((row.organization_id, "scim", None, row.scim_changed_at))
+        return found
 
     def forget(self, environment: str, organization_ids: Iterable[str]) -> None:
         """Organizations deleted at Scalekit leave the snapshot."""

@@ -21,8 +21,11 @@ from .invitations import InvitationBook, NewInvitation
 from .links import LinkLog, NewLink
 from .listing import OrganizationListing
 from .migrate import Upgrade, current, upgrade
-from .schema import activity, invitation, link_issuance, sso_observation
+from .notifications import Notifications
+from .schema import activity, invitation, link_issuance, org_status, organization_listing, sso_observation
 from .statuses import StatusSnapshot
+from .sweepers import Sweepers
+from .watching import Watching
 
 
 def fingerprint(secret: str) -> str:
@@ -44,6 +47,9 @@ class History:
         self.activity = ActivityLog(self.engine)
         self.statuses = StatusSnapshot(self.engine)
         self.listing = OrganizationListing(self.engine)
+        self.sweepers = Sweepers(self.engine)
+        self.notifications = Notifications(self.engine)
+        self.watching = Watching(self.engine)
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -79,6 +85,26 @@ class History:
         statement = sa.select(*newest, seen)
         with guard("read the history"), self.engine.connect() as conn:
             return tuple(value or 0 for value in conn.execute(statement).one())
+
+    def board_version(self, environment: str) -> tuple[object, ...]:
+        """Changes whenever the Organizations page's data may have: the listing, a status, an
+        invitation issued, opened (each open mints), revoked or extended (both logged). One
+        short query: pages ask it every few seconds and redraw only when it moved."""
+        o, s = organization_listing.c, org_status.c
+        listed, known = o.environment == environment, s.environment == environment
+        figures = [
+            sa.select(sa.func.count()).select_from(organization_listing).where(listed),
+            sa.select(sa.func.max(o.listed_at)).where(listed),
+            sa.select(sa.func.min(o.position)).where(listed),
+            sa.select(sa.func.count()).select_from(org_status).where(known),
+            sa.select(sa.func.max(s.fetched_at)).where(known),
+            sa.select(sa.func.max(s.changed_at)).where(known),
+            *(sa.select(sa.func.max(t.c.id)).where(t.c.environment == environment)
+              for t in (invitation, link_issuance, activity)),
+        ]  # fmt: skip
+        statement = sa.select(*(figure.scalar_subquery() for figure in figures))
+        with guard("read the history"), self.engine.connect() as conn:
+            return tuple(conn.execute(statement).one())
 
     # -- whole histories ---------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
-"""Changing organizations at Scalekit (admins only), each change recorded in the activity log.
+"""Changing organizations at Scalekit (admins only), each change recorded in the activity log
+and patched into the history's listing, so every page shows it before the worker lists again.
 
-Scalekit holds these changes, so the log entry is written once Scalekit has made them. Should the
-history be unable to write it, the error says the change was made all the same.
+Scalekit holds these changes, so the history is written once Scalekit has made them. Should the
+history be unable to write, the error says the change was made all the same.
 """
 
 from __future__ import annotations
@@ -18,11 +19,17 @@ NAME_MAX = 200
 EXTERNAL_ID_MAX = 255
 
 
-def _logged(history: History, made: Activity, done: str) -> None:
+def _logged(
+    history: History, made: Activity, done: str, changed: Organization | None = None, gone: str | None = None
+) -> None:
     try:
+        if changed is not None:
+            history.listing.put(made.environment, changed, made.at)
+        if gone is not None:
+            history.listing.drop(made.environment, gone)
         record(history, made)
     except StoreError as exc:
-        raise StoreError(f"{done}, but the activity log could not record it: {exc}") from exc
+        raise StoreError(f"{done}, but Portal Desk's history could not record it: {exc}") from exc
 
 
 def _name(display_name: str) -> str:
@@ -51,7 +58,7 @@ def create(
         raise InvalidInput("Choose the organization's region: US or EU.")
     org = gateway.create_organization(name, external_id=external_id.strip() or None, region=region)
     made = entry(operator, "organization_created", environment, organization=org, details={"region": region})
-    _logged(history, made, f"{org.display_name} was created")
+    _logged(history, made, f"{org.display_name} was created", changed=org)
     return org
 
 
@@ -78,7 +85,7 @@ def set_feature(
         details={"feature": FEATURE_LABELS[feature], "enabled": enabled},
     )
     state = "switched on" if enabled else "switched off"
-    _logged(history, made, f"{FEATURE_LABELS[feature]} was {state}")
+    _logged(history, made, f"{FEATURE_LABELS[feature]} was {state}", changed=org)
     return org
 
 
@@ -112,7 +119,7 @@ def update(
         organization=org,
         details={"changed": fields, "was": organization.display_name},
     )
-    _logged(history, made, f"{org.display_name} was updated")
+    _logged(history, made, f"{org.display_name} was updated", changed=org)
     return org
 
 
@@ -131,4 +138,4 @@ def delete(
         raise InvalidInput("Type the organization's display name exactly to confirm the deletion.")
     gateway.delete_organization(organization.id)
     made = entry(operator, "organization_deleted", environment, organization=organization)
-    _logged(history, made, f"{organization.display_name} was deleted")
+    _logged(history, made, f"{organization.display_name} was deleted", gone=organization.id)

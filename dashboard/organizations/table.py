@@ -8,26 +8,28 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..formatting import ago, countdown
+from ..formatting import countdown
 from ..models import SSO_LABELS, InvitationSummary, OnboardingStatus, Organization
 
 URGENT = dt.timedelta(hours=48)
 CHECKING = "Checking…"
 COLUMNS = [
+    "New",
     "Name",
     "SSO",
     "Directory sync",
     "Changed",
     "Open invitations",
     "Last invitation",
+    "Last by",
     "Region",
     "Created",
     "External ID",
     "ID",
     "sso_state",
     "scim_state",
-    "last_issued_at",
 ]
+NEW = "●"  # the status changed while the rep had the page open
 SHOWN = [c for c in COLUMNS if c[0].isupper()]  # the others are raw values for filters and sorting
 
 
@@ -46,11 +48,8 @@ def _scim_label(status: OnboardingStatus | None) -> str:
     return {"disabled": "Disabled", "none": "None"}[status.scim]
 
 
-def _last_invitation(summary: InvitationSummary | None, now: dt.datetime) -> str:
-    if summary is None or summary.last_issued_at is None:
-        return ""
-    by = summary.last_issued_by.split("@")[0] if summary.last_issued_by else ""
-    return f"{ago(summary.last_issued_at, now)}" + (f" · {by}" if by else "")
+def _short(rep: str | None) -> str:
+    return rep.split("@")[0] if rep else ""
 
 
 def organization_frame(
@@ -59,37 +58,44 @@ def organization_frame(
     links: Mapping[str, InvitationSummary],
     *,
     since: dt.datetime | None = None,
-    now: dt.datetime | None = None,
+    watching_since: dt.datetime | None = None,
 ) -> pd.DataFrame:
-    """One row per organization. Unknown statuses read "Checking…" until the board fills them;
-    "Changed" says when a status changed, if that was after ``since`` (the rep's last visit).
+    """One row per organization. Unknown statuses read "Checking…" until the worker has them;
+    "Changed" is when a status changed, if that was after ``since`` (the rep's last visit), and
+    "New" marks a change after ``watching_since`` (the rep opened the page). Times are values,
+    shown relative by the browser, so an unchanged table is the same table a minute later.
 
-    ``sso_state``, ``scim_state`` and ``last_issued_at`` are raw values; pages hide them.
+    ``sso_state`` and ``scim_state`` are raw values for the filters; pages hide them.
     """
-    now = now or dt.datetime.now(dt.UTC)
     rows = []
     for org in orgs:
         status = statuses.get(org.id)
         summary = links.get(org.id)
-        changed = status is not None and since is not None and (status.changed_at or since) > since
+        changed_at = status.changed_at if status is not None else None
+        changed = changed_at is not None and since is not None and changed_at > since
+        new = changed_at is not None and watching_since is not None and changed_at > watching_since
         rows.append(
             (
+                NEW if new else "",
                 org.display_name,
                 _sso_label(status),
                 _scim_label(status),
-                ago(status.changed_at, now) if changed and status is not None else "",
+                changed_at if changed else None,
                 summary.usable if summary else 0,
-                _last_invitation(summary, now),
+                summary.last_issued_at if summary else None,
+                _short(summary.last_issued_by) if summary else "",
                 org.region,
                 org.created_at,
                 org.external_id or "",
                 org.id,
                 status.sso if status else None,
                 status.scim if status else None,
-                summary.last_issued_at if summary else None,
             )
         )
-    return pd.DataFrame.from_records(rows, columns=COLUMNS)
+    frame = pd.DataFrame.from_records(rows, columns=COLUMNS)
+    for column in ("Changed", "Last invitation", "Created"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
 
 
 @dataclass(frozen=True)

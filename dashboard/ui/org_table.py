@@ -1,35 +1,46 @@
-"""The Organizations list: table, filters, Needs attention, filled in as statuses arrive."""
+"""The Organizations list: table, filters and Needs attention, redrawn when the history changes.
+
+The worker writes every listing and status into the history; this list reads it. A fragment asks
+the history's board version every few seconds (one short query) and rebuilds the table only when
+it moved; an unchanged table is the same message, which the browser already holds, so nothing
+large is sent again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from .. import organizations
+from .. import organizations, runtime
+from ..config import Settings
 from ..errors import PortalDeskError
 from ..formatting import DATE, DATE_TIME, ago
-from ..models import SCIM_STATES, SSO_LABELS, SSO_STATES, InvitationSummary, Organization
-from ..organizations import Filters, StatusBoard
+from ..history import History
+from ..models import SCIM_STATES, SSO_LABELS, SSO_STATES
+from ..organizations import Background, Board, Filters
 from ..organizations.table import SHOWN
 from .feedback import show_error
 from .text import md, plain
 
-REDRAW_S = 1.5  # while statuses arrive; each redraw builds the whole table
+REDRAW_S = 2.0  # how often an open page looks for news: one version query per session
 TABLE_HEIGHT = 640  # about 17 rows: the page's height on a laptop, the rest one scroll away
 COLUMN_CONFIG = {
+    "New": st.column_config.TextColumn("", width=30, help="Changed while you had this page open"),
     "Name": st.column_config.TextColumn(width="medium", pinned=True),
     "SSO": st.column_config.TextColumn(width="medium"),
     "Directory sync": st.column_config.TextColumn(width="small"),
-    "Changed": st.column_config.TextColumn(width="small", help="Status changed since your last visit"),
+    "Changed": st.column_config.DatetimeColumn(
+        format="distance", width="small", help="Status changed since your last visit"
+    ),
     "Open invitations": st.column_config.NumberColumn(
         "Open inv.", format="%d", width="small", help="Invitations that can still be opened"
     ),
-    "Last invitation": st.column_config.TextColumn(width="small", help="When, and by whom"),
+    "Last invitation": st.column_config.DatetimeColumn(format="distance", width="small"),
+    "Last by": st.column_config.TextColumn(width="small"),
     "Region": st.column_config.TextColumn(width="small"),
     "Created": st.column_config.DatetimeColumn(format=DATE, width="small"),
     "External ID": st.column_config.TextColumn(width="small"),
@@ -41,12 +52,13 @@ COLUMN_CONFIG = {
 
 @dataclass(frozen=True)
 class ListView:
-    """What the list shows beyond the organizations: whose visit, and since when."""
+    """Whose list, since when, and what the rep searched for."""
 
-    board: StatusBoard
-    summaries: Callable[[], dict[str, InvitationSummary]]
+    config: Settings
+    history: History
     since: dt.datetime | None  # the rep's previous visit: later changes are marked
-    searching: bool
+    opened_at: dt.datetime  # this visit: changes after it are marked as new
+    matches: tuple[str, ...] | None  # ids a search found, in its order; None: no search
 
 
 def filter_controls(regions: list[str]) -> Filters:
@@ -74,91 +86,96 @@ def _plain(value: object) -> str:
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """Outside text in the table's cells made plain (no bidi tricks, long values cut); the same
     names come back on every redraw, so each is made plain once."""
-    outside = [c for c in ("Name", "External ID", "Last by", "Last invitation") if c in frame.columns]
+    outside = [c for c in ("Name", "External ID", "Last by") if c in frame.columns]
     return frame.assign(**{c: frame[c].map(_plain) for c in outside})
 
 
-# The last frames built, shared by every session: a redraw with nothing new (statuses, invitations,
-# the minute relative times are counted in, the visit they are compared with) builds nothing.
-_FRAMES: dict[tuple, pd.DataFrame] = {}
-
-
-def _frame(
-    orgs: list[Organization], view: ListView, links: dict[str, InvitationSummary], now: dt.datetime
-) -> pd.DataFrame:
-    key = (
-        hash(tuple(orgs)),  # the organizations themselves: a rename is a new key
-        view.board.version,
-        hash(frozenset(links.items())),
-        view.since,
-        now.replace(second=0, microsecond=0),
-    )
-    frame = _FRAMES.get(key)
-    if frame is None:
-        frame = readable(
-            organizations.organization_frame(orgs, view.board.statuses(), links, since=view.since, now=now)
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _frame(version: tuple, since: dt.datetime | None, opened_at: dt.datetime, _board: Board) -> pd.DataFrame:
+    """The whole table for one board version and one person's visit, built once (shared with
+    every redraw and session that asks the same)."""
+    return readable(
+        organizations.organization_frame(
+            _board.organizations, _board.statuses, _board.summaries, since=since, watching_since=opened_at
         )
-        if len(_FRAMES) >= 8:
-            _FRAMES.pop(next(iter(_FRAMES)))
-        _FRAMES[key] = frame
-    return frame
+    )
+
+
+def _columns(frame: pd.DataFrame) -> list[str]:
+    """The shown columns; "New" and "Changed" only when some row has one (an empty column of
+    "None" says nothing and takes the room of one that does)."""
+    empty = {"New"} if not (frame["New"] != "").any() else set()
+    if frame["Changed"].isna().all():
+        empty.add("Changed")
+    return [c for c in SHOWN if c not in empty]
 
 
 def _highlight_urgent(row: pd.Series) -> list[str]:
     return ["background-color: #fde8e8" if row["Urgent"] else ""] * len(row)
 
 
-def _status_line(view: ListView, shown: int, total: int, statuses: dict, filters: Filters) -> None:
-    board = view.board
-    waiting = board.pending
-    scope = "matching the search" if view.searching else "in this environment"
+def _status_line(view: ListView, board: Board, background: Background, shown: int, total: int) -> None:
+    scope = "matching the search" if view.matches is not None else "in this environment"
     parts = [f"{shown:,} of {total:,} organizations {scope}"]
-    if waiting:
-        parts.append(f"checking {waiting:,} statuses")
-    times = [s.fetched_at for s in statuses.values()]
-    if times:
-        parts.append(f"statuses as of {ago(min(times))}" + (", refreshing" if board.refreshing else ""))
+    checking = sum(1 for org in board.organizations if org.id not in board.statuses)
+    if checking:
+        parts.append(f"checking {checking:,} statuses")
+    if background.statuses_as_of is not None:
+        parts.append(
+            f"statuses as of {ago(background.statuses_as_of)}"
+            + (", refreshing" if background.refreshing else "")
+        )
+    elif background.refreshing:
+        parts.append("statuses on the way")
     st.caption(" · ".join(parts))
-    if waiting and filters.any:
-        st.caption("Organizations still being checked join the filtered list as their status arrives.")
-    failures = board.failures()
-    if failures:
+    if background.problem:
         st.warning(
-            f"The status of {len(failures):,} organizations could not be fetched: "
-            f"{md(next(iter(failures.values())), None)}",
+            f"Portal Desk's worker could not refresh everything: {md(background.problem, 300)}",
             icon=":material/cloud_off:",
+        )
+    if not background.alive:
+        st.warning(
+            "Portal Desk's worker is not running, so statuses are as last seen and nothing new arrives. "
+            "Start it with `make worker` (`make run` starts it for you).",
+            icon=":material/sync_disabled:",
         )
 
 
-def live_tables(orgs: list[Organization], view: ListView, filters: Filters) -> None:
-    """Draw the tables now, and again while statuses are still arriving."""
-    busy_at_start = view.board.refreshing or bool(view.board.pending)
-    # Streamlit keeps this closure for the fragment's own reruns. During the page's full run it
-    # must not rerun the app: that would wipe what the run just showed (a form's error, say).
-    full_run = {"now": True}
+def _matching(frame: pd.DataFrame, matches: tuple[str, ...] | None) -> pd.DataFrame:
+    if matches is None:
+        return frame
+    order = {org_id: n for n, org_id in enumerate(matches)}
+    found = frame[frame["ID"].isin(order)]
+    return found.iloc[found["ID"].map(order).argsort()]
 
-    @st.fragment(run_every=REDRAW_S if busy_at_start else None)
+
+def live_tables(view: ListView, filters: Filters) -> None:
+    """Draw the tables, and again whenever the history says something changed."""
+
+    @st.fragment(run_every=REDRAW_S)
     def tables() -> None:
-        with organizations.foreground():  # a fragment's redraw is a page drawing too
-            _tables()
-
-    def _tables() -> None:
-        statuses = view.board.statuses()
         try:
-            links = view.summaries()
-        except PortalDeskError as error:  # the history is unreadable: the list still shows
+            board = runtime.board(view.config, view.history)
+            background = runtime.background(view.config, view.history)
+        except PortalDeskError as error:  # the history is unreadable: say so, try again next time
             show_error(error)
-            links = {}
-        now = dt.datetime.now(dt.UTC)
-        frame = _frame(orgs, view, links, now)
-        shown = organizations.apply_filters(frame, filters)
-        attention = organizations.needs_attention(orgs, statuses, links, now)
+            return
+        if not board.listed:
+            _waiting(background)
+            return
+        frame = _frame(board.version, view.since, view.opened_at, board)
+        found = _matching(frame, view.matches)
+        shown = organizations.apply_filters(found, filters)
+        attention = organizations.needs_attention(
+            board.organizations, board.statuses, board.summaries, board.read_at
+        )
         everything, todo = st.tabs(["All organizations", f"Needs attention ({len(attention)})"])
         with everything:
-            _status_line(view, len(shown), len(frame), statuses, filters)
+            _status_line(view, board, background, len(shown), len(frame))
+            columns = _columns(frame)
             event = st.dataframe(
-                shown[SHOWN],  # the raw columns stay here: 10,000 rows cost the browser time to read
-                column_order=SHOWN,
+                shown[columns],  # the raw columns stay here: 10,000 rows cost the browser time to read
+                column_order=columns,
                 column_config=COLUMN_CONFIG,
                 hide_index=True,
                 height=TABLE_HEIGHT,
@@ -169,14 +186,29 @@ def live_tables(orgs: list[Organization], view: ListView, filters: Filters) -> N
             _open(shown, event)
         with todo:
             _attention(attention)
-        done = not (view.board.refreshing or view.board.pending)
-        if busy_at_start and done and not full_run["now"]:
-            st.rerun(scope="app")  # everything is in: one last full run, and the polling stops
 
-    try:
-        tables()
-    finally:  # a run that stops or reruns inside the table has ended all the same
-        full_run["now"] = False
+    tables()
+
+
+def _waiting(background: Background) -> None:
+    if background.alive:
+        st.info(
+            "Portal Desk's worker is listing this environment's organizations for the first time; "
+            "they appear here as soon as it is done.",
+            icon=":material/hourglass_top:",
+        )
+    else:
+        st.warning(
+            "No organization has been listed yet, and Portal Desk's worker is not running. Start it with "
+            "`make worker` (`make run` starts it for you); the list appears here by itself.",
+            icon=":material/sync_disabled:",
+        )
+    if background.problem:
+        st.caption(f"Last problem: {md(background.problem, 300)}")
+
+
+def regions(board: Board) -> list[str]:
+    return sorted({org.region for org in board.organizations if org.region})
 
 
 def _attention(attention: pd.DataFrame) -> None:
@@ -200,3 +232,6 @@ def _attention(attention: pd.DataFrame) -> None:
         key="attention_table",
     )
     _open(attention, picked)
+
+
+__all__ = ["ListView", "filter_controls", "live_tables", "regions"]

@@ -50,7 +50,8 @@ def organization_picker(
 def choose_organization(gateway: ScalekitGateway, preferred: str | None = None) -> Organization | None:
     """The picker over every organization of the environment; stops the page if they can't load."""
     try:
-        orgs = runtime.catalog(gateway).organizations()
+        config = runtime.settings()
+        orgs = list(runtime.board(config, runtime.store(config.database_url)).organizations)
     except PortalDeskError as error:
         show_error(error)
         st.stop()

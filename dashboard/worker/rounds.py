@@ -1,51 +1,11 @@
-"""A status round's bookkeeping, and the gate that lets a page draw before a round's next call."""
+"""A status round's bookkeeping: the halves that arrived, and what is still owed."""
 
 from __future__ import annotations
 
-import contextlib
 import threading
-import time
 from collections.abc import Iterable, Iterator
 
 from ..models import Connection
-
-
-class Foreground:
-    """Page runs under way. A round's calls and a page's drawing share the server's interpreter
-    (one thread runs Python at a time): while a page draws, the round sends no new call, so a
-    person sees the table first and the statuses a moment later. A round waits half a second at
-    most, so a busy server still finishes it."""
-
-    def __init__(self) -> None:
-        self._running = 0
-        self._busy_since = 0.0  # monotonic time the pages became busy
-        self._changed = threading.Condition()
-
-    @contextlib.contextmanager
-    def page(self) -> Iterator[None]:
-        with self._changed:
-            if self._running == 0:
-                self._busy_since = time.monotonic()
-            self._running += 1
-        try:
-            yield
-        finally:
-            with self._changed:
-                self._running -= 1
-                self._changed.notify_all()
-
-    def wait_turn(self, at_most_s: float = 0.5) -> None:
-        """Wait while pages draw, but never past ``at_most_s`` after they became busy: a page
-        waiting on something slow (a first listing) does not hold a round up."""
-        with self._changed:
-            while self._running:
-                left = self._busy_since + at_most_s - time.monotonic()
-                if left <= 0:
-                    return
-                self._changed.wait(left)
-
-
-FOREGROUND = Foreground()
 
 
 class Round:
@@ -94,7 +54,6 @@ class Round:
                 self.closed.wait(0.02)  # the listing's next page
                 continue
             sent.add(org_id)
-            FOREGROUND.wait_turn()
             yield org_id
 
     @property

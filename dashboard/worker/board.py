@@ -1,8 +1,8 @@
 """How far each organization's SSO and SCIM setup has got, for every organization at once.
 
-A :class:`StatusBoard` serves one environment to every session. It starts from the snapshot in
-the history (every status as last seen, drawn at once, restarts included) and refreshes it in
-rounds, in the background:
+The worker's :class:`StatusBoard` keeps one environment's statuses. It starts from the snapshot
+in the history (every status as last seen) and refreshes it in rounds, writing each answer to the
+snapshot as it arrives (pages read the snapshot, never this board):
 
 - SSO for every organization from the environment-wide connection listings (a few hundred pages
   for 10,000 organizations, instead of 10,000 calls). An environment that refuses them is
@@ -27,14 +27,14 @@ from ..errors import NotAllowed, PortalDeskError, ScalekitError
 from ..gateway import ScalekitGateway
 from ..history.statuses import StatusSnapshot
 from ..models import Connection, Directory, OnboardingStatus
+from ..organizations.states import changed_status, fetch_status, scim_state, sso_state
 from .rounds import Round
-from .states import changed_status, fetch_status, scim_state, sso_state
 
 SAVE_EVERY_S = 1.0
 
 
 class StatusBoard:
-    """Onboarding statuses of one environment's organizations, shared by every session."""
+    """Onboarding statuses of one environment's organizations, refreshed in rounds."""
 
     def __init__(
         self,
@@ -46,11 +46,13 @@ class StatusBoard:
         retry_after_s: float = 30,
         in_flight: int = 100,
         on_statuses: Callable[[list[OnboardingStatus]], None] | None = None,
+        on_round_end: Callable[[], None] | None = None,
     ) -> None:
         self._gateway = gateway
         self._snapshot, self._environment = snapshot, environment
         self._ttl_s, self._retry_after_s, self._in_flight = ttl_s, retry_after_s, in_flight
         self._on_statuses = on_statuses  # new statuses, a batch at a time (e.g. SSO sightings)
+        self._on_round_end = on_round_end  # a round is saved (the worker tells the pages)
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._known: dict[str, OnboardingStatus] = {}
@@ -62,13 +64,12 @@ class StatusBoard:
         self._bulk_refused = False
         self._singles = ThreadPoolExecutor(max_workers=8, thread_name_prefix="status-single")
         self._single_pending: set[str] = set()
-        self._watcher: threading.Thread | None = None
-        self.snapshot_problem: str | None = None
+        self.problem: str | None = None  # the last snapshot write that failed, for the pages
         if snapshot is not None:
             try:
                 self._known = snapshot.load(environment)
             except PortalDeskError as error:  # no snapshot: statuses come from Scalekit alone
-                self.snapshot_problem = str(error)
+                self.problem = str(error)
         if self._known:  # as fresh as its oldest status: a restart needs no round before the TTL
             oldest = min(status.fetched_at for status in self._known.values())
             age = (dt.datetime.now(dt.UTC) - oldest).total_seconds()
@@ -177,23 +178,24 @@ class StatusBoard:
             return dict(self._failures)
 
     def wait(self, timeout_s: float = 60) -> bool:
-        """Block until no round runs (benchmarks and tests); True if it got there."""
+        """Block until no round runs and no single fetch is owed; True if it got there."""
         deadline = time.monotonic() + timeout_s
-        while self.refreshing and time.monotonic() < deadline:
+        while (self.refreshing or self.pending) and time.monotonic() < deadline:
             time.sleep(0.01)
-        return not self.refreshing
+        if self.refreshing or self.pending:
+            return False
+        self._singles.submit(self._save).result()  # what the singles fetched is saved too
+        return True
 
-    def watch(self, org_ids: Callable[[], Iterable[str]], interval_s: float = 60) -> None:
-        """Refetch, every ``interval_s``, the organizations ``org_ids()`` names, whatever their age:
-        those whose IT admin opened an invitation lately, so SSO they enable shows within a
-        minute, on the Organizations page and in the stats, even with no page open."""
+    def refresh_many(self, org_ids: Iterable[str]) -> None:
+        """Refetch these organizations now, whatever their age (the watch list: an IT admin may
+        be setting SSO up this very minute); answers are saved as a batch."""
         with self._lock:
-            if self._watcher is not None:
-                return
-            self._watcher = threading.Thread(
-                target=self._watch, args=(org_ids, interval_s), daemon=True, name="status-watch"
-            )
-        self._watcher.start()
+            fresh = [o for o in dict.fromkeys(org_ids) if o not in self._single_pending]
+            self._single_pending.update(fresh)
+        for org_id in fresh:
+            self._singles.submit(self._single, org_id)
+        self._singles.submit(self._save)
 
     def stop(self) -> None:
         self._stopped.set()
@@ -230,6 +232,8 @@ class StatusBoard:
             self._quietly(lambda: self._snapshot.forget(self._environment, gone))  # type: ignore[union-attr]
         with self._lock:  # only now: whoever waits for the round finds it saved
             self._round, self._finished_at = None, time.monotonic()
+        if self._on_round_end is not None:
+            self._on_round_end()
 
     def _sso_half(self, current: Round) -> None:
         if not self._bulk_refused:
@@ -352,19 +356,6 @@ class StatusBoard:
         try:
             write()
         except PortalDeskError as error:
-            self.snapshot_problem = str(error)
+            self.problem = str(error)
         else:
-            self.snapshot_problem = None
-
-    def _watch(self, org_ids: Callable[[], Iterable[str]], interval_s: float) -> None:
-        while not self._stopped.wait(interval_s):
-            try:
-                wanted = list(org_ids())
-            except PortalDeskError:
-                continue  # the history is busy or down: the next round tries again
-            with self._lock:
-                fresh = [o for o in wanted if o not in self._single_pending]
-                self._single_pending.update(fresh)
-            for org_id in fresh:
-                self._singles.submit(self._single, org_id)
-            self._singles.submit(self._save)
+            self.problem = None

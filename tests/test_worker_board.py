@@ -1,17 +1,17 @@
-"""The status board: every organization's SSO/SCIM status from the bulk listings and directories in
-flight, kept in the history's snapshot so a restart draws them all at once, refreshed in rounds;
-and its watch, which refetches organizations whose invitation was opened."""
+"""The worker's status board: every organization's SSO/SCIM status from the bulk listings and
+directories in flight, kept in the history's snapshot so a restart starts from it, refreshed in
+rounds; and single refetches for the watch list (organizations whose IT admin may be at work)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 
 from dashboard.gateway import ScalekitGateway
 from dashboard.history import History
 from dashboard.models import OnboardingStatus
-from dashboard.organizations import StatusBoard, fetch_status
+from dashboard.organizations import fetch_status
+from dashboard.worker.board import StatusBoard
 from scalekit_emulator import Emulator, Fault
 
 
@@ -26,23 +26,19 @@ def test_watched_organizations_are_refetched_and_sso_is_remembered(
         history.events.observe_many("emulator", enabled, "status")
 
     board = StatusBoard(gateway, on_statuses=remember)
-    board.watch(lambda: [org_id], interval_s=0.2)
     try:
-        deadline = time.monotonic() + 10
-        while not seen and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert board.statuses()[org_id].sso == "none"
+        board.refresh_many([org_id])
+        assert board.wait(30)
+        assert board.statuses()[org_id].sso == "none" and seen
         # The IT admin enables SSO in the portal; nobody has the Organizations page open.
         conn = emulator.backends.connections.create(org_id, "OKTA", "SAML")
         emulator.backends.connections.update(
             org_id, conn.id, settings={"idp_metadata_url": "https://x.okta.com/m", "idp_entity_id": "urn:x"}
         )
         emulator.backends.connections.set_enabled(org_id, conn.id, True)
-        while board.statuses()[org_id].sso != "enabled" and time.monotonic() < deadline:
-            time.sleep(0.05)
+        board.refresh_many([org_id])  # the worker's next watch
+        assert board.wait(30)
         assert board.statuses()[org_id].sso == "enabled"
-        while history.events.sso_enabled_at("emulator", org_id) is None and time.monotonic() < deadline:
-            time.sleep(0.05)  # recorded with the board's next batch
         when, source = history.events.sso_enabled_at("emulator", org_id)
         assert source == "status" and when <= dt.datetime.now(dt.UTC)
     finally:
@@ -181,23 +177,3 @@ def test_a_round_can_start_on_the_first_page_of_a_first_listing(
     board.stop()
     org_ids = [o.id for o in orgs]
     assert shown(board) == per_org(gateway, org_ids) and len(org_ids) > 200  # three pages fed
-
-
-def test_a_round_makes_way_while_a_page_draws_but_not_for_ever() -> None:
-    from dashboard.organizations.rounds import Foreground
-
-    gate = Foreground()
-    gate.wait_turn(at_most_s=30)  # no page drawing: no wait at all
-    waited = threading.Event()
-
-    def round_step() -> None:
-        gate.wait_turn(at_most_s=30)
-        waited.set()
-
-    with gate.page():
-        worker = threading.Thread(target=round_step)
-        worker.start()
-        assert not waited.wait(0.3), "a round must not send while a page draws"
-        gate.wait_turn(at_most_s=0)  # a page busy for longer than the bound holds nothing up
-    worker.join(5)
-    assert waited.is_set(), "the page finished: the round goes on"

@@ -1,0 +1,58 @@
+"""What the Organizations page shows, as the history holds it: the worker keeps the listing and
+every status fresh there, so a page reads, never calls Scalekit, and redraws when
+``History.board_version`` moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..history import History
+from ..history.sweepers import SweeperState
+from ..models import InvitationSummary, OnboardingStatus, Organization
+
+
+@dataclass(frozen=True)
+class Board:
+    organizations: tuple[Organization, ...]
+    statuses: Mapping[str, OnboardingStatus]
+    summaries: Mapping[str, InvitationSummary]
+    listed_at: dt.datetime | None  # None: never listed yet (the worker's first listing is due)
+    version: tuple[object, ...]
+    read_at: dt.datetime
+
+    @property
+    def listed(self) -> bool:
+        return self.listed_at is not None
+
+
+def read(history: History, environment: str, version: tuple[object, ...]) -> Board:
+    """Everything the table needs, read at once (callers cache it by ``version``)."""
+    now = dt.datetime.now(dt.UTC)
+    found = history.listing.load(environment)
+    orgs, listed_at = found if found is not None else ([], None)
+    return Board(
+        organizations=tuple(orgs),
+        statuses=history.statuses.load(environment),
+        summaries=history.invitations.summaries(environment, now),
+        listed_at=listed_at,
+        version=version,
+        read_at=now,
+    )
+
+
+@dataclass(frozen=True)
+class Background:
+    """What a page says about the worker: whether one sweeps this environment, and how fresh."""
+
+    alive: bool
+    refreshing: bool
+    statuses_as_of: dt.datetime | None
+    problem: str | None
+
+    @classmethod
+    def of(cls, state: SweeperState | None, now: dt.datetime) -> Background:
+        if state is None:
+            return cls(False, False, None, None)
+        return cls(state.alive(now), state.refreshing, state.round_finished_at, state.problem)
