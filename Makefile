@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint emulator relay bench clean
+.PHONY: run test lint emulator relay worker bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ emulator: $(VENV)/.runtime
 # The public relay on its own (production): same settings as the dashboard, see the README.
 relay: $(VENV)/.runtime
 	$(PY) -m dashboard.relay
+
+# The worker on its own (make run starts one beside the server; DASHBOARD_WORKER=off there when
+# workers run apart): every background call to Scalekit, and the notifications.
+worker: $(VENV)/.runtime
+	$(PY) -m dashboard.worker
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache build *.egg-info
