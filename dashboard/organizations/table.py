@@ -65,22 +65,28 @@ def organization_frame(
     "New" marks a change after ``watching_since`` (the rep opened the page). Times are values,
     shown relative by the browser, so an unchanged table is the same table a minute later.
 
-    ``sso_state`` and ``scim_state`` are raw values for the filters; pages hide them.
+    ``sso_state``, ``scim_state`` and ``changed_at`` are raw values; pages hide them.
     """
+    return mark_changes(base_frame(orgs, statuses, links), since, watching_since)
+
+
+def base_frame(
+    orgs: Sequence[Organization],
+    statuses: Mapping[str, OnboardingStatus],
+    links: Mapping[str, InvitationSummary],
+) -> pd.DataFrame:
+    """The table before anyone's marks: the same for every person, so built once per change."""
     rows = []
     for org in orgs:
         status = statuses.get(org.id)
         summary = links.get(org.id)
-        changed_at = status.changed_at if status is not None else None
-        changed = changed_at is not None and since is not None and changed_at > since
-        new = changed_at is not None and watching_since is not None and changed_at > watching_since
         rows.append(
             (
-                NEW if new else "",
+                "",
                 org.display_name,
                 _sso_label(status),
                 _scim_label(status),
-                changed_at if changed else None,
+                None,
                 summary.usable if summary else 0,
                 summary.last_issued_at if summary else None,
                 _short(summary.last_issued_by) if summary else "",
@@ -90,12 +96,26 @@ def organization_frame(
                 org.id,
                 status.sso if status else None,
                 status.scim if status else None,
+                status.changed_at if status else None,
             )
         )
-    frame = pd.DataFrame.from_records(rows, columns=COLUMNS)
-    for column in ("Changed", "Last invitation", "Created"):
+    frame = pd.DataFrame.from_records(rows, columns=[*COLUMNS, "changed_at"])
+    for column in ("Changed", "Last invitation", "Created", "changed_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
+
+
+def mark_changes(
+    frame: pd.DataFrame, since: dt.datetime | None, watching_since: dt.datetime | None
+) -> pd.DataFrame:
+    """One person's marks on the shared table (a few column operations, not a rebuild)."""
+    changed = frame["changed_at"]
+    marked = frame.copy(deep=False)
+    marked["Changed"] = changed.where(changed > since) if since is not None else pd.NaT
+    marked["Changed"] = pd.to_datetime(marked["Changed"], utc=True)
+    new = (changed > watching_since).fillna(False) if watching_since is not None else False
+    marked["New"] = pd.Series(NEW, index=frame.index).where(new, "") if watching_since is not None else ""
+    return marked
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import functools
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from .. import organizations, runtime
@@ -90,15 +91,38 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map(_plain) for c in outside})
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _frame(version: tuple, since: dt.datetime | None, opened_at: dt.datetime, _board: Board) -> pd.DataFrame:
-    """The whole table for one board version and one person's visit, built once (shared with
-    every redraw and session that asks the same)."""
-    return readable(
-        organizations.organization_frame(
-            _board.organizations, _board.statuses, _board.summaries, since=since, watching_since=opened_at
-        )
-    )
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _base(version: tuple, _board: Board) -> pd.DataFrame:
+    """The whole table for one board version, before anyone's marks: built once, shared by every
+    redraw and session."""
+    return readable(organizations.table.base_frame(_board.organizations, _board.statuses, _board.summaries))
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """What this session drew last: redrawn with no news, the same Arrow table goes out again
+    (serializing 10,000 rows anew costs tens of milliseconds a redraw)."""
+
+    key: tuple
+    shown: pd.DataFrame
+    arrow: pa.Table
+    columns: list[str]
+
+
+def _drawn(view: ListView, board: Board, filters: Filters) -> _Drawn:
+    key = (board.version, view.since, view.opened_at, filters, view.matches)
+    kept = st.session_state.get(_DRAWN)
+    if isinstance(kept, _Drawn) and kept.key == key:
+        return kept
+    frame = organizations.table.mark_changes(_base(board.version, board), view.since, view.opened_at)
+    shown = organizations.apply_filters(_matching(frame, view.matches), filters)
+    columns = _columns(frame)
+    drawn = _Drawn(key, shown, pa.Table.from_pandas(shown[columns], preserve_index=False), columns)
+    st.session_state[_DRAWN] = drawn
+    return drawn
+
+
+_DRAWN = "organizations_drawn"
 
 
 def _columns(frame: pd.DataFrame) -> list[str]:
@@ -163,19 +187,16 @@ def live_tables(view: ListView, filters: Filters) -> None:
         if not board.listed:
             _waiting(background)
             return
-        frame = _frame(board.version, view.since, view.opened_at, board)
-        found = _matching(frame, view.matches)
-        shown = organizations.apply_filters(found, filters)
+        drawn = _drawn(view, board, filters)
         attention = organizations.needs_attention(
             board.organizations, board.statuses, board.summaries, board.read_at
         )
         everything, todo = st.tabs(["All organizations", f"Needs attention ({len(attention)})"])
         with everything:
-            _status_line(view, board, background, len(shown), len(frame))
-            columns = _columns(frame)
+            _status_line(view, board, background, len(drawn.shown), len(board.organizations))
             event = st.dataframe(
-                shown[columns],  # the raw columns stay here: 10,000 rows cost the browser time to read
-                column_order=columns,
+                drawn.arrow,  # the raw columns stay out: 10,000 rows cost the browser time to read
+                column_order=drawn.columns,
                 column_config=COLUMN_CONFIG,
                 hide_index=True,
                 height=TABLE_HEIGHT,
@@ -183,7 +204,7 @@ def live_tables(view: ListView, filters: Filters) -> None:
                 selection_mode="single-row",
                 key="org_table",
             )
-            _open(shown, event)
+            _open(drawn.shown, event)
         with todo:
             _attention(attention)
 
