@@ -170,7 +170,8 @@ def _address(key: str, raw: str, example: str) -> SplitResult:
         port = parts.port
     except ValueError as exc:
         raise ConfigError(
-            f"{key} is not a valid address (its host or port cannot be read); write it like {example}."
+            f"{key} is not a valid address: its host or port cannot be read (a port is a number "
+            f"from 1 to {MAX_PORT}); write it like {example}."
         ) from exc
     if parts.scheme.lower() not in ("http", "https"):
         raise ConfigError(f"{key} must start with https://, like {example}.")
@@ -206,7 +207,7 @@ def _relay_url(raw: str | None, live: bool) -> str | None:
     path = parts.path.rstrip("/")
     if path == "/i" or path.endswith("/i"):
         raise ConfigError(
-            f"{key} must not end in /i: Portal Desk adds /i/<token> itself. Write the relay's "
+            f"{key} must not end in /i: Portal Desk adds /i/ and the token itself. Write the relay's "
             f"address alone, like {example}."
         )
     scheme = parts.scheme.lower()
@@ -226,11 +227,13 @@ def _trusted_proxies(values: Mapping[str, str]) -> str:
         return raw
     for entry in entries:
         try:
-            ipaddress.ip_network(entry, strict=False) if "/" in entry else ipaddress.ip_address(entry)
+            # strict, as uvicorn reads it: 10.0.0.1/24 (host bits set) would never match there
+            ipaddress.ip_network(entry) if "/" in entry else ipaddress.ip_address(entry)
         except ValueError as exc:
             raise ConfigError(
                 "DASHBOARD_RELAY_TRUSTED_PROXIES must list IP addresses or networks separated by "
-                f"commas (like 127.0.0.1, 10.0.0.0/8), or be *; {_shown(entry)} is neither."
+                "commas (like 127.0.0.1, 10.0.0.0/8), or be a single * to trust any; "
+                f"{_shown(entry)} is neither."
             ) from exc
     return ",".join(entries)
 

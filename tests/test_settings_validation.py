@@ -215,7 +215,10 @@ def test_smtp_urls_and_ca_files_are_sentences(tmp_path: Path) -> None:
     refused({**good, "DASHBOARD_SMTP_CA_FILE": str(tmp_path / "nowhere.pem")}, "DASHBOARD_SMTP_CA_FILE")
 
 
-@pytest.mark.parametrize("raw", ["10.0.0.300", "127.0.0.1; 10.0.0.1", "proxy.internal", "10.0.0.0/33"])
+@pytest.mark.parametrize(
+    "raw",
+    ["10.0.0.300", "127.0.0.1; 10.0.0.1", "proxy.internal", "10.0.0.0/33", "10.0.0.1/24", "*, 10.0.0.1"],
+)
 def test_trusted_proxies_that_would_never_match_are_refused(raw: str) -> None:
     refused({"DASHBOARD_RELAY_TRUSTED_PROXIES": raw}, "DASHBOARD_RELAY_TRUSTED_PROXIES")
 
