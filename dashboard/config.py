@@ -91,9 +91,9 @@ def _figure(number: float) -> str:
     return f"{number:,.0f}" if number >= 100_000 else f"{number:g}"
 
 
-def _shown(raw: str) -> str:
+def _shown(raw: str, limit: int = 40) -> str:
     """A bad value as a sentence may quote it: short, so a pasted secret never fills a page."""
-    return repr(raw if len(raw) <= 40 else raw[:37] + "...")
+    return repr(raw if len(raw) <= limit else raw[: limit - 3] + "...")
 
 
 def _text(values: Mapping[str, str], key: str) -> str | None:
@@ -239,10 +239,16 @@ def _trusted_proxies(values: Mapping[str, str]) -> str:
 
 
 def _readable_file(key: str, path: str | None) -> str | None:
-    if path is not None and not (Path(path).is_file() and os.access(path, os.R_OK)):
+    if path is None:
+        return None
+    try:
+        readable = Path(path).is_file() and os.access(path, os.R_OK)
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        readable = False
+    if not readable:
         raise ConfigError(
-            f"{key} names {path}, which is not a file Portal Desk can read. Point it at the CA "
-            "bundle (a PEM file), or unset it."
+            f"{key} names {_shown(path, 200)}, which is not a file Portal Desk can read. Point it "
+            "at the CA bundle (a PEM file), or unset it."
         )
     return path
 

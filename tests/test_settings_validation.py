@@ -201,6 +201,7 @@ def test_a_ca_bundle_must_be_a_readable_file(tmp_path: Path) -> None:
     missing = str(tmp_path / "nowhere.pem")
     assert missing in refused({**LIVE, "SCALEKIT_CA_BUNDLE": missing}, "SCALEKIT_CA_BUNDLE")
     refused({**LIVE, "SCALEKIT_CA_BUNDLE": str(tmp_path)}, "SCALEKIT_CA_BUNDLE")  # a folder
+    refused({**LIVE, "SCALEKIT_CA_BUNDLE": "x" * 5000}, "SCALEKIT_CA_BUNDLE")  # too long for the disk
     bundle = tmp_path / "ca.pem"
     bundle.write_text("-----BEGIN CERTIFICATE-----\n")
     assert read({**LIVE, "SCALEKIT_CA_BUNDLE": str(bundle)}).ca_bundle == str(bundle)
@@ -268,3 +269,50 @@ def test_a_bad_setting_in_dotenv_stops_the_start_with_a_sentence(bad: dict[str, 
     assert started.returncode == 1
     last = started.stderr.strip().splitlines()[-1]
     assert last.startswith("dashboard.errors.ConfigError: "), started.stderr
+
+
+# -- whatever is typed: a value or a sentence ----------------------------------------------------
+
+EVERY_SETTING = [
+    *LIVE,
+    "SCALEKIT_CA_BUNDLE",
+    "SCALEKIT_CALL_TIMEOUT",
+    "DASHBOARD_DATABASE_URL",
+    "DASHBOARD_OPERATOR",
+    "DASHBOARD_OPERATOR_ROLE",
+    "DASHBOARD_SIGN_IN",
+    "DASHBOARD_PREVIEW_ORG",
+    "DASHBOARD_EMULATOR_ENV_FILE",
+    "DASHBOARD_RELAY_URL",
+    "DASHBOARD_RELAY_HOST",
+    "DASHBOARD_RELAY_PORT",
+    "DASHBOARD_RELAY_TRUSTED_PROXIES",
+    "DASHBOARD_RELAY_BRAND",
+    "DASHBOARD_SUPPORT_CONTACT",
+    "DASHBOARD_SMTP_URL",
+    "DASHBOARD_SMTP_FROM",
+    "DASHBOARD_SMTP_CA_FILE",
+    "DASHBOARD_EMULATOR_ORGS",
+    "DASHBOARD_EMULATOR_SEED",
+    "DASHBOARD_DEMO_HISTORY",
+    "DASHBOARD_EMULATOR_PORTAL_SESSION_TTL",
+    "DASHBOARD_EMULATOR_LATENCY_MS",
+]
+ODD_VALUES = [
+    " ", "\x00", "a\x00b", "é", "-0", "1e400", "-1e400", "0x10", "١٢", "9" * 400, "x" * 5000, "nan",
+    "1_0", "[", "%", "\n", "/", "/nonexistent", "//host", "https:host", "https://:80", "https://@host",
+    "https://h:", "http://[", "https://[::1", "https://[::1]x", "https://a:65536", "https://a:-1",
+    "https://a b", "https://a.b/c?d#e", "https:///path", "https://h/i", "javascript:alert(1)",
+    "smtp://a:99999", "smtps://", "smtp://u:p@h:x", "smtp://[::1]:x",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("key", EVERY_SETTING)
+def test_no_value_of_any_setting_is_anything_but_a_value_or_a_sentence(key: str) -> None:
+    smtp = {"DASHBOARD_SMTP_URL": "smtps://mail.example", "DASHBOARD_SMTP_FROM": "desk@example.com"}
+    for base in ({}, LIVE, smtp):
+        for value in ODD_VALUES:
+            try:
+                read({**base, key: value})
+            except ConfigError as error:  # anything else fails the test with its traceback
+                assert str(error).endswith("."), (key, value, str(error))
