@@ -14,6 +14,8 @@ import pytest
 from dashboard.config import ConfigError, Settings, load_settings
 from dashboard.invitations import invitation_url
 
+from .apptest import open_page
+
 LIVE = {
     "SCALEKIT_ENVIRONMENT_URL": "https://acme.scalekit.dev",
     "SCALEKIT_CLIENT_ID": "skc_123",
@@ -242,7 +244,7 @@ def test_the_database_url_is_left_to_the_history(raw: str) -> None:
     assert read({"DASHBOARD_DATABASE_URL": f" {raw} "}).database_url == raw
 
 
-# -- at start, in a real process -----------------------------------------------------------------
+# -- at start, in a real process and on the pages ----------------------------------------------
 
 STARTS = [
     {"DASHBOARD_RELAY_PORT": "99999"},
@@ -316,3 +318,23 @@ def test_no_value_of_any_setting_is_anything_but_a_value_or_a_sentence(key: str)
                 read({**base, key: value})
             except ConfigError as error:  # anything else fails the test with its traceback
                 assert str(error).endswith("."), (key, value, str(error))
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "words"),
+    [
+        ("DASHBOARD_DEMO_HISTORY", "perhaps", "must be on or off"),
+        ("DASHBOARD_RELAY_URL", "https://relay.example/i/", "must not end in /i"),
+        ("DASHBOARD_EMULATOR_ORGS", "0", "must be a whole number from 1"),
+    ],
+)
+def test_the_pages_say_the_sentence_and_nothing_else(
+    key: str, raw: str, words: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_DATABASE_URL", f"sqlite:///{tmp_path}/history.db")
+    monkeypatch.setenv(key, raw)
+    at = open_page()
+    assert not at.exception
+    assert [e.value for e in at.error] == [refused({key: raw}, key)]
+    assert words in at.error[0].value
+    assert not (tmp_path / "history.db").exists()  # nothing started, nothing written
