@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -219,6 +220,25 @@ def _relay_url(raw: str | None, live: bool) -> str | None:
     return f"{scheme}://{parts.netloc}{path}"
 
 
+def _listen_host(values: Mapping[str, str]) -> str:
+    """Where ``make relay`` binds: an IP address or a host name, or uvicorn fails at bind time."""
+    raw = _text_or(values, "DASHBOARD_RELAY_HOST", "0.0.0.0")
+    try:
+        ipaddress.ip_address(raw)
+        return raw
+    except ValueError:
+        pass
+    labels = raw.rstrip(".").split(".")
+    if len(raw) > 253 or not all(
+        re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", x) for x in labels
+    ):
+        raise ConfigError(
+            "DASHBOARD_RELAY_HOST must be an IP address to listen on (like 0.0.0.0 or 127.0.0.1) or "
+            f"a host name, got {_shown(raw)}."
+        )
+    return raw
+
+
 def _trusted_proxies(values: Mapping[str, str]) -> str:
     """uvicorn quietly takes a mistyped address as a name that never matches: refuse it here."""
     raw = _text_or(values, "DASHBOARD_RELAY_TRUSTED_PROXIES", "127.0.0.1")
@@ -296,7 +316,7 @@ def load_settings(
         preview_org=_text(values, "DASHBOARD_PREVIEW_ORG"),
         emulator_env_file=_text(values, "DASHBOARD_EMULATOR_ENV_FILE"),
         relay_url=_relay_url(_text(values, "DASHBOARD_RELAY_URL"), live),
-        relay_host=_text_or(values, "DASHBOARD_RELAY_HOST", "0.0.0.0"),
+        relay_host=_listen_host(values),
         relay_port=_whole(values, "DASHBOARD_RELAY_PORT", 8502, 1, MAX_PORT),
         relay_trusted_proxies=_trusted_proxies(values),
         relay_brand=_text_or(values, "DASHBOARD_RELAY_BRAND", "Admin portal"),

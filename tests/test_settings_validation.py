@@ -218,6 +218,18 @@ def test_smtp_urls_and_ca_files_are_sentences(tmp_path: Path) -> None:
     refused({**good, "DASHBOARD_SMTP_CA_FILE": str(tmp_path / "nowhere.pem")}, "DASHBOARD_SMTP_CA_FILE")
 
 
+@pytest.mark.parametrize("raw", ["0.0.0.0:8502", "relay host", "http://relay", "-relay", "relay_1", "a" * 64])
+def test_a_relay_host_that_cannot_be_bound_is_refused(raw: str) -> None:
+    refused({"DASHBOARD_RELAY_HOST": raw}, "DASHBOARD_RELAY_HOST")
+
+
+@pytest.mark.parametrize(
+    "raw", ["0.0.0.0", "127.0.0.1", "::", "localhost", "relay.internal", "relay-1.example."]
+)
+def test_a_relay_host_is_an_address_or_a_name(raw: str) -> None:
+    assert read({"DASHBOARD_RELAY_HOST": raw}).relay_host == raw
+
+
 @pytest.mark.parametrize(
     "raw",
     ["10.0.0.300", "127.0.0.1; 10.0.0.1", "proxy.internal", "10.0.0.0/33", "10.0.0.1/24", "*, 10.0.0.1"],
