@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import ssl
+import threading
 import time
+from collections.abc import Iterator
+from concurrent import futures
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
+import grpc
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from scalekit.v1.organizations import organizations_pb2 as org_pb
+from scalekit.v1.organizations.organizations_pb2_grpc import OrganizationServiceStub
 
 from dashboard.config import Settings
 from dashboard.errors import (
@@ -18,6 +33,7 @@ from dashboard.errors import (
     Unavailable,
 )
 from dashboard.gateway import ScalekitGateway
+from dashboard.gateway.translate import translate
 from scalekit_emulator import Emulator, Fault
 
 from .conftest import SESSION_ORGS
@@ -219,7 +235,8 @@ def test_slow_answers_time_out(emulator: Emulator, gateway: ScalekitGateway, org
         gateway.list_connections(org_id)
 
 
-def test_a_stopped_scalekit_is_unavailable(settings: Settings) -> None:
+def test_a_stopped_scalekit_is_unavailable(emulator: Emulator, settings: Settings) -> None:
+    # ``emulator``: the session's, whose CA (the process's, shared by every emulator) it trusts.
     emu = Emulator(orgs=1, seed=3).start()
     gateway = ScalekitGateway.connect(settings, emu.env_url, emu.client_id, emu.client_secret)
     emu.stop()
@@ -227,3 +244,125 @@ def test_a_stopped_scalekit_is_unavailable(settings: Settings) -> None:
         gateway.list_organizations()
     with pytest.raises(Unavailable, match="could not reach Scalekit"):
         ScalekitGateway.connect(settings, emu.env_url, emu.client_id, emu.client_secret)
+
+
+# -- TLS: a certificate Portal Desk does not trust is not "could not reach" ----------------------
+
+UNTRUSTED = "does not trust Scalekit's TLS certificate"
+
+
+@dataclass(frozen=True)
+class SelfSigned:
+    """A throwaway certificate for localhost, signed by itself: in no bundle this process trusts."""
+
+    cert_pem: bytes
+    key_pem: bytes
+    cert_file: Path
+    key_file: Path
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> SelfSigned:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(  # the right names: only the trust in its issuer can fail
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    folder = tmp_path_factory.mktemp("self-signed")
+    found = SelfSigned(
+        cert_pem=cert.public_bytes(serialization.Encoding.PEM),
+        key_pem=key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+        cert_file=folder / "cert.pem",
+        key_file=folder / "key.pem",
+    )
+    found.cert_file.write_bytes(found.cert_pem)
+    found.key_file.write_bytes(found.key_pem)
+    return found
+
+
+class _TokenHandler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # never reached when the handshake fails, as it must
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'{"access_token": "x"}')
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def untrusted_https(self_signed: SelfSigned) -> Iterator[str]:
+    """A plain HTTPS server (where the SDK posts for its token) with the self-signed certificate."""
+    server = HTTPServer(("127.0.0.1", 0), _TokenHandler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(self_signed.cert_file, self_signed.key_file)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://localhost:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_an_untrusted_certificate_on_sign_in_names_the_ca_bundle(
+    settings: Settings, untrusted_https: str
+) -> None:
+    host = untrusted_https.removeprefix("https://")
+    with pytest.raises(Unavailable) as info:
+        ScalekitGateway.connect(settings, untrusted_https, "skc_1", "secret")
+    sentence = str(info.value)
+    assert f"{UNTRUSTED} at {host}." in sentence and "SCALEKIT_CA_BUNDLE" in sentence
+    assert "could not reach" not in sentence
+
+
+def test_an_untrusted_certificate_on_grpc_names_the_ca_bundle(
+    gateway: ScalekitGateway, self_signed: SelfSigned
+) -> None:
+    """The token request can pass while gRPC refuses the handshake: gRPC reads its roots once
+    per process (DESIGN.md). A real gRPC server with the self-signed certificate, called through
+    the SDK's own grpc_exec."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    port = server.add_secure_port(
+        "127.0.0.1:0", grpc.ssl_server_credentials([(self_signed.key_pem, self_signed.cert_pem)])
+    )
+    server.start()
+    try:
+        with grpc.secure_channel(f"localhost:{port}", grpc.ssl_channel_credentials()) as channel:
+            stub = OrganizationServiceStub(channel)
+            refused = pytest.raises(Unavailable, match=UNTRUSTED)
+            with refused as info, translate("list organizations", host=f"localhost:{port}"):
+                gateway._core.grpc_exec(
+                    stub.ListOrganization.with_call,
+                    org_pb.ListOrganizationsRequest(page_size=1),
+                    retry_on_unavailable=False,
+                )
+    finally:
+        server.stop(grace=None)
+    assert f"at localhost:{port}." in str(info.value) and "SCALEKIT_CA_BUNDLE" in str(info.value)
+
+
+def test_unknown_hosts_and_plain_http_still_cannot_be_reached(emulator: Emulator, settings: Settings) -> None:
+    """Only a refused certificate chain gets the certificate sentence: a name that does not
+    resolve, or a server that does not speak TLS at all, is "could not reach"."""
+    plain_http = emulator.portal_url.replace("http://", "https://")
+    for url in ("https://portal-desk-nowhere.invalid", plain_http):
+        with pytest.raises(Unavailable, match="could not reach Scalekit") as info:
+            ScalekitGateway.connect(settings, url, emulator.client_id, emulator.client_secret)
+        assert UNTRUSTED not in str(info.value)

@@ -62,7 +62,7 @@ class ScalekitGateway:
         if url is None:
             raise ValueError("no Scalekit environment URL: start the emulator or configure one")
         host = urlsplit(url).netloc
-        with translate(f"sign in to Scalekit at {host}"):
+        with translate(f"sign in to Scalekit at {host}", host=host):
             client = ScalekitClient(
                 url,
                 client_id or settings.client_id or "",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from grpc import StatusCode
 from scalekit.common.exceptions import (
     ScalekitBadRequestException,
     ScalekitConflictException,
@@ -25,9 +27,13 @@ from ..errors import (
     NotAllowed,
     NotFound,
     RateLimited,
+    ScalekitError,
     TimedOut,
     Unavailable,
 )
+
+# BoringSSL (gRPC) and OpenSSL (requests) both name a refused certificate chain this way.
+_VERIFY_FAILED = "CERTIFICATE_VERIFY_FAILED"
 
 
 def server_message(exc: ScalekitServerException) -> str:
@@ -35,53 +41,86 @@ def server_message(exc: ScalekitServerException) -> str:
     return text[:1].upper() + text[1:] if text else "the request was not valid"
 
 
-@contextmanager
-def translate(action: str, subject: str | None = None) -> Iterator[None]:
-    """Turn the SDK's exceptions into Portal Desk's, each with a sentence a rep can act on."""
-    try:
-        yield
-    except ScalekitNotFoundException as exc:
+def _causes(exc: BaseException) -> Iterator[object]:
+    """The exception and everything it wraps: requests nests the ssl error in urllib3's
+    MaxRetryError (``reason``) inside its own SSLError, inside the SDK's ScalekitException."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        if isinstance(item, BaseException):
+            todo.extend(item.args)
+            todo.extend(x for x in (item.__cause__, item.__context__, getattr(item, "reason", None)) if x)
+
+
+def untrusted_certificate(exc: ScalekitException) -> bool:
+    """Whether a TLS handshake failed because Scalekit's certificate chain is not trusted: the
+    token request's ssl error (requests), or gRPC's UNAVAILABLE whose detail names the check.
+    Any other handshake failure (a plain-http server, a protocol mismatch) is not this."""
+    if isinstance(exc, ScalekitServerException):
+        return exc.grpc_status == StatusCode.UNAVAILABLE and _VERIFY_FAILED in (exc.message or "")
+    return any(isinstance(item, ssl.SSLCertVerificationError) for item in _causes(exc))
+
+
+def _sentence(exc: ScalekitException, action: str, subject: str | None, host: str | None) -> ScalekitError:
+    if untrusted_certificate(exc):
+        where = f" at {host}" if host else ""
+        return Unavailable(
+            f"Portal Desk does not trust Scalekit's TLS certificate{where}. If you use a private CA "
+            "(the emulator, a proxy), set SCALEKIT_CA_BUNDLE to its bundle."
+        )
+    if isinstance(exc, ScalekitNotFoundException):
         what = subject or "What you asked for"
-        raise NotFound(
+        return NotFound(
             f"{what} was not found in Scalekit; it may have been deleted. Refresh the list and pick it again."
-        ) from exc
-    except ScalekitUnauthorizedException as exc:
-        raise BadCredentials(
+        )
+    if isinstance(exc, ScalekitUnauthorizedException):
+        return BadCredentials(
             f"Scalekit refused Portal Desk's credentials when trying to {action}. Check "
             "SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET, and that the API client is still active."
-        ) from exc
-    except ScalekitForbiddenException as exc:
-        raise NotAllowed(
+        )
+    if isinstance(exc, ScalekitForbiddenException):
+        return NotAllowed(
             f"Scalekit does not let Portal Desk's API client {action} (permission denied). Check the API "
             "client's permissions in Scalekit's dashboard."
-        ) from exc
-    except ScalekitNotImplementedException as exc:
-        raise NotAllowed(
+        )
+    if isinstance(exc, ScalekitNotImplementedException):
+        return NotAllowed(
             f"Scalekit does not offer Portal Desk's API client a way to {action} (not implemented)."
-        ) from exc
-    except ScalekitTooManyRequestsException as exc:
-        raise RateLimited(
+        )
+    if isinstance(exc, ScalekitTooManyRequestsException):
+        return RateLimited(
             f"Scalekit is rate limiting requests, so Portal Desk could not {action}. "
             "Wait a minute and try again."
-        ) from exc
-    except ScalekitGatewayTimeoutException as exc:
-        raise TimedOut(
+        )
+    if isinstance(exc, ScalekitGatewayTimeoutException):
+        return TimedOut(
             f"Scalekit did not answer in time when trying to {action}. Try again; "
             "if it keeps happening, check Scalekit's status page."
-        ) from exc
-    except (ScalekitBadRequestException, ScalekitConflictException) as exc:
-        raise InvalidRequest(f"Scalekit refused to {action}: {server_message(exc)}.") from exc
-    except ScalekitServiceUnavailableException as exc:
-        raise Unavailable(
+        )
+    if isinstance(exc, ScalekitBadRequestException | ScalekitConflictException):
+        return InvalidRequest(f"Scalekit refused to {action}: {server_message(exc)}.")
+    if isinstance(exc, ScalekitServiceUnavailableException):
+        return Unavailable(
             f"Scalekit is unavailable, so Portal Desk could not {action}. Try again in a minute."
-        ) from exc
-    except ScalekitServerException as exc:
-        raise Unavailable(
-            f"Scalekit had an internal error when trying to {action}. Try again in a minute."
-        ) from exc
+        )
+    if isinstance(exc, ScalekitServerException):
+        return Unavailable(f"Scalekit had an internal error when trying to {action}. Try again in a minute.")
+    # Not an answer from Scalekit: the connection itself failed (DNS, refused, a broken TLS).
+    return Unavailable(
+        f"Portal Desk could not reach Scalekit to {action}. Check the network and SCALEKIT_ENVIRONMENT_URL."
+    )
+
+
+@contextmanager
+def translate(action: str, subject: str | None = None, host: str | None = None) -> Iterator[None]:
+    """Turn the SDK's exceptions into Portal Desk's, each with a sentence a rep can act on.
+    ``host`` is Scalekit's address, for the sentences that name it (an untrusted certificate)."""
+    try:
+        yield
     except ScalekitException as exc:
-        # Not an answer from Scalekit: the connection itself failed (DNS, TLS, refused).
-        raise Unavailable(
-            f"Portal Desk could not reach Scalekit to {action}. Check the network "
-            "and SCALEKIT_ENVIRONMENT_URL."
-        ) from exc
+        raise _sentence(exc, action, subject, host) from exc
