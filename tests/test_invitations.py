@@ -110,21 +110,16 @@ def test_an_open_mints_a_fresh_link_and_counts(
 
 def test_unknown_expired_and_revoked_tokens(gateway: ScalekitGateway, history: History, org_id: str) -> None:
     assert (
-        opening.open_invitation(gateway, history, "not-a-token", environment="emulator").outcome
-        == "unknown"
+        opening.open_invitation(gateway, history, "not-a-token", environment="emulator").outcome == "unknown"
     )
     issued = create(gateway, history, org_id)
     later = issued.invitation.expires_at + dt.timedelta(seconds=1)
     assert (
-        opening.open_invitation(
-            gateway, history, token_of(issued), environment="emulator", now=later
-        ).outcome
+        opening.open_invitation(gateway, history, token_of(issued), environment="emulator", now=later).outcome
         == "expired"
     )
     assert (
-        opening.open_invitation(
-            gateway, history, token_of(issued), environment="other.scalekit.dev"
-        ).outcome
+        opening.open_invitation(gateway, history, token_of(issued), environment="other.scalekit.dev").outcome
         == "unknown"
     )
     invitations.revoke(
@@ -208,8 +203,7 @@ def test_extend_and_resend(gateway: ScalekitGateway, history: History, org_id: s
     )
     assert opening.look_up(history, token_of(issued), "other.scalekit.dev").outcome == "unknown"
     assert (
-        opening.open_invitation(gateway, history, token_of(again), environment="emulator").outcome
-        == "portal"
+        opening.open_invitation(gateway, history, token_of(again), environment="emulator").outcome == "portal"
     )
     with pytest.raises(InvalidInput, match="not in this environment"):
         invitations.extend(history, environment="emulator", invitation_id=999_999, days=3, operator=BO)

@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 
 from dashboard import invitations
 from dashboard.gateway import ScalekitGateway
-from dashboard.history import History, NewInvitation, fingerprint
+from dashboard.history import History
 from dashboard.ratelimits import digest
 from dashboard.relay import EmbeddedRelay, RelayContext, create_app
 from dashboard.relay.limits import PER_CLIENT_OPENS, PER_TOKEN, RateLimiter
@@ -247,32 +247,26 @@ def test_a_locked_database_is_a_503_page_with_every_header_and_no_traceback(
 
 
 def test_an_unexpected_error_is_a_500_page_whose_reference_the_log_carries(
-    relay_context: RelayContext, org_id: str, caplog: pytest.LogCaptureFixture
+    gateway: ScalekitGateway, org_id: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # A damaged row (a feature this version does not know) fails where no outcome covers it.
-    now = dt.datetime.now(dt.UTC)
-    relay_context.history.invitations.create(
-        NewInvitation(
-            token_hash=fingerprint("damaged-row-token"),
-            environment="emulator",
-            organization_id=org_id,
-            organization_name="Fixture Org",
-            features=("bogus",),
-            issued_by="ana@portal.test",
-            issued_at=now,
-            expires_at=now + dt.timedelta(days=1),
-        )
+    relay_context = RelayContext(
+        gateway=gateway, history=History(f"sqlite:///{tmp_path}/damaged.db"), environment="emulator"
     )
+    issued, path = invite(relay_context, org_id)
+    # A damaged row (a date no driver can read) fails where no outcome covers it.
+    with sqlite3.connect(tmp_path / "damaged.db") as damage:
+        damage.execute("UPDATE invitation SET expires_at = 'garbage' WHERE id = ?", (issued.invitation.id,))
+    relay_context.history.engine.dispose()
     relay = TestClient(create_app(relay_context), raise_server_exceptions=False)
     with caplog.at_level(logging.INFO):
-        answer = relay.get("/i/damaged-row-token")
+        answer = relay.get(path)
     assert answer.status_code == 500 and "Internal Server Error" not in answer.text
     _assert_secured(answer)
     reference = answer.text.split("reference ", 1)[1][:12]
     assert reference.startswith("ERR-")
     [logged] = [r for r in caplog.records if reference in r.getMessage()]
-    assert logged.name == "dashboard.relay" and logged.exc_info and "KeyError" in (logged.exc_text or "")
-    assert "damaged-row-token" not in logged.getMessage() + (logged.exc_text or "")
+    assert logged.name == "dashboard.relay" and logged.exc_info and "ValueError" in (logged.exc_text or "")
+    assert path.rsplit("/", 1)[1] not in logged.getMessage() + (logged.exc_text or "")
 
 
 def test_rate_limits_per_token_and_per_client(relay_context: RelayContext, org_id: str) -> None:

@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -116,24 +117,35 @@ def create_app(context: RelayContext, limiter: RateLimiter | None = None) -> Sta
     def client(request: Request) -> str:
         return request.client.host if request.client else "unknown"
 
-    def show(request: Request) -> Response:
+    # Async endpoints: a refused request is answered on the event loop at once (the limiter takes
+    # microseconds); only an allowed one waits for a thread, the history and Scalekit.
+    async def show(request: Request) -> Response:
         wait = limiter.page(client(request))
         if wait:
             return outcome_page("rate_limited", retry_after=wait)
         now = dt.datetime.now(dt.UTC)
-        seen = opening.preview(
-            context.gateway, context.history, request.path_params["token"], context.environment, now
+        seen = await run_in_threadpool(
+            opening.preview,
+            context.gateway,
+            context.history,
+            request.path_params["token"],
+            context.environment,
+            now,
         )
         if seen.outcome != "portal" or seen.invitation is None:
             return outcome_page(seen.outcome, seen.detail)
         return HTMLResponse(pages.interstitial(seen, context.brand, now))
 
-    def open_(request: Request) -> Response:
+    async def open_(request: Request) -> Response:
         wait = limiter.open(client(request), request.path_params["token"])
         if wait:
             return outcome_page("rate_limited", retry_after=wait)
-        opened = opening.open_invitation(
-            context.gateway, context.history, request.path_params["token"], environment=context.environment
+        opened = await run_in_threadpool(
+            opening.open_invitation,
+            context.gateway,
+            context.history,
+            request.path_params["token"],
+            environment=context.environment,
         )
         if opened.outcome != "portal" or opened.location is None:
             retry = RETRY_AFTER_S if opened.outcome == "unavailable" else None
