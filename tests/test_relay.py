@@ -24,6 +24,7 @@ from dashboard.relay.limits import PER_CLIENT_OPENS, PER_TOKEN, RateLimiter
 from dashboard.relay.logs import RedactTokens, redact
 from scalekit_emulator import Emulator, Fault
 
+from . import postgres
 from .people import ANA, BO
 from .relay_process import standalone_relay
 
@@ -244,6 +245,25 @@ def test_a_locked_database_is_a_503_page_with_every_header_and_no_traceback(
     finally:
         holder.close()
         history.engine.dispose()
+
+
+@pytest.mark.skipif(not postgres.available(), reason="PostgreSQL's initdb and pg_ctl were not found")
+def test_a_postgresql_server_gone_is_a_503_page(
+    gateway: ScalekitGateway, org_id: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with postgres.running_server() as server:  # a server of its own, stopped under the relay
+        history = History(server.admin_url, busy_timeout_s=1)
+        context = RelayContext(gateway=gateway, history=history, environment="emulator")
+        _, path = invite(context, org_id)
+    relay = TestClient(create_app(context), follow_redirects=False)
+    with caplog.at_level(logging.INFO):
+        answers = [relay.get(path), relay.post(path)]
+    for answer in answers:
+        assert answer.status_code == 503 and answer.headers["retry-after"] == "60"
+        assert "Try again in a minute" in answer.text
+        _assert_secured(answer)
+    assert not any(r.exc_info for r in caplog.records)
+    history.engine.dispose()
 
 
 def test_an_unexpected_error_is_a_500_page_whose_reference_the_log_carries(
