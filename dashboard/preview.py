@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import math
 import secrets
@@ -93,9 +94,11 @@ def parse_event(
     )
 
 
-# One set of windows for every preview of this process: a key per preview session, dropped a
-# minute after its last event, so it holds only the sessions that stored something lately.
-_BUDGETS = Windows()
+@functools.cache
+def _budgets() -> Windows:
+    """One set of windows for every preview of this process (made on the first event, not at
+    import): a key per preview session, dropped once its window is empty."""
+    return Windows()
 
 
 @dataclass
@@ -109,7 +112,8 @@ class EventBudget:
     key: str = field(default_factory=lambda: secrets.token_hex(16), repr=False)
 
     def allow(self) -> bool:
-        if _BUDGETS.hit(RateLimitItemPerSecond(self.limit, self.per_s, namespace="PREVIEW"), self.key):
+        """Count one event: False (one more dropped) past ``limit`` in the last ``per_s`` seconds."""
+        if _budgets().hit(RateLimitItemPerSecond(self.limit, self.per_s, namespace="PREVIEW"), self.key):
             self.dropped += 1
             return False
         return True

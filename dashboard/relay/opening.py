@@ -108,9 +108,11 @@ def open_invitation(
     except ScalekitError as error:
         return Opened("unavailable", found, detail=str(error))
     now_on = current(gateway, found)
-    if now_on.outcome != "portal" or now_on.features == found.features:
+    if now_on.outcome != "portal":
+        return now_on  # deleted, nothing left switched on, or Scalekit cannot say
+    if now_on.features == found.features:
         # Nothing switched off: the refusal is Scalekit's own, so it is worth trying again later.
-        return now_on if now_on.outcome != "portal" else Opened("unavailable", found)
+        return Opened("unavailable", found)
     try:
         return _mint(gateway, history, found, now_on.features, environment, now, now_on.detail)
     except NotFound:
