@@ -1,6 +1,8 @@
 """How many invitation opens the relay serves, against the raw GeneratePortalLink call it wraps.
 
     python -m bench.relay [--openers 50] [--opens 2000] [--latency-ms 0]
+    python -m bench.relay --flood 100000
+
 
 Three processes, as deployed: the emulator (``python -m scalekit_emulator``), the relay
 (``python -m dashboard.relay``, uvicorn, SQLite history) and this client. The client POSTs to
@@ -8,6 +10,10 @@ invitations with 50 threads and times each POST until the 303 redirect arrives; 
 the same 50 threads calling GeneratePortalLink straight through the SDK. Rate limits stay on:
 opens are spread over many invitations and client addresses (X-Forwarded-For from a trusted
 proxy), as a real crowd of IT admins would be.
+
+``--flood N``: one client POSTs N distinct garbage tokens while a customer GETs a real
+invitation from another address; prints the customer's median before, during and after the
+flood, and the relay's memory. The floor: after within 2x of before, measured in the same run.
 """
 
 from __future__ import annotations
@@ -63,12 +69,84 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
+SAMPLES = 100  # customer GETs per phase, each from its own address (its page limit never bites)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def customer_gets(url: str, phase: int, count: int = SAMPLES, first: int = 0) -> list[float]:
+    """A real customer's GETs of a real invitation, one after another, from other addresses."""
+    latencies = []
+    with requests.Session() as session:
+        for n in range(first, first + count):
+            headers = {"X-Forwarded-For": f"10.{200 + phase}.{n // 256}.{n % 256}"}
+            start = time.perf_counter()
+            answer = session.get(url, headers=headers, timeout=30)
+            latencies.append(time.perf_counter() - start)
+            assert answer.status_code == 200, answer.status_code
+    return latencies
+
+
+def flood(base: str, customer: str, n: int, relay_pid: int) -> list[tuple[str, list[float], float]]:
+    """(phase, customer latencies, relay MB) before, during and after N garbage POSTs."""
+    customer_gets(customer, 0, 10)  # warm up: connections, the relay's first GetOrganization
+    rows = [("before the flood", customer_gets(customer, 1), rss_mb(relay_pid))]
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    sessions = threading.local()
+
+    def garbage(i: int) -> None:
+        if not hasattr(sessions, "s"):
+            sessions.s = requests.Session()
+        answer = sessions.s.post(
+            f"{base}/i/garbage-{i:07d}-{os.urandom(6).hex()}",
+            headers={"X-Forwarded-For": "198.51.100.7"},
+            allow_redirects=False,
+            timeout=60,
+        )
+        with lock:
+            statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
+
+    flooding = threading.Thread(target=load, args=(n, 8, garbage))
+    start = time.perf_counter()
+    flooding.start()
+    during: list[float] = []
+    while flooding.is_alive():  # sampled all along the flood, a pause between tens
+        during.extend(customer_gets(customer, 2, 10, first=len(during)))
+        time.sleep(0.5)
+    flooding.join()
+    wall = time.perf_counter() - start
+    rows.append((f"during ({n / wall:,.0f} garbage POSTs/s)", during, rss_mb(relay_pid)))
+    rows.append(("after the flood", customer_gets(customer, 3), rss_mb(relay_pid)))
+    print(f"garbage POSTs answered: {dict(sorted(statuses.items()))}")
+    return rows
+
+
+def print_flood(n: int, rows: list[tuple[str, list[float], float]]) -> None:
+    print(f"\nA customer's GET /i/<token> while one client POSTs {n:,} distinct garbage tokens\n")
+    print("| phase | customer GETs | p50 ms | p90 ms | relay RSS MB |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for phase, latencies, mb in rows:
+        if latencies:
+            p50, p90 = pct(latencies, 50) * 1000, pct(latencies, 90) * 1000
+            print(f"| {phase} | {len(latencies)} | {p50:.1f} | {p90:.1f} | {mb:.0f} |")
+    before, after = statistics.median(rows[0][1]), statistics.median(rows[-1][1])
+    verdict = "within" if after <= 2 * before else "NOT within"
+    print(f"\nafter / before (median): {after / before:.2f}x, {verdict} the 2x floor")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--openers", type=int, default=50)
     parser.add_argument("--opens", type=int, default=2000)
     parser.add_argument("--latency-ms", type=float, default=0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--flood", type=int, default=0, help="garbage tokens from one client instead")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-relay-"))
     env_file, database, relay_port = tmp / "emulator.env", tmp / "history.db", free_port()
@@ -97,6 +175,9 @@ def main() -> None:
         from dashboard.config import Settings
         from dashboard.gateway import ScalekitGateway
         from dashboard.history import History
+        from dashboard.models import Operator
+
+        bench_operator = Operator("bench@portal.test", "rep", "environment", "Bench")
 
         url = emulator_env["SCALEKIT_ENVIRONMENT_URL"]
         host = url.removeprefix("https://")
@@ -133,6 +214,13 @@ def main() -> None:
                 emulator_env["SCALEKIT_CLIENT_SECRET"],
             )
             orgs = [o for o in gateway.list_organizations() if o.sso_feature][:20]
+            if args.flood:
+                customer = invitations.create(
+                    gateway, history, environment=host, relay_url=base, organization=orgs[0],
+                    features=["sso"], days=7, operator=bench_operator,
+                ).url  # fmt: skip
+                flood_rows = flood(base, customer, args.flood, relay.pid)
+                return print_flood(args.flood, flood_rows)
             # Ten opens per invitation at most (the per-token limit): enough invitations for every open.
             urls = [
                 invitations.create(
@@ -143,7 +231,7 @@ def main() -> None:
                     organization=orgs[n % len(orgs)],
                     features=["sso"],
                     days=7,
-                    operator="bench",
+                    operator=bench_operator,
                 ).url
                 for n in range(args.opens * args.repeat // 8 + 1)
             ]

@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .activity import entry
-from .errors import InvalidInput, InvalidRequest, NotFound, ScalekitError
+from .errors import InvalidInput
 from .gateway import ScalekitGateway
 from .history import History, NewInvitation, fingerprint
-from .links import mint, revoke_live, wanted_features
+from .links import revoke_live, wanted_features
 from .mailer import Mailer
 from .messages import invitation_email
-from .models import FEATURE_LABELS, INVITATION_DAYS, Activity, Invitation, Operator, Organization
+from .models import INVITATION_DAYS, Activity, Invitation, Operator, Organization
 from .permissions import require, revoking
 
 # Pragmatic, not RFC 5322: one @, no spaces or Markdown/HTML punctuation, a dot in the domain.
@@ -242,82 +242,3 @@ def send(
         issued.invitation.environment, issued.invitation.id, now, activity=did
     )
     return sent or issued.invitation
-
-
-# -- the relay's side ---------------------------------------------------------------------------
-
-OUTCOMES = ("portal", "unknown", "expired", "revoked", "organization_gone", "feature_off", "unavailable")
-
-
-@dataclass(frozen=True)
-class Opened:
-    outcome: str  # one of OUTCOMES
-    invitation: Invitation | None = None
-    location: str | None = field(default=None, repr=False)  # the fresh link: redirect to it, once
-    detail: str = ""
-
-
-def look_up(history: History, token: str, environment: str, now: dt.datetime | None = None) -> Opened:
-    """What an open of this token would meet, without minting anything (the interstitial's GET)."""
-    found = history.invitations.by_token_hash(fingerprint(token)) if token else None
-    if found is None or found.environment != environment:
-        return Opened("unknown")
-    status = found.status(now)
-    if status in ("revoked", "expired"):
-        return Opened(status, found)
-    return Opened("portal", found)
-
-
-def open_invitation(
-    gateway: ScalekitGateway,
-    history: History,
-    token: str,
-    *,
-    environment: str,
-    now: dt.datetime | None = None,
-) -> Opened:
-    """An IT admin opened the invitation: mint a fresh link with its features, count the open."""
-    now = now or dt.datetime.now(dt.UTC)
-    seen = look_up(history, token, environment, now)
-    if seen.outcome != "portal" or seen.invitation is None:
-        return seen
-    found = seen.invitation
-    organization = Organization(
-        id=found.organization_id,
-        display_name=found.organization_name,
-        external_id=None,
-        region="",
-        created_at=None,
-        updated_at=None,
-        sso_feature="sso" in found.features,
-        dir_sync_feature="dir_sync" in found.features,
-    )
-    try:
-        minted = mint(
-            gateway,
-            history,
-            environment=environment,
-            organization=organization,
-            features=found.features,
-            kind="invitation",
-            issued_by=found.issued_by,
-            invitation_id=found.id,
-            now=now,
-        )
-    except NotFound:
-        return Opened("organization_gone", found)
-    except InvalidRequest:
-        return Opened("feature_off", found, detail=_switched_off(gateway, found))
-    except ScalekitError as error:
-        return Opened("unavailable", found, detail=str(error))
-    return Opened("portal", found, location=minted.link.location)
-
-
-def _switched_off(gateway: ScalekitGateway, found: Invitation) -> str:
-    """Which of the invitation's features the organization has switched off since, in words."""
-    try:
-        current = gateway.get_organization(found.organization_id)
-    except ScalekitError:
-        return ""
-    off = [FEATURE_LABELS[f] for f in found.features if f not in current.enabled_features]
-    return " and ".join(off)

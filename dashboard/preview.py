@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import math
-import time
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from limits import RateLimitItemPerSecond
+
 from .history import History
 from .history.events import PREVIEW
 from .models import PORTAL_EVENT_TYPES, PortalEvent, PortalLink
+from .ratelimits import Windows
 
 MIN_HEIGHT = 600  # Scalekit's minimum recommended iframe height
 STATUS_EVENTS = frozenset(PORTAL_EVENT_TYPES) - {"PORTAL_SESSION_EXPIRY"}
@@ -90,22 +94,28 @@ def parse_event(
     )
 
 
+@functools.cache
+def _budgets() -> Windows:
+    """One set of windows for every preview of this process (made on the first event, not at
+    import): a key per preview session, dropped once its window is empty."""
+    return Windows()
+
+
 @dataclass
 class EventBudget:
     """How many events one preview session may store: a portal posting hundreds a second is not a
     person clicking, and must not fill the history."""
 
     limit: int = 30
-    per_s: float = 60
-    seen: list[float] = field(default_factory=list)
+    per_s: int = 60
     dropped: int = 0
+    key: str = field(default_factory=lambda: secrets.token_hex(16), repr=False)
 
-    def allow(self, now: float) -> bool:
-        self.seen = [t for t in self.seen if t > now - self.per_s]
-        if len(self.seen) >= self.limit:
+    def allow(self) -> bool:
+        """Count one event: False (one more dropped) past ``limit`` in the last ``per_s`` seconds."""
+        if _budgets().hit(RateLimitItemPerSecond(self.limit, self.per_s, namespace="PREVIEW"), self.key):
             self.dropped += 1
             return False
-        self.seen.append(now)
         return True
 
 
@@ -128,7 +138,7 @@ def record_new_events(
     stored = []
     for raw in raws:
         event = parse_event(raw, org_id, environment)
-        if event is None or not budget.allow(time.monotonic()):
+        if event is None or not budget.allow():
             continue
         stored.append(history.events.record(dataclasses.replace(event, actor=actor)))
         if event.event_type == "ORGANIZATION_SSO_ENABLED":

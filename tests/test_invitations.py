@@ -13,6 +13,7 @@ from dashboard import invitations
 from dashboard.errors import InvalidInput, NotPermitted
 from dashboard.gateway import ScalekitGateway
 from dashboard.history import History
+from dashboard.relay import opening
 from scalekit_emulator import Emulator, Fault
 
 from .dump import everything
@@ -93,10 +94,10 @@ def test_an_open_mints_a_fresh_link_and_counts(
     emulator: Emulator, gateway: ScalekitGateway, history: History, org_id: str
 ) -> None:
     issued = create(gateway, history, org_id)
-    assert invitations.look_up(history, token_of(issued), "emulator").outcome == "portal"
+    assert opening.look_up(history, token_of(issued), "emulator").outcome == "portal"
     assert history.links.for_organization("emulator", org_id) == []  # looking mints nothing
-    first = invitations.open_invitation(gateway, history, token_of(issued), environment="emulator")
-    second = invitations.open_invitation(gateway, history, token_of(issued), environment="emulator")
+    first = opening.open_invitation(gateway, history, token_of(issued), environment="emulator")
+    second = opening.open_invitation(gateway, history, token_of(issued), environment="emulator")
     assert first.outcome == second.outcome == "portal" and first.location != second.location
     assert requests.get(first.location, timeout=5).status_code == 200  # a working portal
     counted = history.invitations.get("emulator", issued.invitation.id)
@@ -109,28 +110,23 @@ def test_an_open_mints_a_fresh_link_and_counts(
 
 def test_unknown_expired_and_revoked_tokens(gateway: ScalekitGateway, history: History, org_id: str) -> None:
     assert (
-        invitations.open_invitation(gateway, history, "not-a-token", environment="emulator").outcome
-        == "unknown"
+        opening.open_invitation(gateway, history, "not-a-token", environment="emulator").outcome == "unknown"
     )
     issued = create(gateway, history, org_id)
     later = issued.invitation.expires_at + dt.timedelta(seconds=1)
     assert (
-        invitations.open_invitation(
-            gateway, history, token_of(issued), environment="emulator", now=later
-        ).outcome
+        opening.open_invitation(gateway, history, token_of(issued), environment="emulator", now=later).outcome
         == "expired"
     )
     assert (
-        invitations.open_invitation(
-            gateway, history, token_of(issued), environment="other.scalekit.dev"
-        ).outcome
+        opening.open_invitation(gateway, history, token_of(issued), environment="other.scalekit.dev").outcome
         == "unknown"
     )
     invitations.revoke(
         gateway, history, environment="emulator", invitation_id=issued.invitation.id, operator=BO
     )
     assert (
-        invitations.open_invitation(gateway, history, token_of(issued), environment="emulator").outcome
+        opening.open_invitation(gateway, history, token_of(issued), environment="emulator").outcome
         == "revoked"
     )
     assert history.links.for_organization("emulator", org_id) == []
@@ -141,13 +137,18 @@ def test_the_organization_gone_or_a_feature_off_is_said_plainly(
 ) -> None:
     issued = create(gateway, history, org_id, features=["sso", "dir_sync"])
     gateway.update_organization_settings(org_id, dir_sync=False)
-    off = invitations.open_invitation(gateway, history, token_of(issued), environment="emulator")
-    assert (off.outcome, off.detail, off.location) == ("feature_off", "Directory sync", None)
+    part = opening.open_invitation(gateway, history, token_of(issued), environment="emulator")
+    assert (part.outcome, part.detail, part.features) == ("portal", "Directory sync", ("sso",))
+    assert requests.get(part.location, timeout=5).status_code == 200  # SSO still opens
+    gateway.update_organization_settings(org_id, sso=False)
+    off = opening.open_invitation(gateway, history, token_of(issued), environment="emulator")
+    assert (off.outcome, off.detail, off.location) == ("feature_off", "SSO and Directory sync", None)
+    assert history.invitations.get("emulator", issued.invitation.id).open_count == 1
     doomed = gateway.create_organization("Doomed Co")
     gone_invite = create(gateway, history, doomed.id)
     gateway.delete_organization(doomed.id)
     assert (
-        invitations.open_invitation(gateway, history, token_of(gone_invite), environment="emulator").outcome
+        opening.open_invitation(gateway, history, token_of(gone_invite), environment="emulator").outcome
         == "organization_gone"
     )
     assert [m.state for m in history.links.for_organization("emulator", doomed.id)] == ["failed"]
@@ -158,7 +159,7 @@ def test_scalekit_down_is_unavailable_and_counts_no_open(
 ) -> None:
     issued = create(gateway, history, org_id)
     emulator.control.inject_fault(Fault(method="GeneratePortalLink", code="UNAVAILABLE", times=5))
-    opened = invitations.open_invitation(gateway, history, token_of(issued), environment="emulator")
+    opened = opening.open_invitation(gateway, history, token_of(issued), environment="emulator")
     assert opened.outcome == "unavailable" and opened.location is None
     assert history.invitations.get("emulator", issued.invitation.id).open_count == 0
 
@@ -167,7 +168,7 @@ def test_revoking_also_revokes_a_link_still_inside_its_minute(
     gateway: ScalekitGateway, history: History, org_id: str
 ) -> None:
     issued = create(gateway, history, org_id)
-    opened = invitations.open_invitation(gateway, history, token_of(issued), environment="emulator")
+    opened = opening.open_invitation(gateway, history, token_of(issued), environment="emulator")
     revoked = invitations.revoke(
         gateway, history, environment="emulator", invitation_id=issued.invitation.id, operator=BO
     )
@@ -197,12 +198,12 @@ def test_extend_and_resend(gateway: ScalekitGateway, history: History, org_id: s
     )
     assert again.invitation.reference == issued.invitation.reference and again.url != issued.url
     assert (
-        invitations.open_invitation(gateway, history, token_of(issued), environment="emulator").outcome
-        == "unknown"
+        opening.open_invitation(gateway, history, token_of(issued), environment="emulator").outcome
+        == "replaced"
     )
+    assert opening.look_up(history, token_of(issued), "other.scalekit.dev").outcome == "unknown"
     assert (
-        invitations.open_invitation(gateway, history, token_of(again), environment="emulator").outcome
-        == "portal"
+        opening.open_invitation(gateway, history, token_of(again), environment="emulator").outcome == "portal"
     )
     with pytest.raises(InvalidInput, match="not in this environment"):
         invitations.extend(history, environment="emulator", invitation_id=999_999, days=3, operator=BO)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import time
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -144,3 +145,13 @@ def test_preview_events_are_the_reps_doing_and_never_the_customers_conversion(tm
     later = enabled_at + dt.timedelta(days=2)
     history.events.observe_sso_enabled("emulator", "org_1", later, "status")
     assert history.events.sso_enabled_at("emulator", "org_1") == (later, "status")
+
+
+def test_each_preview_session_has_its_own_moving_window() -> None:
+    first, second = preview.EventBudget(limit=2, per_s=1), preview.EventBudget(limit=2, per_s=1)
+    assert [first.allow() for _ in range(3)] == [True, True, False] and first.dropped == 1
+    assert second.allow()  # another session's flood never spends this one's budget
+    deadline = time.monotonic() + 5
+    while not first.allow():  # the window slides: events are accepted again within a second
+        assert time.monotonic() < deadline
+        time.sleep(0.05)

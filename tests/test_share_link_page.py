@@ -124,7 +124,7 @@ def test_extend_and_resend(app_env: Path) -> None:
     assert not at.exception
     new_url = shown_url(at)
     assert new_url != old_url
-    assert requests.post(old_url, allow_redirects=False, timeout=10).status_code == 404
+    assert requests.post(old_url, allow_redirects=False, timeout=10).status_code == 410  # replaced
     assert requests.post(new_url, allow_redirects=False, timeout=10).status_code == 303
     at.run()
     assert new_url not in rendered_text(at)

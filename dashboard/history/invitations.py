@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..models import Activity, Invitation, InvitationSummary, reference_for
 from .activity import insert as record_activity
 from .database import guard, writing
-from .schema import invitation
+from .schema import invitation, replaced_token
 
 c = invitation.c
 
@@ -129,17 +129,34 @@ class InvitationBook:
         )
 
     def replace_token(
-        self, environment: str, invitation_id: int, token_hash: str, activity: Activity | None = None
+        self,
+        environment: str,
+        invitation_id: int,
+        token_hash: str,
+        activity: Activity | None = None,
+        at: dt.datetime | None = None,
     ) -> Invitation | None:
-        """A new token for the same invitation: the old URL stops working at once."""
-        return self._update(
-            "replace the invitation's link",
-            environment,
-            invitation_id,
-            c.revoked_at.is_(None),
-            activity=activity,
-            token_hash=token_hash,
-        )
+        """A new token for the same invitation: the old URL stops working at once, and its hash is
+        kept so that URL can say it was replaced."""
+        usable = (c.environment == environment, c.id == invitation_id, c.revoked_at.is_(None))
+        with guard("replace the invitation's link"), writing(self._engine) as conn:
+            old = conn.execute(sa.select(c.token_hash).where(*usable)).scalar_one_or_none()
+            if old is None:
+                return None
+            row = conn.execute(
+                invitation.update().where(*usable).values(token_hash=token_hash).returning(invitation)
+            ).one()
+            conn.execute(
+                replaced_token.insert().values(
+                    token_hash=old,
+                    invitation_id=invitation_id,
+                    environment=environment,
+                    replaced_at=at or dt.datetime.now(dt.UTC),
+                )
+            )
+            if activity is not None:
+                record_activity(conn, activity, reference=row.reference)
+        return _invitation(row)
 
     def mark_sent(
         self, environment: str, invitation_id: int, at: dt.datetime, activity: Activity | None = None
@@ -163,6 +180,14 @@ class InvitationBook:
             "look the invitation up", sa.select(invitation).where(c.token_hash == token_hash)
         )
         return found[0] if found else None
+
+    def was_replaced(self, token_hash: str, environment: str) -> bool:
+        """Whether a token with this hash belonged to an invitation before it got a new one."""
+        statement = sa.select(replaced_token.c.token_hash).where(
+            replaced_token.c.token_hash == token_hash, replaced_token.c.environment == environment
+        )
+        with guard("look the invitation up"), self._engine.connect() as conn:
+            return conn.execute(statement).first() is not None
 
     def get(self, environment: str, invitation_id: int) -> Invitation | None:
         statement = sa.select(invitation).where(c.environment == environment, c.id == invitation_id)

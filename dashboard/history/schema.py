@@ -81,6 +81,17 @@ invitation = sa.Table(
     sa.Column("open_count", sa.Integer, nullable=False),
 )
 
+# The SHA-256 of a token an invitation had before "Resend with a new link" replaced it, so the
+# old URL can say it was replaced rather than "not valid". Never the token itself.
+replaced_token = sa.Table(
+    "replaced_token",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("invitation_id", sa.Integer, nullable=False),
+    sa.Column("environment", sa.String(255), nullable=False),
+    sa.Column("replaced_at", UTCDateTime, nullable=False),
+)
+
 portal_event = sa.Table(
     "portal_event",
     metadata,

@@ -2,27 +2,36 @@
 
 A GET never mints: mail scanners and chat unfurlers fetch links, and each mint would use up a
 one-minute link and count a false open. Only the button's POST mints a fresh portal link and
-answers 303 to it. Every response forbids caching, referrers and framing.
+answers 303 to it. Every response, errors included, is one of the relay's own pages and forbids
+caching, referrers and framing; no URL is ever built from the request's Host header.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
+import secrets
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import invitations
+from ..errors import PortalDeskError
 from ..gateway import ScalekitGateway
 from ..history import History
-from . import pages
-from .limits import PER_CLIENT_OPENS, PER_CLIENT_PAGES, PER_TOKEN, RateLimiter
+from . import opening, pages
+from .limits import RateLimiter
+from .logs import install as install_log_filters
+from .logs import redact
+
+log = logging.getLogger("dashboard.relay")
 
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -33,6 +42,7 @@ SECURITY_HEADERS = {
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
     ),
 }
+RETRY_AFTER_S = 60
 
 
 class SecureHeaders:
@@ -64,15 +74,42 @@ class RelayContext:
     brand: str = "Admin portal"
 
 
+class LastResort:
+    """An unexpected error becomes the relay's own 500 page (inside SecureHeaders, so it has every
+    header) with a short reference; the log holds the same reference with the traceback. Starlette's
+    own handler would answer a bare "Internal Server Error" and log the traceback again."""
+
+    def __init__(self, app, context: RelayContext) -> None:  # noqa: ANN001 - an ASGI app
+        self.app = app
+        self.context = context
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - the ASGI signature
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def watch(message) -> None:  # noqa: ANN001
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            reference = "ERR-" + secrets.token_hex(4).upper()
+            log.exception("Relay error %s on %s %s", reference, scope["method"], redact(scope["path"]))
+            if started:
+                raise
+            page = pages.outcome_page("error", self.context.support_contact, self.context.brand, reference)
+            await page(scope, receive, send)
+
+
 def create_app(context: RelayContext, limiter: RateLimiter | None = None) -> Starlette:
     limiter = limiter or RateLimiter()
+    install_log_filters()
 
     def outcome_page(outcome: str, detail: str = "", retry_after: float | None = None) -> Response:
-        status, title, text = pages.OUTCOME_PAGES[outcome]
-        html = pages.problem(
-            title, text.format(detail=detail or "A feature"), context.support_contact, context.brand
-        )
-        response = HTMLResponse(html, status_code=status)
+        response = pages.outcome_page(outcome, context.support_contact, context.brand, detail)
         if retry_after is not None:
             response.headers["Retry-After"] = str(math.ceil(retry_after))
         return response
@@ -80,37 +117,68 @@ def create_app(context: RelayContext, limiter: RateLimiter | None = None) -> Sta
     def client(request: Request) -> str:
         return request.client.host if request.client else "unknown"
 
-    def show(request: Request) -> Response:
-        wait = limiter.hit(PER_CLIENT_PAGES, client(request))
+    # Async endpoints: a refused request is answered on the event loop at once (the limiter takes
+    # microseconds); only an allowed one waits for a thread, the history and Scalekit.
+    async def show(request: Request) -> Response:
+        wait = limiter.page(client(request))
         if wait:
             return outcome_page("rate_limited", retry_after=wait)
         now = dt.datetime.now(dt.UTC)
-        seen = invitations.look_up(context.history, request.path_params["token"], context.environment, now)
+        seen = await run_in_threadpool(
+            opening.preview,
+            context.gateway,
+            context.history,
+            request.path_params["token"],
+            context.environment,
+            now,
+        )
         if seen.outcome != "portal" or seen.invitation is None:
-            return outcome_page(seen.outcome)
-        return HTMLResponse(pages.interstitial(seen.invitation, context.brand, now))
+            return outcome_page(seen.outcome, seen.detail)
+        return HTMLResponse(pages.interstitial(seen, context.brand, now))
 
-    def open_(request: Request) -> Response:
-        token = request.path_params["token"]
-        wait = max(limiter.hit(PER_CLIENT_OPENS, client(request)), limiter.hit(PER_TOKEN, token))
+    async def open_(request: Request) -> Response:
+        wait = limiter.open(client(request), request.path_params["token"])
         if wait:
             return outcome_page("rate_limited", retry_after=wait)
-        opened = invitations.open_invitation(
-            context.gateway, context.history, token, environment=context.environment
+        opened = await run_in_threadpool(
+            opening.open_invitation,
+            context.gateway,
+            context.history,
+            request.path_params["token"],
+            environment=context.environment,
         )
         if opened.outcome != "portal" or opened.location is None:
-            retry = 60 if opened.outcome == "unavailable" else None
+            retry = RETRY_AFTER_S if opened.outcome == "unavailable" else None
             return outcome_page(opened.outcome, opened.detail, retry_after=retry)
         return RedirectResponse(opened.location, status_code=303)
 
     def health(request: Request) -> Response:
         return PlainTextResponse("ok")
 
-    return Starlette(
+    def expected(request: Request, error: Exception) -> Response:
+        """The history busy or unreachable, or Scalekit failing where no outcome covers it: a
+        sentence in the log (no traceback: nothing is broken in the relay) and a 503 page."""
+        log.warning("Relay could not answer %s %s: %s", request.method, redact(request.url.path), error)
+        return outcome_page("unavailable", retry_after=RETRY_AFTER_S)
+
+    def http_error(request: Request, error: Exception) -> Response:
+        """The framework's 404 and 405 as the relay's pages (a mistyped link, a stray method)."""
+        status = error.status_code if isinstance(error, HTTPException) else 500
+        response = outcome_page("unknown" if status == 404 else "not_allowed")
+        response.status_code = status
+        if isinstance(error, HTTPException) and error.headers:
+            response.headers.update(error.headers)
+        return response
+
+    app = Starlette(
         routes=[
             Route("/i/{token}", show, methods=["GET"]),
             Route("/i/{token}", open_, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),
         ],
-        middleware=[Middleware(SecureHeaders)],
+        middleware=[Middleware(SecureHeaders), Middleware(LastResort, context=context)],
+        exception_handlers={PortalDeskError: expected, HTTPException: http_error},
     )
+    # A slash redirect would send the token back to whatever Host the request named, over http.
+    app.router.redirect_slashes = False
+    return app

@@ -1,49 +1,49 @@
-"""Rate limits of the relay: per invitation token and per client address.
+"""Rate limits of the relay: per client address, then per invitation token.
 
-Sliding windows in memory, per relay process (a relay behind a load balancer with several
-processes multiplies them; the README says so). Keys are hashed: the limiter holds no token.
+Moving windows in memory (the ``limits`` library, through ``dashboard/ratelimits.py``), per relay
+process: a relay behind a load balancer with several processes multiplies them (the README says so).
+
+Memory stays bounded whatever the number of distinct tokens tried: the client's limit is checked
+first, and a token's window is only stored for an open its client was allowed. A client address
+is allowed PER_CLIENT_OPENS.amount opens a minute, so within a token's ten-minute window it can
+leave at most 30 × 10 = 300 token keys behind, plus its own two keys; every key goes once its
+window is empty. What the limiter holds is thus at most ~302 small keys per client address active
+in the last ten minutes, however many garbage tokens one client sends.
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
+from limits import RateLimitItem, RateLimitItemPerMinute
 
-
-@dataclass(frozen=True)
-class Limit:
-    name: str
-    events: int
-    per_s: float
-
+from ..ratelimits import Windows
 
 # An IT admin opens an invitation a few times a day; a script trying tokens opens thousands.
-PER_TOKEN = Limit("token", events=10, per_s=600)
-PER_CLIENT_OPENS = Limit("client", events=30, per_s=60)
-PER_CLIENT_PAGES = Limit("client pages", events=120, per_s=60)
+PER_TOKEN = RateLimitItemPerMinute(10, 10)
+PER_CLIENT_OPENS = RateLimitItemPerMinute(30, 1, namespace="OPENS")
+PER_CLIENT_PAGES = RateLimitItemPerMinute(120, 1, namespace="PAGES")
 
 
 class RateLimiter:
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._seen: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
+    def __init__(self) -> None:
+        self._windows = Windows()
 
-    def hit(self, limit: Limit, key: str) -> float:
-        """Count one event; 0 if allowed, else the seconds to wait before the next is allowed."""
-        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-        now = self._clock()
-        with self._lock:
-            window = self._seen.setdefault((limit.name, digest), deque())
-            while window and window[0] <= now - limit.per_s:
-                window.popleft()
-            if len(window) >= limit.events:
-                return max(0.001, window[0] + limit.per_s - now)
-            window.append(now)
-            if len(self._seen) > 100_000:  # forget idle keys rather than grow without bound
-                self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - 3600}
-            return 0.0
+    def page(self, client: str) -> float:
+        """A GET of the interstitial: 0 if allowed, else the seconds to wait."""
+        return self._windows.hit(PER_CLIENT_PAGES, "client " + client)
+
+    def open(self, client: str, token: str) -> float:
+        """A POST: the client's limit first, so a refused client stores nothing for the token."""
+        return self._windows.hit(PER_CLIENT_OPENS, "client " + client) or self._windows.hit(
+            PER_TOKEN, "token " + token
+        )
+
+    def hit(self, limit: RateLimitItem, key: str) -> float:
+        return self._windows.hit(limit, key)
+
+    def keys(self) -> list[str]:
+        return self._windows.keys()
+
+    @property
+    def stored_keys(self) -> int:
+        """How many windows the limiter holds (the flood test's memory measure)."""
+        return self._windows.stored_keys

@@ -22,12 +22,16 @@ class RedactTokens(logging.Filter):
             record.msg = redact(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        if record.exc_info and not record.exc_text:
+            # A traceback can quote a path or a message holding a token: format it here, redacted
+            # (handlers reuse ``exc_text`` rather than format it again).
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return True
 
 
 def install() -> None:
-    """Attach the filter to uvicorn's loggers (idempotent)."""
-    for name in ("uvicorn.access", "uvicorn.error", "uvicorn"):
+    """Attach the filter to uvicorn's loggers and the relay's own (idempotent)."""
+    for name in ("uvicorn.access", "uvicorn.error", "uvicorn", "dashboard.relay"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactTokens) for f in logger.filters):
             logger.addFilter(RedactTokens())

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from starlette.responses import HTMLResponse
+
 from ..formatting import absolute
-from ..models import Invitation, features_text
+from ..models import features_text
+from .opening import Opened
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -32,13 +35,25 @@ def page(title: str, body_html: str, brand: str) -> str:
     return _PAGE.format(title=escape(title), body=body_html, brand=escape(brand))
 
 
-def interstitial(invitation: Invitation, brand: str, now: dt.datetime) -> str:
-    """The page a GET shows: nothing is minted until the button's POST (scanners only GET)."""
+def interstitial(seen: Opened, brand: str, now: dt.datetime) -> str:
+    """The page a GET shows: nothing is minted until the button's POST (scanners only GET). When
+    the organization has switched some of the invitation's features off since, it says which part
+    will open."""
+    invitation = seen.invitation
+    assert invitation is not None
+    features = seen.features or invitation.features
+    narrower = (
+        f"<p><strong>Only {escape(features_text(features))} will open</strong>: {escape(seen.detail)} "
+        "was switched off for your organization after this invitation was sent.</p>"
+        if seen.detail
+        else ""
+    )
     body = (
-        f"<h1>Set up {escape(features_text(invitation.features))} for "
+        f"<h1>Set up {escape(features_text(features))} for "
         f"{escape(invitation.organization_name)}</h1>"
         "<p>You have been invited to configure your organization's single sign-on and directory sync "
         "in the admin portal.</p>"
+        f"{narrower}"
         '<form method="post"><button type="submit">Open the admin portal</button></form>'
         f"<p class='muted'>This invitation works until {escape(absolute(invitation.expires_at))}. "
         "Each open starts a new secure session. Keep this link private: anyone who has it can change "
@@ -59,6 +74,12 @@ def problem(title: str, text: str, support: str, brand: str) -> str:
 # (status, title, text) per outcome of an open.
 OUTCOME_PAGES = {
     "unknown": (404, "This invitation link is not valid", "Check that you copied the whole link."),
+    "replaced": (
+        410,
+        "This invitation link was replaced by a newer one",
+        "A newer link to the same invitation was sent after this one. Open the newest link you "
+        "received, or ask for a new invitation.",
+    ),
     "expired": (410, "This invitation has expired", "Ask for a new invitation to continue."),
     "revoked": (410, "This invitation is no longer valid", "It was withdrawn. Ask for a new invitation."),
     "organization_gone": (
@@ -77,4 +98,17 @@ OUTCOME_PAGES = {
         "Something went wrong on our side. Try again in a minute; your invitation still works.",
     ),
     "rate_limited": (429, "Too many attempts", "Wait a few minutes, then open your invitation again."),
+    "not_allowed": (405, "This address only opens invitations", "Open your invitation link as it was sent."),
+    "error": (
+        500,
+        "The admin portal could not be opened",
+        "Something went wrong on our side. Try again in a minute. If it keeps happening, quote "
+        "reference {detail}.",
+    ),
 }
+
+
+def outcome_page(outcome: str, support: str, brand: str, detail: str = "") -> HTMLResponse:
+    """The page for an outcome that is not a portal (never names the organization)."""
+    status, title, text = OUTCOME_PAGES[outcome]
+    return HTMLResponse(problem(title, text.format(detail=detail or "A feature"), support, brand), status)
