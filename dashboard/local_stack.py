@@ -162,6 +162,22 @@ def start_worker(env_file: Path | None) -> subprocess.Popen:
     return subprocess.Popen(command, env=env)
 
 
+def start_relay(env_file: Path) -> tuple[subprocess.Popen, str]:
+    """The relay in its own process on a free loopback port (``make run`` on the emulator), so the
+    server runs no web service of its own; returns the process and its address."""
+    url_file = env_file.parent / "relay.url"
+    env = {**os.environ, ENV_FILE_VARIABLE: str(env_file.resolve()), "DASHBOARD_RELAY_HOST": "127.0.0.1"}
+    command = [sys.executable, "-m", "dashboard.relay", "--port", "0", "--url-file", str(url_file)]
+    process = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not url_file.is_file():
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_process(process)
+            raise ConfigError("The local relay did not start; see the server's log.")
+        time.sleep(0.05)
+    return process, url_file.read_text().strip()
+
+
 def stop_process(process: subprocess.Popen, timeout_s: float = 10) -> None:
     if process.poll() is None:
         process.terminate()

@@ -64,6 +64,7 @@ async def local_stack(app: Any) -> AsyncIterator[None]:
 
     - on the emulator (no Scalekit credentials), the emulator and, unless ``[auth]`` is
       configured already or DASHBOARD_SIGN_IN=off, sign-in against it;
+    - on the emulator, the relay the invitations point to;
     - the worker, which does all background work (DASHBOARD_WORKER=off where workers run apart).
 
     Settings that cannot load start nothing: every page then says what is wrong with them."""
@@ -86,6 +87,16 @@ async def local_stack(app: Any) -> AsyncIterator[None]:
             os.environ[stack_module.ENV_FILE_VARIABLE] = str(stack.env_file.resolve())
             if stack.secrets:
                 secrets_singleton.merge_programmatic_secrets(stack.secrets)
+    relay = None
+    if stack is not None and config is not None and not config.relay_url:
+        try:
+            relay, relay_url = await anyio.to_thread.run_sync(
+                lambda: stack_module.start_relay(stack.env_file)
+            )
+        except ConfigError as error:  # the pages then run the relay inside this process
+            print(f"Portal Desk: {error}", file=sys.stderr)
+        else:
+            os.environ["DASHBOARD_RELAY_URL"] = relay_url  # the pages' settings: invitations point there
     worker = None
     if (
         config is not None
@@ -100,6 +111,9 @@ async def local_stack(app: Any) -> AsyncIterator[None]:
     finally:
         if worker is not None:
             stack_module.stop_process(worker)
+        if relay is not None:
+            os.environ.pop("DASHBOARD_RELAY_URL", None)
+            stack_module.stop_process(relay)
         if stack is not None:
             os.environ.pop(stack_module.ENV_FILE_VARIABLE, None)
             stack.stop()

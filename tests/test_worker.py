@@ -14,6 +14,7 @@ from dashboard import invitations
 from dashboard.gateway import ScalekitGateway
 from dashboard.history import History
 from dashboard.mailer import Mailer
+from dashboard.relay import opening
 from dashboard.worker import Intervals, Teller, Worker, team_channel
 from scalekit_emulator import Emulator
 
@@ -137,7 +138,7 @@ def _events(gateway: ScalekitGateway, history: History, emulator: Emulator, org_
             operator=ANA,
         )
     token = issued.url.rsplit("/", 1)[1]
-    opened = invitations.open_invitation(gateway, history, token, environment="emulator")
+    opened = opening.open_invitation(gateway, history, token, environment="emulator")
     assert opened.outcome == "portal"
     enable_sso(emulator, org_id)
     return issued.url

@@ -8,33 +8,35 @@ DASHBOARD_RELAY_TRUSTED_PROXIES so rate limits see the customer's address, not t
 
 from __future__ import annotations
 
+import argparse
 import os
+import socket
 import sys
+from pathlib import Path
 
 import uvicorn
 
 from ..config import load_settings
 from ..errors import PortalDeskError
-from ..gateway import ScalekitGateway
-from ..history import History
+from ..wiring import gateway_for, history_for
 from . import logs
 from .app import RelayContext, create_app
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.relay", description=__doc__)
+    parser.add_argument(
+        "--url-file",
+        help="write the address it listens on to this file once it does (make run: port 0, any free port)",
+    )
+    parser.add_argument(
+        "--port", type=int, help="listen here instead of DASHBOARD_RELAY_PORT (0: any free port)"
+    )
+    args = parser.parse_args(argv)
     try:
         settings = load_settings(dotenv_path=os.environ.get("DASHBOARD_DOTENV", ".env"))
-        if settings.uses_emulator:
-            print(
-                "The relay needs a Scalekit environment: set SCALEKIT_ENVIRONMENT_URL, "
-                "SCALEKIT_CLIENT_ID and "
-                "SCALEKIT_CLIENT_SECRET (or load a standalone emulator's env file). On `make run` with no "
-                "credentials, the dashboard runs its own relay.",
-                file=sys.stderr,
-            )
-            return 2
-        gateway = ScalekitGateway.connect(settings)
-        history = History(settings.database_url)
+        gateway = gateway_for(settings)  # live, or the emulator make run started (its settings file)
+        history = history_for(settings)
     except PortalDeskError as error:
         print(error, file=sys.stderr)
         return 2
@@ -46,14 +48,20 @@ def main() -> int:
         brand=settings.relay_brand,
     )
     logs.install()
-    uvicorn.run(
+    port = settings.relay_port if args.port is None else args.port
+    listening = socket.create_server((settings.relay_host, port))  # port 0: the kernel picks
+    config = uvicorn.Config(
         create_app(context),
-        host=settings.relay_host,
-        port=settings.relay_port,
         proxy_headers=True,
         forwarded_allow_ips=settings.relay_trusted_proxies,
         server_header=False,
     )
+    if args.url_file:
+        host, bound = listening.getsockname()[:2]
+        partial = Path(args.url_file + ".partial")
+        partial.write_text(f"http://{host}:{bound}\n")
+        partial.replace(args.url_file)  # whole or not at all: the reader polls for it
+    uvicorn.Server(config).run(sockets=[listening])
     return 0
 
 
