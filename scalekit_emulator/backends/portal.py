@@ -41,6 +41,11 @@ def web_origin(value: str) -> str:
     return f"{parts.scheme}://{'[' + host + ']' if ':' in host else host}{port}"
 
 
+def local_origins(port: int, scheme: str = "http") -> tuple[str, str]:
+    """Both names a browser reaches a local app on ``port`` by: register both to frame the portal."""
+    return (f"{scheme}://localhost:{port}", f"{scheme}://127.0.0.1:{port}")
+
+
 @dataclass(frozen=True)
 class PortalSession:
     id: str
