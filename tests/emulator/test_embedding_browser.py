@@ -175,3 +175,38 @@ def test_allowed_origins_through_the_control_api(emulator: Emulator) -> None:
         assert json.loads(requests.get(url, headers=headers, timeout=5).text) == added.json()
     finally:
         emulator.control.forget_origins()
+
+
+def test_directory_events_and_an_ended_session(
+    client: ScalekitClient, new_org: str, parent: Parent, allowed: None, page: Page
+) -> None:
+    link = client.organization.generate_portal_link(new_org, [org_pb.Feature.dir_sync])
+    portal = embed(page, parent, link.location)
+    portal.get_by_label("Directory provider").select_option("entra")
+    portal.get_by_role("button", name="Enable directory sync").click()
+    expect(portal.locator("#dir-status")).to_contain_text("Directory sync is enabled")
+    portal.get_by_role("button", name="Disable directory sync").click()
+    expect(portal.locator("#dir-status")).to_contain_text("Directory sync is disabled")
+    page.wait_for_function("window.heard.length >= 3")
+    enabled, disabled = (h["data"] for h in heard(page)[1:3])
+    assert (enabled["event_type"], disabled["event_type"]) == (
+        "ORGANIZATION_DIRECTORY_ENABLED",
+        "ORGANIZATION_DIRECTORY_DISABLED",
+    )
+    assert enabled["object"] == "directory" and enabled["organization_id"] == new_org
+    assert enabled["message"] == "SCIM Provisioning enabled successfully"
+    assert enabled["data"] == {
+        "directory_type": "SCIM",
+        "id": enabled["data"]["id"],
+        "provider": "MICROSOFT_AD",
+        "enabled": True,
+    }
+    client.core_client.grpc_exec(
+        client.organization.organization_service.DeletePortalLinkByID.with_call,
+        org_pb.DeletePortalLinkByIdRequest(id=new_org, link_id=link.id),
+    )
+    portal.get_by_role("button", name="Enable directory sync").click()  # the session ended with its link
+    expect(portal.get_by_text("Your session has expired").first).to_be_visible()
+    page.wait_for_function("window.heard.length >= 4")
+    expiry = heard(page)[3]["data"]
+    assert expiry["event_type"] == "PORTAL_SESSION_EXPIRY" and set(expiry["data"]) == {"expiry"}
