@@ -120,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         emulator = _emulator(args, clients, readings)
-    except ValueError as exc:
-        print(f"--allowed-origin: {exc}", file=sys.stderr)
+    except ValueError as exc:  # an origin that is not one, or a reading naming no RPC
+        print(exc, file=sys.stderr)
         return 2
     emulator.start()
     elapsed = time.perf_counter() - started

@@ -73,6 +73,9 @@ class Emulator:
         for an unknown one). ``allowed_origins``: the pages that may frame the portal, as an
         environment registers them (nothing registered: no page may)."""
         readings = readings if isinstance(readings, Readings) else Readings.parse(readings)
+        unknown = sorted(set(readings.lost_answers) - {rule.name for rule in method_rules().values()})
+        if unknown:
+            raise ValueError(f"lost-answer={unknown[0]}: no such RPC (use a name such as GeneratePortalLink)")
         origins = [web_origin(origin) for origin in allowed_origins]  # checked before binding a port
         self.host = host
         self.client_id = client_id

@@ -167,3 +167,7 @@ def test_readings_given_to_the_emulator_object() -> None:
         assert {"feature-name-scim", "rate-limit=5"} <= set(emu.control.status()["readings"])
     with pytest.raises(ValueError, match="unknown reading"):
         Emulator(orgs=1, readings=["links-forever"])
+    with pytest.raises(ValueError, match="no such RPC"):
+        Emulator(orgs=1, readings=["lost-answer=MintLink"])
+    with pytest.raises(ValueError, match="not an origin"):
+        Emulator(orgs=1, allowed_origins=["localhost:8501"])
