@@ -23,8 +23,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
+
+from scalekit_emulator import local_origins
 
 from .config import Settings
 from .errors import ConfigError
@@ -106,6 +109,12 @@ def start(config: Settings, *, dashboard_url: str, folder: Path, sign_in: bool) 
         "--exit-with-parent",  # a server killed outright leaves no emulator behind
         "--latency-ms",
         str(config.emulator_latency_ms),
+        # The dashboard's own origins may frame the portal preview (as registered live in Scalekit).
+        *(
+            a
+            for o in (dashboard_url, *local_origins(urlsplit(dashboard_url).port or 80))
+            for a in ("--allowed-origin", o)
+        ),
     ]
     made: dict[str, str] = {}
     if sign_in:

@@ -14,7 +14,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from scalekit_emulator import Branding, Emulator
+from scalekit_emulator import Branding, Emulator, local_origins
 
 from . import organizations
 from .config import Settings, load_settings, trust_ca_bundle
@@ -39,7 +39,10 @@ def settings() -> Settings:
 def embedded_emulator(orgs: int, seed: int, portal_session_s: float = 6 * 3600) -> Emulator:
     """The emulator inside this server process, used when no Scalekit credentials are set."""
     session = dt.timedelta(seconds=portal_session_s)
-    emulator = Emulator(orgs=orgs, seed=seed, portal_session_ttl=session, branding=DEMO_BRANDING).start()
+    origins = local_origins(int(st.get_option("server.port")))  # the preview frames the portal
+    emulator = Emulator(
+        orgs=orgs, seed=seed, portal_session_ttl=session, branding=DEMO_BRANDING, allowed_origins=origins
+    ).start()
     # Before the first gRPC channel exists: gRPC reads its roots once per process.
     trust_ca_bundle(str(emulator.ca_bundle_file))
     return emulator

@@ -7,8 +7,9 @@ descriptors state (``descriptors.py``); ``control.py`` is the control API; ``ser
 them together behind one TLS port (``front.py``).
 """
 
+from .backends.portal import local_origins
 from .faults import Fault
 from .server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator
 from .web.portal import Branding
 
-__all__ = ["DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "Branding", "Emulator", "Fault"]
+__all__ = ["DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "Branding", "Emulator", "Fault", "local_origins"]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .backends.identity import OidcClient
 from .descriptors import coverage_table
+from .readings import Readings, readings_table
 from .server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator
 from .servicers import implemented_paths
 from .web.portal import Branding
@@ -70,6 +71,24 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--coverage", action="store_true", help="print which declared RPCs the emulator implements, and exit"
     )
+    parser.add_argument(
+        "--reading",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="where Scalekit's sources disagree, play this reading (repeatable; --readings lists them)",
+    )
+    parser.add_argument(
+        "--readings", action="store_true", help="list the readings with their sources, and exit"
+    )
+    parser.add_argument(
+        "--allowed-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a page origin that may frame the portal and hear its events, as an environment "
+        "registers it (repeatable; none: no page may)",
+    )
     return parser
 
 
@@ -78,6 +97,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.coverage:
         print(coverage_table(implemented_paths()))
         return 0
+    if args.readings:
+        print(readings_table())
+        return 0
+    try:
+        readings = Readings.parse(args.reading)
+    except ValueError as exc:
+        print(f"--reading: {exc}", file=sys.stderr)
+        return 2
     if args.orgs < 0 or args.latency_ms < 0:
         print("--orgs and --latency-ms must not be negative", file=sys.stderr)
         return 2
@@ -91,21 +118,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--oidc-clients: cannot read {args.oidc_clients}: {exc}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    emulator = Emulator(
-        oidc_clients=clients,
-        host=args.host,
-        port=args.port,
-        portal_port=args.portal_port,
-        orgs=args.orgs,
-        seed=args.seed,
-        token_ttl=args.token_ttl,
-        link_ttl=dt.timedelta(seconds=args.link_ttl),
-        portal_session_ttl=dt.timedelta(seconds=args.portal_session_ttl),
-        client_id=args.client_id,
-        client_secret=args.client_secret,
-        branding=Branding(name=args.brand_name, accent=args.brand_color),
-        latency_ms=args.latency_ms,
-    ).start()
+    try:
+        emulator = _emulator(args, clients, readings)
+    except ValueError as exc:  # an origin that is not one, or a reading naming no RPC
+        print(exc, file=sys.stderr)
+        return 2
+    emulator.start()
     elapsed = time.perf_counter() - started
     print(f"Scalekit emulator ready in {elapsed:.2f}s with {args.orgs} organizations (seed {args.seed})")
     print(f"  environment URL (HTTPS + gRPC): {emulator.env_url}")
@@ -113,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  client id:                      {emulator.client_id}")
     print(f"  sign-in (OpenID Connect):       {emulator.portal_url}/.well-known/openid-configuration")
     print(f"  CA to trust:                    {emulator.ca_file}")
+    print(f"  readings:                       {', '.join(readings.in_effect())}")
+    framing = ", ".join(emulator.backends.portal.allowed_origins) or "no page"
+    print(f"  may frame the portal:           {framing}")
     if args.env_file:
         emulator.write_env_file(args.env_file)
         print(f"  settings for other processes:   {args.env_file} (secret and control token inside)")
@@ -130,6 +151,26 @@ def main(argv: list[str] | None = None) -> int:
     emulator.stop()
     print("Scalekit emulator stopped")
     return 0
+
+
+def _emulator(args: argparse.Namespace, clients: tuple[OidcClient, ...], readings: Readings) -> Emulator:
+    return Emulator(
+        oidc_clients=clients,
+        host=args.host,
+        port=args.port,
+        portal_port=args.portal_port,
+        orgs=args.orgs,
+        seed=args.seed,
+        token_ttl=args.token_ttl,
+        link_ttl=dt.timedelta(seconds=args.link_ttl),
+        portal_session_ttl=dt.timedelta(seconds=args.portal_session_ttl),
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        branding=Branding(name=args.brand_name, accent=args.brand_color),
+        latency_ms=args.latency_ms,
+        readings=readings,
+        allowed_origins=args.allowed_origin,
+    )
 
 
 def _orphaned(parent: int, done: threading.Event) -> None:

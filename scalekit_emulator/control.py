@@ -14,6 +14,7 @@ from dataclasses import asdict
 from .backends import Backends
 from .faults import Fault, FaultRegistry
 from .guard import Guard
+from .readings import Readings
 from .tokens import TokenAuthority
 
 
@@ -42,9 +43,33 @@ class Control:
         self._faults.clear(method)
 
     def reset(self) -> None:
-        """Back to the seed: faults cleared, links, sessions and changes forgotten, tokens kept."""
+        """Back to the seed: faults cleared, links, sessions and changes forgotten, the readings'
+        counters restarted; tokens, readings and allowed origins kept."""
         self._faults.clear()
         self._backends.reset()
+        self._guard.apply_readings(self._guard.readings)
+
+    def set_readings(self, names: list[str]) -> None:
+        """Play other readings from now on (ValueError for an unknown one); see readings.py."""
+        readings = Readings.parse(names)
+        self._backends.env.readings = readings
+        self._guard.apply_readings(readings)
+
+    def readings(self) -> list[str]:
+        return self._backends.env.readings.in_effect()
+
+    def allow_origin(self, origin: str) -> str:
+        """Register a page origin that may frame the portal and receive its events."""
+        return self._backends.portal.allow_origin(origin)
+
+    def forget_origins(self) -> None:
+        self._backends.portal.forget_origins()
+
+    def set_session_warning(self, seconds_before_expiry: float) -> None:
+        """How long before a portal session ends PORTAL_SESSION_WARNING fires (5 min as Scalekit)."""
+        if seconds_before_expiry < 0:
+            raise ValueError("the warning's lead time must not be negative")
+        self._backends.portal.warning_lead = dt.timedelta(seconds=seconds_before_expiry)
 
     def expire_tokens(self) -> None:
         self._tokens.expire_all()
@@ -79,4 +104,7 @@ class Control:
             "latency_ms": round(self._guard.latency_s * 1000, 3),
             "clock_offset_s": self._backends.env.offset.total_seconds(),
             "faults": [asdict(f) for f in self._faults.active()],
+            "readings": self.readings(),
+            "allowed_origins": list(self._backends.portal.allowed_origins),
+            "session_warning_s": self._backends.portal.warning_lead.total_seconds(),
         }

@@ -45,6 +45,9 @@ class MethodRule:
     preview: bool  # google.api.method_visibility restriction PREVIEW
     summary: str
     request: Descriptor
+    # auth_option.permissions: any one of them lets an API client call the method (the list pairs
+    # a legacy name with its current one, e.g. organizations_write and organizations:write).
+    permissions: tuple[str, ...] = ()
 
     @property
     def authentication_name(self) -> str:
@@ -73,6 +76,7 @@ def _rule(service: ServiceDescriptor, method) -> MethodRule:  # noqa: ANN001 - a
         preview=visibility is not None and visibility.restriction == "PREVIEW",
         summary=operation.summary if operation is not None else "",
         request=method.input_type,
+        permissions=tuple(auth.permissions) if auth is not None else (),
     )
 
 

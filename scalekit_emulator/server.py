@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import tempfile
 import threading
+from collections.abc import Iterable
 from concurrent import futures
 from pathlib import Path
 
@@ -14,11 +15,13 @@ import grpc
 
 from .backends import LINK_TTL, SESSION_TTL, Backends
 from .backends.identity import IdentityProvider, OidcClient
+from .backends.portal import web_origin
 from .control import Control
 from .descriptors import method_rules
 from .faults import FaultRegistry
 from .front import TLSFront
 from .guard import Guard
+from .readings import Readings
 from .servicers import add_servicers, implemented_paths
 from .tls import issue_server_certificate, process_ca
 from .tokens import TokenAuthority
@@ -63,7 +66,17 @@ class Emulator:
         grpc_workers: int | None = None,
         min_ping_interval_s: float = MIN_PING_INTERVAL_S,
         oidc_clients: tuple[OidcClient, ...] = (),
+        readings: Readings | Iterable[str] = (),
+        allowed_origins: Iterable[str] = (),
     ) -> None:
+        """``readings``: where Scalekit's sources disagree, which to play (readings.py; ValueError
+        for an unknown one). ``allowed_origins``: the pages that may frame the portal, as an
+        environment registers them (nothing registered: no page may)."""
+        readings = readings if isinstance(readings, Readings) else Readings.parse(readings)
+        unknown = sorted(set(readings.lost_answers) - {rule.name for rule in method_rules().values()})
+        if unknown:
+            raise ValueError(f"lost-answer={unknown[0]}: no such RPC (use a name such as GeneratePortalLink)")
+        origins = [web_origin(origin) for origin in allowed_origins]  # checked before binding a port
         self.host = host
         self.client_id = client_id
         self.client_secret = client_secret
@@ -82,6 +95,7 @@ class Emulator:
             caller_of=self.tokens.caller,
             faults=self.faults,
             latency_s=latency_ms / 1000,
+            readings=readings,
         )
         # The portal port first: link locations point to it.
         self._portal_server = AppServer((host, portal_port), PortalHandler, None)
@@ -92,7 +106,11 @@ class Emulator:
             portal_base_url=self.portal_url,
             link_ttl=link_ttl,
             session_ttl=portal_session_ttl,
+            readings=readings,
         )
+        self.guard.use_clock(self.backends.env.clock)  # the rate limit's minute moves with the clock
+        for origin in origins:
+            self.backends.portal.allow_origin(origin)
         self.control = Control(
             backends=self.backends,
             faults=self.faults,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..readings import Readings
 from .connections import Connections
 from .directories import Directories
 from .domains import Domains
@@ -32,8 +33,9 @@ class Backends:
         link_ttl: dt.timedelta = LINK_TTL,
         session_ttl: dt.timedelta = SESSION_TTL,
         clock: Clock | None = None,
+        readings: Readings | None = None,
     ) -> Backends:
-        env = Environment(seed=seed, org_count=org_count, clock=clock)
+        env = Environment(seed=seed, org_count=org_count, clock=clock, readings=readings)
         connections, directories = Connections(env), Directories(env)
         portal = Portal(
             env,

@@ -178,7 +178,7 @@ class Connections:
     def set_enabled(self, org_id: str, conn_id: str, enabled: bool) -> ConnectionRecord:
         with self.env.lock:
             conn = self.get(org_id, conn_id)
-            if enabled and conn.status != "COMPLETED":
+            if enabled and conn.status != "COMPLETED" and not self.env.readings.enable_incomplete_sso:
                 raise failed_precondition(
                     f"connection {conn_id!r} is {conn.status.lower().replace('_', ' ')}: complete its "
                     "configuration before enabling it"

@@ -79,8 +79,10 @@ class Directories:
                 organization_id=org.id,
                 name=f"{org.display_name} directory",
                 provider=provider,
-                enabled=False,
-                status="DRAFT",
+                # The vendor's own test (run live) expects an enabled directory (readings.py);
+                # enabled is COMPLETED here, as EnableDirectory makes it.
+                enabled=env.readings.directory_enabled_on_create,
+                status="COMPLETED" if env.readings.directory_enabled_on_create else "DRAFT",
                 total_users=0,
                 total_groups=0,
                 last_synced_at=None,

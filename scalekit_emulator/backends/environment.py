@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 from .. import seed as seeding
 from ..errors import invalid, not_found
 from ..paging import paginate
+from ..readings import Readings
 from ..records import (
     BrandingRecord,
     ConnectionRecord,
@@ -50,9 +51,17 @@ def new_id(prefix: str) -> str:
 
 
 class Environment:
-    def __init__(self, *, seed: int = 7, org_count: int = 40, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int = 7,
+        org_count: int = 40,
+        clock: Clock | None = None,
+        readings: Readings | None = None,
+    ) -> None:
         self.seed = seed
         self.org_count = org_count
+        self.readings = readings or Readings()  # where Scalekit's sources disagree: which to play
         self._base_clock: Clock = clock or utc_now
         self.lock = threading.RLock()
         self.reset()

@@ -6,7 +6,7 @@ its users are a seeded staff directory (reps, a manager, an admin) picked on the
 and its clients are registered when the emulator starts.
 
 No kinder than a real provider: redirect URIs match exactly; only the authorization-code flow,
-with ``openid`` in the scope; PKCE with S256 only (``plain`` is refused) and the verifier checked;
+with ``openid`` in the scope; PKCE required, S256 only (``plain`` is refused), the verifier checked;
 a code is single-use and lives ten minutes, with one redemption per request; the client
 authenticates (``client_secret_basic`` or ``_post``); ID tokens are RS256-signed with the key in
 ``/keys`` and carry the nonce; a logout returns only to a registered address.
@@ -181,10 +181,10 @@ class IdentityProvider:
         if unknown := [s for s in scope if s not in SCOPES]:
             raise OidcError("invalid_scope", f"Unknown scope: {unknown[0]}.")
         challenge, method = params.get("code_challenge", ""), params.get("code_challenge_method", "")
-        if challenge and method != "S256":
+        if not challenge:  # as a provider for public and confidential clients alike should (OAuth 2.1)
+            raise OidcError("invalid_request", "PKCE is required: send a code_challenge with method S256.")
+        if method != "S256":  # no method means plain (RFC 7636), which is refused too
             raise OidcError("invalid_request", "Only the S256 code challenge method is supported.")
-        if method and not challenge:
-            raise OidcError("invalid_request", "code_challenge_method was sent without a code_challenge.")
         request = AuthorizationRequest(
             id="req_" + secrets.token_urlsafe(16),
             client_id=client.client_id,
@@ -243,11 +243,10 @@ class IdentityProvider:
         request = grant.request
         if request.client_id != client.client_id or form.get("redirect_uri") != request.redirect_uri:
             raise OidcError("invalid_grant", "The code was issued to another client or redirect URI.")
-        if request.code_challenge:
-            verifier = form.get("code_verifier", "")
-            digest = b64url(hashlib.sha256(verifier.encode()).digest())
-            if not verifier or not hmac.compare_digest(digest, request.code_challenge):
-                raise OidcError("invalid_grant", "The PKCE code verifier does not match the challenge.")
+        verifier = form.get("code_verifier", "")
+        digest = b64url(hashlib.sha256(verifier.encode()).digest())
+        if not verifier or not hmac.compare_digest(digest, request.code_challenge):
+            raise OidcError("invalid_grant", "The PKCE code verifier does not match the challenge.")
         access_token = "at_" + secrets.token_urlsafe(32)
         with self._lock:
             self._tokens[access_token] = (grant.staff, now + TOKEN_TTL)

@@ -116,6 +116,7 @@ class Organizations:
                 metadata=dict(metadata or {}),
                 slug=slug or None,
                 logo_url=logo_url or None,
+                features=dict.fromkeys(FEATURES, self.env.readings.features_on_by_default),
             )
             self.env.orgs[org.id] = org
             for index in (self.env.org_connections, self.env.org_directories, self.env.org_domains):
@@ -180,17 +181,23 @@ class Organizations:
             env.changed()
             return org
 
+    def feature_names(self) -> dict[str, str]:
+        """Internal feature -> the name organization settings give it under the readings."""
+        return {"sso": "sso", "dir_sync": self.env.readings.directory_feature}
+
     def update_settings(self, org_id: str, features: Iterable[tuple[str, bool]]) -> OrgRecord:
+        """``features`` as settings name them (``directory_sync`` or ``scim`` under those readings)."""
+        internal = {shown: name for name, shown in self.feature_names().items()}
         changes = list(features)
         for name, _ in changes:
-            if name not in FEATURES:
+            if name not in internal:
                 raise invalid(
-                    f"settings.features: unknown feature {name!r}; expected one of {', '.join(FEATURES)}"
+                    f"settings.features: unknown feature {name!r}; expected one of {', '.join(internal)}"
                 )
         with self.env.lock:
             org = self.env.organization(org_id)
             for name, enabled in changes:
-                org.features[name] = enabled
+                org.features[internal[name]] = enabled
             org.update_time = self.env.clock()
             self.env.changed()
             return org

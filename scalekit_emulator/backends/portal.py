@@ -25,6 +25,25 @@ from .environment import Environment, new_id
 
 LINK_TTL = dt.timedelta(minutes=1)
 SESSION_TTL = dt.timedelta(hours=6)
+WARNING_LEAD = dt.timedelta(minutes=5)  # PORTAL_SESSION_WARNING comes this long before the end
+
+
+def web_origin(value: str) -> str:
+    """``scheme://host[:port]``, lower-cased, as a browser names an origin; ValueError otherwise."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise ValueError(f"{value!r} is not an origin such as https://app.example.com")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"{value!r} is not an origin such as https://app.example.com")
+    default = {"http": 80, "https": 443}[parts.scheme]
+    port = f":{parts.port}" if parts.port not in (None, default) else ""
+    host = parts.hostname.lower()
+    return f"{parts.scheme}://{'[' + host + ']' if ':' in host else host}{port}"
+
+
+def local_origins(port: int, scheme: str = "http") -> tuple[str, str]:
+    """Both names a browser reaches a local app on ``port`` by: register both to frame the portal."""
+    return (f"{scheme}://localhost:{port}", f"{scheme}://127.0.0.1:{port}")
 
 
 @dataclass(frozen=True)
@@ -94,6 +113,27 @@ class Portal:
         self._sessions: dict[str, PortalSession] = {}
         self._by_token: dict[str, str] = {}  # path token -> link id
         self._lock = threading.Lock()
+        # The environment's settings, not its data: a reset keeps them.
+        self._origins: list[str] = []  # pages allowed to frame the portal and hear its events
+        self.warning_lead = WARNING_LEAD
+
+    # -- the environment's allowed origins (Scalekit: Dashboard > API Config > Redirect URIs) --
+
+    def allow_origin(self, origin: str) -> str:
+        normal = web_origin(origin)
+        with self._lock:
+            if normal not in self._origins:
+                self._origins.append(normal)
+        return normal
+
+    def forget_origins(self) -> None:
+        with self._lock:
+            self._origins.clear()
+
+    @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        with self._lock:
+            return tuple(self._origins)
 
     def reset(self) -> None:
         with self._lock:
@@ -124,13 +164,20 @@ class Portal:
                     f"organization {org.id} has no admin portal feature enabled; enable sso or dir_sync first"
                 )
             now = env.clock()
+            features = tuple(name for name in FEATURES if name in granted)
+            if env.readings.links_reusable:
+                # The SDK 2.21 descriptor: "this call may hand back a link that already existed".
+                for existing in reversed(env.links.values()):
+                    same = existing.organization_id == org.id and existing.features == features
+                    if same and existing.usable(now):
+                        return existing
             token = secrets.token_urlsafe(32)  # the location's secret: never the link's id
             link = LinkRecord(
                 id=new_id("lnk"),
                 token=token,
                 organization_id=org.id,
                 location=f"{self.base_url}/magicLink/{token}",
-                features=tuple(name for name in FEATURES if name in granted),
+                features=features,
                 created_at=now,
                 expire_time=now + self.link_ttl,
             )
@@ -197,11 +244,11 @@ class Portal:
                 current = self._sessions.get(session_id or "")
                 if current is not None and current.link_id == link.id and now < current.expires_at:
                     return OpenedPortal(current, org, self._granted(current, org), started=False)
-                if link.opened_at is not None:
+                if link.opened_at is not None and not env.readings.links_reusable:
                     raise failed_precondition("This link has already been used.")
                 if now >= link.expire_time:
                     raise failed_precondition("This portal link has expired.")
-                link.opened_at = now
+                link.opened_at = link.opened_at or now
                 session = PortalSession(
                     id=secrets.token_urlsafe(24),
                     link_id=link.id,
@@ -262,7 +309,8 @@ class Portal:
     def set_sso_enabled(self, session: PortalSession, org: OrgRecord, enabled: bool) -> ConnectionRecord:
         self._require(session, org, "sso")
         conn = self.connections.portal_connection(org.id)
-        if conn is None or (enabled and conn.status != "COMPLETED"):
+        incomplete = conn is not None and conn.status != "COMPLETED"
+        if conn is None or (enabled and incomplete and not self.env.readings.enable_incomplete_sso):
             raise failed_precondition("Test the connection successfully before enabling SSO.")
         return self.connections.set_enabled(org.id, conn.id, enabled)
 

@@ -62,6 +62,11 @@ class ConnectionServicer(conn_grpc.ConnectionServiceServicer):
         )
         return self._page(page, conn_pb.SearchOrganizationConnectionsResponse)
 
+    def ListAppConnections(self, request, context):
+        # AgentKit's app connections are not emulated: the environment has none, which is a true
+        # answer for an environment that never made one (CreateEnvironmentConnection is UNIMPLEMENTED).
+        return conn_pb.ListAppConnectionsResponse(total_size=0)
+
     def GetConnection(self, request, context):
         conn = self.connections.get(request.organization_id, request.id)
         return conn_pb.GetConnectionResponse(connection=self._full(conn))

@@ -59,7 +59,9 @@ def wrapped(message: Message, name: str) -> object | None:
 # -- organizations -------------------------------------------------------------------------
 
 
-def organization(org: OrgRecord) -> org_pb.Organization:
+def organization(org: OrgRecord, names: dict[str, str] | None = None) -> org_pb.Organization:
+    """``names``: internal feature name -> the name settings report (see readings.py)."""
+    names = names or {}
     msg = org_pb.Organization(
         id=org.id,
         display_name=org.display_name,
@@ -67,7 +69,7 @@ def organization(org: OrgRecord) -> org_pb.Organization:
         metadata=org.metadata,
         settings=org_pb.OrganizationSettings(
             features=[
-                org_pb.OrganizationSettingsFeature(name=name, enabled=enabled)
+                org_pb.OrganizationSettingsFeature(name=names.get(name, name), enabled=enabled)
                 for name, enabled in org.features.items()
             ]
         ),

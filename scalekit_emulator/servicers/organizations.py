@@ -18,9 +18,9 @@ from . import messages as m
 _UPDATABLE = ("display_name", "external_id", "metadata", "slug", "logo_url")
 
 
-def _list_response(page: Page[OrgRecord], response_type: type) -> object:
+def _list_response(page: Page[OrgRecord], response_type: type, names: dict[str, str]) -> object:
     return response_type(
-        organizations=[m.organization(org) for org in page.items],
+        organizations=[m.organization(org, names) for org in page.items],
         next_page_token=page.next_page_token,
         prev_page_token=page.prev_page_token,
         total_size=page.total_size,
@@ -56,22 +56,22 @@ class OrganizationServicer(org_grpc.OrganizationServiceServicer):
             slug=new.slug if new.HasField("slug") else None,
             logo_url=new.logo_url if new.HasField("logo_url") else None,
         )
-        return org_pb.CreateOrganizationResponse(organization=m.organization(org))
+        return org_pb.CreateOrganizationResponse(organization=self._org(org))
 
     def GetOrganization(self, request, context):
         org = self.organizations.get(request.id, request.external_id)
-        return org_pb.GetOrganizationResponse(organization=m.organization(org))
+        return org_pb.GetOrganizationResponse(organization=self._org(org))
 
     GetOrganizationByExternalId = GetOrganization
 
     def ListOrganization(self, request, context):
         external_id = request.external_id if request.HasField("external_id") else None
         page = self.organizations.listing(request.page_size, request.page_token, external_id)
-        return _list_response(page, org_pb.ListOrganizationsResponse)
+        return _list_response(page, org_pb.ListOrganizationsResponse, self.organizations.feature_names())
 
     def SearchOrganization(self, request, context):
         page = self.organizations.search(request.query, request.page_size, request.page_token)
-        return _list_response(page, org_pb.SearchOrganizationsResponse)
+        return _list_response(page, org_pb.SearchOrganizationsResponse, self.organizations.feature_names())
 
     def UpdateOrganization(self, request, context):
         change = request.organization
@@ -91,7 +91,7 @@ class OrganizationServicer(org_grpc.OrganizationServiceServicer):
             logo_url=change.logo_url if given("logo_url") else None,
         )
         org = self.organizations.update(request.id, request.external_id, changes)
-        return org_pb.UpdateOrganizationResponse(organization=m.organization(org))
+        return org_pb.UpdateOrganizationResponse(organization=self._org(org))
 
     def DeleteOrganization(self, request, context):
         self.organizations.delete(request.id, request.external_id)
@@ -101,7 +101,10 @@ class OrganizationServicer(org_grpc.OrganizationServiceServicer):
         org = self.organizations.update_settings(
             request.id, [(f.name, f.enabled) for f in request.settings.features]
         )
-        return org_pb.GetOrganizationResponse(organization=m.organization(org))
+        return org_pb.GetOrganizationResponse(organization=self._org(org))
+
+    def _org(self, org: OrgRecord) -> org_pb.Organization:
+        return m.organization(org, self.organizations.feature_names())
 
     # -- portal links ------------------------------------------------------------------------
 

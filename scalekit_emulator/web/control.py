@@ -79,6 +79,22 @@ def _dispatch(control: Control, method: str, action: str, payload: dict, query: 
     if (method, action) == ("POST", "latency"):
         control.set_latency(float(payload["ms"]))
         return control.status()
+    if (method, action) == ("GET", "readings"):
+        return {"readings": control.readings()}
+    if (method, action) == ("POST", "readings"):
+        control.set_readings([str(name) for name in payload["readings"]])
+        return control.status()
+    if (method, action) == ("GET", "origins"):
+        return {"allowed_origins": control.status()["allowed_origins"]}
+    if (method, action) == ("POST", "origins"):
+        control.allow_origin(str(payload["origin"]))
+        return {"allowed_origins": control.status()["allowed_origins"]}
+    if (method, action) == ("DELETE", "origins"):
+        control.forget_origins()
+        return {"allowed_origins": []}
+    if (method, action) == ("POST", "session-warning"):
+        control.set_session_warning(float(payload["seconds"]))
+        return control.status()
     if (method, action) == ("POST", "dns"):
         control.publish_txt(str(payload["name"]), str(payload["value"]))
         return {"published": True}

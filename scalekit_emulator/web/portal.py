@@ -1,9 +1,12 @@
 """The portal port (plain HTTP, so a browser opens it without trusting the emulator's CA).
 
 ``GET /magicLink/<token>`` is the mock admin portal; the page calls its own API under
-``/magicLink/<token>/api/...``, naming its session in ``X-Portal-Session``. The session cookie is
-scoped to the link's path, so two portals open in one browser each send only their own. The
-control API (``/_emulator/...``) shares the port.
+``/magicLink/<token>/api/...``, naming its session in ``X-Portal-Session``: the session's secret
+lives in the page (one per frame or tab), not in a cookie, so the portal works in a cross-site
+frame, where a browser sends no SameSite=Lax cookie. A cookie scoped to the link's path only lets
+the same browser reload its page. Pages may be framed only by the environment's allowed origins
+(``Content-Security-Policy: frame-ancestors``) and post their UI events only to such a parent.
+The control API (``/_emulator/...``) shares the port.
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ from .control import PREFIX, handle_control
 COOKIE = "sk_portal_session"
 SESSION_HEADER = "X-Portal-Session"
 PAGE = Template((Path(__file__).parent / "portal_page.html").read_text())
+EVENTS_JS = (Path(__file__).parent / "portal_events.js").read_text()
+# A link that opens nothing still tells an allowed parent so (PORTAL_LOAD_FAILURE).
+GONE_SCRIPT = Template(
+    '<script type="application/json" id="portal-data">$data_json</script><script>$events_js</script>'
+)
 _STATUS = {
     "NOT_FOUND": 404,
     "FAILED_PRECONDITION": 409,
@@ -152,19 +160,37 @@ class PortalHandler(BaseHandler):
         return cookie[COOKIE].value if COOKIE in cookie else None
 
     def _session(self, token: str) -> tuple[PortalSession, OrgRecord]:
+        # The page's own secret, sent by its script: a cross-site page can neither read nor send it.
         named = self.headers.get(SESSION_HEADER)
-        if not named or named != self._cookie():
+        if not named:
             raise BackendError("UNAUTHENTICATED", "There is no admin portal session. Open your link again.")
         return self.app.portal.session(token, named)
+
+    def _framing(self) -> dict[str, str]:
+        """Only the environment's allowed origins may frame a portal page (none registered: none)."""
+        ancestors = " ".join(self.app.portal.allowed_origins) or "'none'"
+        return {"Content-Security-Policy": f"frame-ancestors {ancestors}"}
 
     def _gone(self, exc: BackendError) -> None:
         status = HTTPStatus.NOT_FOUND if exc.code == "NOT_FOUND" else HTTPStatus.GONE
         message = "This portal link is not valid." if status == HTTPStatus.NOT_FOUND else exc.message
+        # PORTAL_LOAD_FAILURE (no organization_id: the page names none it cannot open).
+        failure = {
+            "event_type": "PORTAL_LOAD_FAILURE",
+            "object": "portal",
+            "message": message,
+            "data": {"error_code": "INVALID_LINK" if status == HTTPStatus.NOT_FOUND else "SESSION_EXPIRED"},
+        }
         body = (
             f"<div class='card'><h1>Link unavailable</h1><p>{html.escape(message)}</p>"
             "<p class='muted'>Ask your account team for a new admin portal link.</p></div>"
+            + GONE_SCRIPT.substitute(
+                data_json=_script_json({"event": failure, "parents": list(self.app.portal.allowed_origins)}),
+                events_js=EVENTS_JS,
+            )
         )
-        self._html(status, render_page("Link unavailable", "Admin portal", body, self.app.branding.accent))
+        page = render_page("Link unavailable", "Admin portal", body, self.app.branding.accent)
+        self._html(status, page, {**self._framing(), "Referrer-Policy": "no-referrer"})
 
     def _portal(self, token: str) -> None:
         app = self.app
@@ -172,7 +198,8 @@ class PortalHandler(BaseHandler):
             opened = app.portal.open(token, self._cookie())
         except BackendError as exc:
             return self._gone(exc)
-        self._html(200, self._page(token, opened), self._cookie_header(token, opened))
+        headers = {**self._framing(), **self._cookie_header(token, opened), "Referrer-Policy": "no-referrer"}
+        self._html(200, self._page(token, opened), headers)
 
     def _page(self, token: str, opened: OpenedPortal) -> str:
         app, org = self.app, opened.organization
@@ -182,6 +209,9 @@ class PortalHandler(BaseHandler):
             "features": list(opened.features),
             "session": opened.session.id,
             "session_expires_in_ms": int(remaining * 1000),
+            "session_expiry": opened.session.expires_at.isoformat().replace("+00:00", "Z"),
+            "session_warning_ms": int(app.portal.warning_lead.total_seconds() * 1000),
+            "parents": list(app.portal.allowed_origins),  # where UI events may go
             "api": f"/magicLink/{token}/api",
             "sso_providers": [
                 {"key": p.key, "label": p.label, "protocol": p.protocol} for p in SSO_PROVIDERS
@@ -198,6 +228,7 @@ class PortalHandler(BaseHandler):
             brand_name=html.escape(brand.name),
             org_name=html.escape(org.display_name),
             data_json=_script_json(data),
+            events_js=EVENTS_JS,
         )
 
     def _cookie_header(self, token: str, opened: OpenedPortal) -> dict[str, str]:
@@ -209,7 +240,6 @@ class PortalHandler(BaseHandler):
                 f"{COOKIE}={opened.session.id}; Path=/magicLink/{token}; HttpOnly; SameSite=Lax; "
                 f"Max-Age={max_age}"
             ),
-            "Referrer-Policy": "no-referrer",
         }
 
     def _portal_action(self, session: PortalSession, org: OrgRecord, action: str, payload: dict) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,9 @@ def events(dashboard: Dashboard) -> list[tuple[str, str]]:
 
 def test_enabling_okta_sso_reaches_the_dashboard(dashboard: Dashboard, page: Page, shot) -> None:
     org = ORGS[5]
-    portal = open_preview(page, dashboard, org.id)
+    # As every real embedding is: the dashboard at localhost, the portal at 127.0.0.1 (another site).
+    cross_site = replace(dashboard, url=dashboard.url.replace("://127.0.0.1:", "://localhost:"))
+    portal = open_preview(page, cross_site, org.id)
     portal.get_by_label("Identity provider").select_option("okta")
     portal.get_by_label("Protocol").select_option("SAML")
     portal.get_by_label("IdP metadata URL").fill("not a url")
@@ -62,7 +65,8 @@ def test_enabling_okta_sso_reaches_the_dashboard(dashboard: Dashboard, page: Pag
     expect(portal.get_by_role("status").first).to_contain_text("succeeded")
     portal.get_by_role("button", name="Enable SSO").click()
     expect(page.get_by_text("ORGANIZATION_SSO_ENABLED")).to_be_visible(timeout=20_000)
-    expect(page.get_by_text("SSO connection enabled")).to_be_visible()
+    expect(page.get_by_text("Single sign-on connection enabled successfully")).to_be_visible()
+    expect(portal.get_by_text("Your session has expired")).to_be_hidden()
     shot(page, "-preview")
     assert events(dashboard) == [(org.id, "ORGANIZATION_SSO_ENABLED")]
     stored = sqlite3.connect(dashboard.database).execute("SELECT payload FROM portal_event").fetchone()[0]
@@ -78,7 +82,7 @@ def test_enabling_okta_sso_reaches_the_dashboard(dashboard: Dashboard, page: Pag
     expect(page.get_by_test_id("stMetric").first).to_contain_text("Enabled", timeout=20_000)
     expect(page.get_by_text("Okta").first).to_be_visible()
     page.get_by_role("tab", name="History").click()
-    expect(page.get_by_text("Portal: SSO connection enabled")).to_be_visible()
+    expect(page.get_by_text("Portal: Single sign-on connection enabled successfully")).to_be_visible()
     shot(page, "-organization")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import grpc
 import pytest
@@ -27,6 +27,13 @@ def new_org(client: ScalekitClient) -> str:
 
     response, _ = client.organization.create_organization(org_pb.CreateOrganization(display_name="Test Org"))
     return response.organization.id
+
+
+@pytest.fixture
+def reading(emulator: Emulator) -> Iterator[Callable[..., None]]:
+    """Play other readings for one test (readings.py); the docs' readings come back after it."""
+    yield lambda *names: emulator.control.set_readings(list(names))
+    emulator.control.set_readings([])
 
 
 def stub_for(client: ScalekitClient, rule: MethodRule) -> Callable:

@@ -163,3 +163,9 @@ def test_another_organizations_connection_is_not_found(
     someone_else = next(iter(emulator.backends.env.connections.values()))
     code, _ = refusal(lambda: client.connection.get_connection(new_org, someone_else.id))
     assert code == grpc.StatusCode.NOT_FOUND
+
+
+def test_app_connections_list_empty(client: ScalekitClient) -> None:
+    """AgentKit's app connections are not emulated: an environment that made none lists none."""
+    listed = client.connection.list_app_connections(page_size=2)[0]
+    assert list(listed.connections) == [] and listed.total_size == 0

@@ -119,6 +119,10 @@ def test_standalone_emulator_serves_another_process_and_keeps_its_file_private(t
             "5",
             "--env-file",
             str(env_file),
+            "--reading",
+            "feature-name-scim",
+            "--allowed-origin",
+            "http://localhost:8501",
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -157,6 +161,13 @@ def test_standalone_emulator_serves_another_process_and_keeps_its_file_private(t
         )
         assert done.returncode == 0, done.stderr
         assert done.stdout.split() == ["12", "12"]
+        status = requests.get(
+            f"{values['SCALEKIT_EMULATOR_PORTAL_URL']}/_emulator/status",
+            headers={"Authorization": f"Bearer {values['SCALEKIT_EMULATOR_CONTROL_TOKEN']}"},
+            timeout=5,
+        ).json()
+        assert "feature-name-scim" in status["readings"] and "feature-name-dir_sync" not in status["readings"]
+        assert status["allowed_origins"] == ["http://localhost:8501"]
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=10)

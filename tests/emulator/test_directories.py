@@ -54,7 +54,9 @@ def test_a_directory_from_creation_to_deletion(client: ScalekitClient, new_org: 
             directory_provider=dir_pb.DirectoryProvider.Value("OKTA"),
         ),
     )[0].directory
-    assert not created.enabled and created.status == "DRAFT"
+    # Enabled on create, as the vendor's test_create_directory (run live) expects.
+    assert created.enabled and created.status == "COMPLETED"
+    assert client.directory.disable_directory(new_org, created.id)[0].enabled is False
     assert client.directory.enable_directory(new_org, created.id)[0].enabled is True
     assert client.directory.get_directory(new_org, created.id)[0].directory.status == "COMPLETED"
     renamed = client.core_client.grpc_exec(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import grpc
 from google.protobuf import wrappers_pb2
 from scalekit import ScalekitClient
@@ -20,7 +22,8 @@ def _list(client: ScalekitClient, org: str, **fields) -> dom_pb.ListDomainRespon
 def test_create_list_by_type_and_page(client: ScalekitClient, new_org: str) -> None:
     a = client.domain.create_domain(new_org, "alpha-corp.com")[0].domain
     b = client.domain.create_domain(new_org, "beta-corp.com", domain_type="ALLOWED_EMAIL_DOMAIN")[0].domain
-    assert dom_pb.VerificationStatus.Name(a.verification_status) == "PENDING" and a.txt_record_key
+    # The docs: a domain added through the API is admin-verified.
+    assert dom_pb.VerificationStatus.Name(a.verification_status) == "VERIFIED" and a.txt_record_key
     everything = client.domain.list_domains(new_org)[0]
     assert [d.id for d in everything.domains] == [b.id, a.id] and everything.page_size == 30
     only_sso = client.domain.list_domains(new_org, domain_type="ORGANIZATION_DOMAIN")[0]
@@ -47,8 +50,9 @@ def test_public_and_duplicate_domains_are_refused(client: ScalekitClient, new_or
 
 
 def test_verification_follows_the_published_txt_record(
-    emulator: Emulator, client: ScalekitClient, new_org: str
+    emulator: Emulator, client: ScalekitClient, new_org: str, reading: Callable[..., None]
 ) -> None:
+    reading("domains-pending-until-txt")
     domain = client.domain.create_domain(new_org, "verify-me.dev")[0].domain
     stub = client.domain.domain_service
 

@@ -168,6 +168,8 @@ def test_an_unregistered_redirect_is_never_followed(provider: str) -> None:
     [
         ({"scope": "email"}, "invalid_scope"),
         ({"code_challenge_method": "plain"}, "invalid_request"),
+        ({"code_challenge": None, "code_challenge_method": None}, "invalid_request"),  # PKCE is required
+        ({"code_challenge_method": None}, "invalid_request"),  # no method means plain (RFC 7636)
         ({"response_type": "token"}, "unsupported_response_type"),
     ],
 )
