@@ -107,4 +107,12 @@ class Control:
             "readings": self.readings(),
             "allowed_origins": list(self._backends.portal.allowed_origins),
             "session_warning_s": self._backends.portal.warning_lead.total_seconds(),
+            "calls": self.calls(),
         }
+
+    def calls(self) -> dict[str, int]:
+        """Calls received per method since the start (or the last ``reset_calls``)."""
+        return self._guard.counted()
+
+    def reset_calls(self) -> None:
+        self._guard.reset_counts()

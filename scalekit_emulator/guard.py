@@ -22,7 +22,7 @@ import logging
 import math
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, NamedTuple
 
@@ -149,6 +149,17 @@ class Guard(grpc.ServerInterceptor):
         self._faults = faults
         self.latency_s = latency_s
         self._guarded: dict[str, grpc.RpcMethodHandler] = {}  # built once per method, not per call
+        # Calls received per method, whatever became of them: what a test counts ("one sweep").
+        self.calls: Counter[str] = Counter()
+        self._counting = threading.Lock()  # += on a Counter is not atomic across gRPC's threads
+
+    def counted(self) -> dict[str, int]:
+        with self._counting:
+            return dict(self.calls)
+
+    def reset_counts(self) -> None:
+        with self._counting:
+            self.calls.clear()
 
     def intercept_service(self, continuation, handler_call_details):  # noqa: ANN001, ANN201 - grpc's API
         path = handler_call_details.method
@@ -190,6 +201,8 @@ class Guard(grpc.ServerInterceptor):
         )
 
         def guarded(request, context):  # noqa: ANN001 - grpc's handler signature
+            with self._counting:
+                self.calls[rule.name] += 1
             if not rule.open_to_anyone:
                 caller = self._caller(context)
                 if caller is None:

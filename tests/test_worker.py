@@ -147,7 +147,9 @@ def _events(gateway: ScalekitGateway, history: History, emulator: Emulator, org_
 def test_the_team_is_told_once_of_each_event_across_a_restart(
     emulator: Emulator, gateway: ScalekitGateway, history: History, org_id: str, webhook: Receiver
 ) -> None:
-    worker = Worker(gateway, history, "emulator", teller=Teller(history, "emulator", team=team_channel([webhook.url])))
+    worker = Worker(
+        gateway, history, "emulator", teller=Teller(history, "emulator", team=team_channel([webhook.url]))
+    )
     worker.run_once()  # a first start: what happened before it is not news
     url = _events(gateway, history, emulator, org_id)
     worker.watch()
@@ -160,7 +162,9 @@ def test_the_team_is_told_once_of_each_event_across_a_restart(
     worker.tell()
     worker.release()
     # A restart: a new worker, a new teller, the same history. Nothing is told twice.
-    again = Worker(gateway, history, "emulator", teller=Teller(history, "emulator", team=team_channel([webhook.url])))
+    again = Worker(
+        gateway, history, "emulator", teller=Teller(history, "emulator", team=team_channel([webhook.url]))
+    )
     again.run_once()
     again.tell()
     again.release()
@@ -176,7 +180,9 @@ def test_the_team_is_told_once_of_each_event_across_a_restart(
 def test_a_failed_delivery_is_retried_later_not_lost(
     emulator: Emulator, gateway: ScalekitGateway, history: History, org_id: str, webhook: Receiver
 ) -> None:
-    worker = Worker(gateway, history, "emulator", teller=Teller(history, "emulator", team=team_channel([webhook.url])))
+    worker = Worker(
+        gateway, history, "emulator", teller=Teller(history, "emulator", team=team_channel([webhook.url]))
+    )
     worker.run_once()
     webhook.status = 500  # the receiver is down
     _events(gateway, history, emulator, org_id)

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.browser
 # SSO yet, so "Enabled" can only come from what the customer does here.
 SEED = generate(7, 40)
 ORG = next(
-    o for o in SEED.orgs if all(o.features.values()) and not any(c.organization_id == o.id for c in SEED.connections)
+    o
+    for o in SEED.orgs
+    if all(o.features.values()) and not any(c.organization_id == o.id for c in SEED.connections)
 )
 
 
