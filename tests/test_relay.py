@@ -383,7 +383,8 @@ def test_the_standalone_relay_refuses_to_start_without_scalekit(tmp_path: Path) 
         text=True,
         timeout=60,
     )
-    assert done.returncode == 2 and "No Scalekit environment" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "No Scalekit environment" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_the_standalone_relay_serves_a_live_environment(

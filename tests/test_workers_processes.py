@@ -53,7 +53,7 @@ def workers(
                 process.wait(timeout=30)
 
 
-def _wait(condition, timeout_s: float = 60) -> None:  # noqa: ANN001 - a predicate
+def _wait(condition, timeout_s: float = 60) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
         assert time.monotonic() < deadline, "the condition never held"
