@@ -182,11 +182,13 @@ def extend(
     operator: Operator,
     now: dt.datetime | None = None,
 ) -> Invitation:
-    """A fresh lifetime from now (an expired invitation works again); a revoked one stays revoked."""
+    """A fresh lifetime from now (an expired invitation works again); a revoked one stays revoked.
+    A rep extends their own; a manager anyone's."""
     require(operator, "invite")
     now = now or dt.datetime.now(dt.UTC)
     lifetime = dt.timedelta(days=check_days(days))
     current = _existing(history, environment, invitation_id)
+    require(operator, revoking(operator, current.issued_by))
     did = _done(operator, "invitation_extended", current, now, days=days)
     extended = history.invitations.extend(environment, invitation_id, now + lifetime, activity=did)
     if extended is None:
@@ -204,10 +206,11 @@ def replace_link(
     now: dt.datetime | None = None,
 ) -> IssuedInvitation:
     """Resend: a new URL for the same invitation. The old URL stops working, so a resent email
-    never leaves two working copies behind."""
+    never leaves two working copies behind. A rep resends their own; a manager anyone's."""
     require(operator, "invite")
     base = _relay(relay_url)
     current = _existing(history, environment, invitation_id)
+    require(operator, revoking(operator, current.issued_by))
     if not current.usable():
         raise InvalidInput(
             f"{current.reference} is {current.status()}; extend it first, or create a new one."

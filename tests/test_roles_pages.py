@@ -84,3 +84,25 @@ def test_an_admin_toggles_a_feature_and_it_is_logged(app_env: Path, monkeypatch:
     assert activity_rows(app_env) == [("ana@portal.test", "admin", "feature_toggled")]
     at.get("tab")  # the History tab lists it
     assert any("Admin portal feature changed" in m.value for m in at.markdown)
+
+
+def test_a_rep_cannot_extend_resend_or_revoke_a_colleagues_invitation(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org_id = an_org_with_both_features()
+    monkeypatch.setenv("DASHBOARD_OPERATOR", "ben@portal.test")
+    as_role(monkeypatch, "rep")
+    at = open_page("pages/share_link.py", org=org_id)
+    button(at, "Create invitation").click().run()
+    monkeypatch.setenv("DASHBOARD_OPERATOR", "ana@portal.test")
+    at = open_page("pages/share_link.py", org=org_id)
+    assert not at.exception
+    for label in ("Revoke", "Extend", "Resend with a new link"):
+        refused = button(at, label)
+        assert refused.disabled, label
+        assert "cannot revoke, extend or resend another rep's invitation" in (refused.help or ""), label
+    as_role(monkeypatch, "manager")
+    at = open_page("pages/share_link.py", org=org_id)
+    assert not any(button(at, label).disabled for label in ("Revoke", "Extend", "Resend with a new link"))
+    button(at, "Extend").click().run()
+    assert activity_rows(app_env)[-1] == ("ana@portal.test", "manager", "invitation_extended")

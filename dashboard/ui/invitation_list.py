@@ -173,9 +173,11 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
         st.caption("No invitation yet. Create one above; you will see here when it is opened.")
         return
     now = dt.datetime.now(dt.UTC)
-    may_invite = reason(desk.operator, "invite")
     for item in items:
-        may_revoke = reason(desk.operator, revoking(desk.operator, item.issued_by))
+        # Revoke, extend and resend take the same right: the issuing rep's, or a manager's.
+        may_change = reason(desk.operator, "invite") or reason(
+            desk.operator, revoking(desk.operator, item.issued_by)
+        )
         usable = item.usable(now)
         with st.container(border=True):
             info, state, actions = st.columns([5, 4, 2.4], vertical_alignment="center")
@@ -191,8 +193,8 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
             actions.button(
                 "Revoke",
                 key=f"revoke-{item.id}",
-                disabled=bool(may_revoke) or item.revoked_at is not None,
-                help=may_revoke,
+                disabled=bool(may_change) or item.revoked_at is not None,
+                help=may_change,
                 icon=":material/link_off:",
                 on_click=_ask,
                 args=(item.id,),
@@ -200,8 +202,8 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
             )
             with actions.popover(
                 "Extend or resend",
-                disabled=bool(may_invite) or item.revoked_at is not None,
-                help=may_invite,
+                disabled=bool(may_change) or item.revoked_at is not None,
+                help=may_change,
                 icon=":material/more_horiz:",
                 width="stretch",
             ):
@@ -215,6 +217,8 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
                 st.button(
                     "Extend",
                     key=f"extend-{item.id}",
+                    disabled=bool(may_change),
+                    help=may_change,
                     on_click=_extend,
                     args=(desk, item),
                     icon=":material/update:",
@@ -222,8 +226,9 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
                 st.button(
                     "Resend with a new link",
                     key=f"resend-{item.id}",
-                    disabled=not usable,
-                    help="The current link stops working; the new one is shown once "
+                    disabled=bool(may_change) or not usable,
+                    help=may_change
+                    or "The current link stops working; the new one is shown once "
                     "(and emailed when a mail server is set up).",
                     on_click=_resend,
                     args=(desk, item, sender_name),
