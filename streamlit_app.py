@@ -1,7 +1,11 @@
 """Portal Desk: onboard enterprise customers onto SSO and SCIM through Scalekit's admin portal."""
 
 from dashboard.organizations import foreground
+from dashboard.ui.feedback import report_unexpected, show_unexpected
 from dashboard.ui.shell import draw_shell
 
-with foreground():  # background status rounds make way while a page draws
-    draw_shell().run()
+try:
+    with foreground():  # background status rounds make way while a page draws
+        draw_shell().run()
+except Exception:  # the last resort: a sentence and a reference, the traceback in the server log only
+    show_unexpected(report_unexpected("A page failed"))

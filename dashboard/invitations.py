@@ -21,7 +21,7 @@ from .history import History, NewInvitation, fingerprint
 from .links import mint, revoke_live, wanted_features
 from .mailer import Mailer
 from .messages import invitation_email
-from .models import FEATURE_LABELS, INVITATION_DAYS, Activity, Invitation, Operator, Organization
+from .models import FEATURE_LABELS, FEATURES, INVITATION_DAYS, Activity, Invitation, Operator, Organization
 from .permissions import require, revoking
 
 # Pragmatic, not RFC 5322: one @, no spaces or Markdown/HTML punctuation, a dot in the domain.
@@ -36,6 +36,9 @@ TOKEN_BYTES = 32
 class IssuedInvitation:
     invitation: Invitation
     url: str = field(repr=False)  # holds the token: show it once, never store or log it
+    # Features the organization had switched off when the invitation was made, so it opens less
+    # of the portal than it could; the card says so rather than leave the rep to notice.
+    switched_off: tuple[str, ...] = ()
 
 
 def check_email(email: str | None) -> str | None:
@@ -139,7 +142,8 @@ def create(
         details={"features": list(wanted), "days": days, "recipient": email or ""},
     )
     saved = history.invitations.create(made, activity=did)
-    return IssuedInvitation(invitation=saved, url=invitation_url(base, token))
+    off = tuple(f for f in FEATURES if f not in organization.enabled_features)
+    return IssuedInvitation(invitation=saved, url=invitation_url(base, token), switched_off=off)
 
 
 def _existing(history: History, environment: str, invitation_id: int) -> Invitation:

@@ -24,7 +24,7 @@ from ..models import (
     features_text,
 )
 from ..permissions import reason, revoking
-from .feedback import show_error
+from .feedback import report_unexpected, show_error
 from .invitation_card import issued_invitation_card
 from .text import md
 
@@ -46,16 +46,17 @@ class InvitationDesk:
 
 
 def flash(kind: str, text: str) -> None:
-    """A message that survives the rerun an action ends with."""
+    """A message that survives the rerun an action ends with. ``text`` is plain text (it is shown
+    through ``md()``), so an organization's name or an error's words can go in as they are."""
     st.session_state[FLASH_KEY] = (kind, text)
 
 
 def show_flash(sender_name: str) -> None:
     kind, text = st.session_state.pop(FLASH_KEY, (None, None))
     if kind == "success":
-        st.success(text, icon=":material/check_circle:")
+        st.success(md(text, None), icon=":material/check_circle:")
     elif kind == "error":
-        st.error(text, icon=":material/error:")
+        st.error(md(text, None), icon=":material/error:")
     reissued = st.session_state.pop(REISSUED_KEY, None)  # shown once, then gone from memory
     if reissued is not None:
         issued, note = reissued
@@ -77,15 +78,32 @@ def status_line(item: Invitation, now: dt.datetime) -> str:
     return f"{opened} · {countdown(item.expires_at, now)}"
 
 
-def deliver(desk: InvitationDesk, issued: IssuedInvitation, sender_name: str) -> str | None:
-    """Email it when a mail server is configured and there is a recipient; a sentence saying what
-    happened, or None when there was nothing to send with."""
-    if desk.mailer is None or not issued.invitation.recipient_email:
-        return None
+NO_MAIL_SERVER = (
+    "Not emailed: no mail server is set up. Send the draft below from your own mail, or set "
+    "DASHBOARD_SMTP_URL and DASHBOARD_SMTP_FROM to send invitations from here."
+)
+
+
+def deliver(desk: InvitationDesk, issued: IssuedInvitation, sender_name: str, *, send_now: bool = True) -> str:
+    """Email it when a mail server is configured, there is a recipient and the rep asked to; a
+    plain sentence saying what became of the email. It never raises: the invitation is recorded
+    already, and its URL must still reach the rep whatever goes wrong here."""
+    if desk.mailer is None:
+        return NO_MAIL_SERVER
+    if not issued.invitation.recipient_email:
+        return "Not emailed: no IT admin's email was given. Send the draft below yourself."
+    if not send_now:
+        return "Not emailed: you chose to send it yourself. Use the draft below."
     try:
         invitations.send(desk.history, desk.mailer, issued, operator=desk.operator, sender_name=sender_name)
     except PortalDeskError as error:
         return f"Not emailed: {error} Copy the link or the draft below instead."
+    except Exception:  # recorded, logged with a reference; the card still shows the URL
+        reference = report_unexpected(f"Emailing {issued.invitation.reference} failed")
+        return (
+            f"Not emailed: sending failed on Portal Desk's side (reference {reference}). "
+            "Copy the link or the draft below instead."
+        )
     return f"Emailed to {issued.invitation.recipient_email}."
 
 
