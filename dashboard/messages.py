@@ -9,7 +9,6 @@ from urllib.parse import quote
 from .formatting import absolute
 from .models import Invitation, features_text
 
-
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 

@@ -9,7 +9,7 @@ from dashboard.permissions import reason
 from dashboard.ui.countdown import countdown
 from dashboard.ui.feedback import show_error
 from dashboard.ui.invitation_card import issued_invitation_card
-from dashboard.ui.invitation_list import NO_MAIL_SERVER, InvitationDesk, deliver, invitation_list, show_flash
+from dashboard.ui.invitation_list import WILL_NOT_EMAIL, InvitationDesk, deliver, invitation_list, show_flash
 from dashboard.ui.pickers import choose_organization, feature_boxes, follow_organization
 from dashboard.ui.shell import ensure_app_shell, services
 
@@ -55,7 +55,9 @@ with invite, st.form("invite"):
     st.markdown("**Features the portal opens**")
     features = feature_boxes(org, "invite")
     days = st.slider("Works for (days)", *INVITATION_DAYS, value=DEFAULT_INVITATION_DAYS, key="invite-days")
-    email = st.text_input("IT admin's email (optional)", placeholder="it-admin@customer.com", key="invite-email")
+    email = st.text_input(
+        "IT admin's email (optional)", placeholder="it-admin@customer.com", key="invite-email"
+    )
     note = st.text_input(
         "Note or ticket (optional)",
         placeholder="e.g. SUP-1234, kickoff call",
@@ -63,7 +65,7 @@ with invite, st.form("invite"):
         key="invite-note",
     )
     if desk.mailer is None:
-        st.caption(f":material/unsubscribe: {NO_MAIL_SERVER.replace('Not emailed', 'The email will not be sent')}")
+        st.caption(f":material/unsubscribe: {WILL_NOT_EMAIL}")
     send_now = desk.mailer is not None and st.checkbox("Email the invitation to the IT admin now", value=True)
     if desk.relay_url is None:
         st.caption("Invitations need DASHBOARD_RELAY_URL, the relay's public address (see the README).")

@@ -106,3 +106,17 @@ def test_a_rep_cannot_extend_resend_or_revoke_a_colleagues_invitation(
     assert not any(button(at, label).disabled for label in ("Revoke", "Extend", "Resend with a new link"))
     button(at, "Extend").click().run()
     assert activity_rows(app_env)[-1] == ("ana@portal.test", "manager", "invitation_extended")
+
+
+def test_the_typed_name_box_is_never_pushed_back_over_what_the_rep_types(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A run that sets the box's value tells the browser to overwrite it: if the rep is typing while
+    # such a run is under way (a slow page load), the name is wiped before it registers.
+    monkeypatch.delenv("DASHBOARD_OPERATOR")
+    at = open_page()
+    at.sidebar.text_input[0].input("Cy Demo").run()
+    at.run()
+    [box] = at.sidebar.text_input
+    assert box.value == "Cy Demo" and not box.proto.set_value
+    assert any("Typed on this browser" in c.value for c in at.sidebar.caption)

@@ -78,13 +78,19 @@ def status_line(item: Invitation, now: dt.datetime) -> str:
     return f"{opened} · {countdown(item.expires_at, now)}"
 
 
+WILL_NOT_EMAIL = (
+    "The email will not be sent: no mail server is set up (set DASHBOARD_SMTP_URL and "
+    "DASHBOARD_SMTP_FROM to send from here). The invitation comes with a draft to send yourself."
+)
 NO_MAIL_SERVER = (
     "Not emailed: no mail server is set up. Send the draft below from your own mail, or set "
     "DASHBOARD_SMTP_URL and DASHBOARD_SMTP_FROM to send invitations from here."
 )
 
 
-def deliver(desk: InvitationDesk, issued: IssuedInvitation, sender_name: str, *, send_now: bool = True) -> str:
+def deliver(
+    desk: InvitationDesk, issued: IssuedInvitation, sender_name: str, *, send_now: bool = True
+) -> str:
     """Email it when a mail server is configured, there is a recipient and the rep asked to; a
     plain sentence saying what became of the email. It never raises: the invitation is recorded
     already, and its URL must still reach the rep whatever goes wrong here."""

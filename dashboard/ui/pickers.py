@@ -85,7 +85,8 @@ def feature_boxes(org: Organization | None, prefix: str) -> list[str]:
     for column, (name, label) in zip(st.columns(len(FEATURE_LABELS)), FEATURE_LABELS.items(), strict=True):
         off = org is None or name not in enabled
         key = f"{prefix}-{name}"
-        default = {} if key in st.session_state else {"value": _default(org, name)}  # or set above
+        if key not in st.session_state:  # else follow_organization (or the rep) set it
+            st.session_state[key] = _default(org, name)
         help_text = (
             "Choose an organization first."
             if org is None
@@ -93,6 +94,6 @@ def feature_boxes(org: Organization | None, prefix: str) -> list[str]:
             if off
             else None
         )
-        if column.checkbox(label, disabled=off, key=key, help=help_text, **default):
+        if column.checkbox(label, disabled=off, key=key, help=help_text):
             chosen.append(name)
     return chosen
