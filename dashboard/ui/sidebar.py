@@ -77,9 +77,7 @@ def _who(operator: Operator, how: str) -> None:
 
 
 def _signed_in(config: Settings, history: History | None) -> Operator:
-    if not st.user.is_logged_in:
-        st.caption("You are not signed in: you can look, not act.")
-        st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:", width="stretch")
+    if not st.user.is_logged_in:  # the shell shows the sign-in screen alone; this is a safety net
         return Operator(None)
     operator = identity.current(config)
     if operator.known and history is not None and not st.session_state.get(_SIGN_IN_SEEN):
