@@ -57,6 +57,9 @@ def draw_shell() -> StreamlitPage:
     """Page config, sidebar and navigation; returns the page the URL asks for."""
     # An emoji favicon is drawn in the page; a :material/…: one would be fetched from Google.
     st.set_page_config(page_title="Portal Desk", page_icon="🔐", layout="wide")
+    # A fresh server's first visit to "/" runs here in the legacy mode too: the sidebar's widgets
+    # would get ids the next run does not share, and a name typed meanwhile would be dropped.
+    ensure_app_shell()
     try:
         config = runtime.settings()
     except ConfigError as error:
