@@ -21,7 +21,7 @@ from .history import History, NewInvitation, fingerprint
 from .links import revoke_live, wanted_features
 from .mailer import Mailer
 from .messages import invitation_email
-from .models import INVITATION_DAYS, Activity, Invitation, Operator, Organization
+from .models import FEATURES, INVITATION_DAYS, Activity, Invitation, Operator, Organization
 from .permissions import require, revoking
 
 # Pragmatic, not RFC 5322: one @, no spaces or Markdown/HTML punctuation, a dot in the domain.
@@ -36,6 +36,9 @@ TOKEN_BYTES = 32
 class IssuedInvitation:
     invitation: Invitation
     url: str = field(repr=False)  # holds the token: show it once, never store or log it
+    # Features the organization had switched off when the invitation was made, so it opens less
+    # of the portal than it could; the card says so rather than leave the rep to notice.
+    switched_off: tuple[str, ...] = ()
 
 
 def check_email(email: str | None) -> str | None:
@@ -139,7 +142,8 @@ def create(
         details={"features": list(wanted), "days": days, "recipient": email or ""},
     )
     saved = history.invitations.create(made, activity=did)
-    return IssuedInvitation(invitation=saved, url=invitation_url(base, token))
+    off = tuple(f for f in FEATURES if f not in organization.enabled_features)
+    return IssuedInvitation(invitation=saved, url=invitation_url(base, token), switched_off=off)
 
 
 def _existing(history: History, environment: str, invitation_id: int) -> Invitation:
@@ -182,11 +186,13 @@ def extend(
     operator: Operator,
     now: dt.datetime | None = None,
 ) -> Invitation:
-    """A fresh lifetime from now (an expired invitation works again); a revoked one stays revoked."""
+    """A fresh lifetime from now (an expired invitation works again); a revoked one stays revoked.
+    A rep extends their own; a manager anyone's."""
     require(operator, "invite")
     now = now or dt.datetime.now(dt.UTC)
     lifetime = dt.timedelta(days=check_days(days))
     current = _existing(history, environment, invitation_id)
+    require(operator, revoking(operator, current.issued_by))
     did = _done(operator, "invitation_extended", current, now, days=days)
     extended = history.invitations.extend(environment, invitation_id, now + lifetime, activity=did)
     if extended is None:
@@ -204,10 +210,11 @@ def replace_link(
     now: dt.datetime | None = None,
 ) -> IssuedInvitation:
     """Resend: a new URL for the same invitation. The old URL stops working, so a resent email
-    never leaves two working copies behind."""
+    never leaves two working copies behind. A rep resends their own; a manager anyone's."""
     require(operator, "invite")
     base = _relay(relay_url)
     current = _existing(history, environment, invitation_id)
+    require(operator, revoking(operator, current.issued_by))
     if not current.usable():
         raise InvalidInput(
             f"{current.reference} is {current.status()}; extend it first, or create a new one."

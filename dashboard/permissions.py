@@ -14,8 +14,8 @@ REQUIRED = {
     "invite": "rep",  # create, send, extend and resend invitations
     "direct_link": "rep",
     "preview": "rep",
-    "revoke_own": "rep",
-    "revoke_any": "manager",
+    "revoke_own": "rep",  # revoke, extend or resend one's own invitation
+    "revoke_any": "manager",  # ... or anyone's
     "stats_all": "manager",  # a rep sees their own work
     "export": "manager",
     "activity": "manager",
@@ -27,7 +27,7 @@ DOING = {
     "direct_link": "open the portal for a call",
     "preview": "preview the admin portal",
     "revoke_own": "revoke invitations",
-    "revoke_any": "revoke another rep's invitation",
+    "revoke_any": "revoke, extend or resend another rep's invitation",
     "stats_all": "see the whole team's statistics",
     "export": "export CSV files",
     "activity": "read the activity log",
@@ -57,7 +57,9 @@ def require(operator: Operator, action: str) -> str:
 
 
 def revoking(operator: Operator, issued_by: str) -> str:
-    """The permission revoking an invitation takes: a rep's own, or anyone's."""
+    """The permission revoking, extending or resending an invitation takes: a rep's own, or
+    anyone's. The three go together: extending a colleague's invitation keeps alive a URL they
+    meant to let lapse, and resending it kills the URL they emailed."""
     return "revoke_own" if operator.known and issued_by == operator.name else "revoke_any"
 
 

@@ -4,13 +4,13 @@ import streamlit as st
 
 from dashboard import identity, invitations, links, runtime
 from dashboard.errors import PortalDeskError
-from dashboard.models import DEFAULT_INVITATION_DAYS, FEATURE_LABELS, INVITATION_DAYS
+from dashboard.models import DEFAULT_INVITATION_DAYS, INVITATION_DAYS
 from dashboard.permissions import reason
 from dashboard.ui.countdown import countdown
 from dashboard.ui.feedback import show_error
 from dashboard.ui.invitation_card import issued_invitation_card
-from dashboard.ui.invitation_list import InvitationDesk, deliver, invitation_list, show_flash
-from dashboard.ui.pickers import choose_organization
+from dashboard.ui.invitation_list import WILL_NOT_EMAIL, InvitationDesk, deliver, invitation_list, show_flash
+from dashboard.ui.pickers import choose_organization, feature_boxes, follow_organization
 from dashboard.ui.shell import ensure_app_shell, services
 
 ensure_app_shell()
@@ -38,28 +38,34 @@ if refused:
     st.info(refused, icon=":material/badge:")
 
 
-def feature_choices(scope: str) -> list[str]:
-    """One checkbox per feature; a feature switched off for the organization can't be chosen."""
-    enabled = org.enabled_features if org else ()
-    chosen = []
-    for column, (name, label) in zip(st.columns(len(FEATURE_LABELS)), FEATURE_LABELS.items(), strict=True):
-        off = org is not None and name not in enabled
-        help_text = "Switched off in this organization's admin portal settings." if off else None
-        if column.checkbox(label, value=name in enabled, disabled=off, key=f"{scope}-{name}", help=help_text):
-            chosen.append(name)
-    return chosen
-
-
-scope = org.id if org else "none"  # fresh defaults whenever another organization is chosen
-invite, now_tab = st.tabs(["Invite the IT admin", "Open the portal now"])
-with invite, st.form(f"invite-{scope}"):
-    st.markdown("**Features the portal opens**")
-    features = feature_choices(f"invite-{scope}")
-    days = st.slider("Works for (days)", *INVITATION_DAYS, value=DEFAULT_INVITATION_DAYS)
-    email = st.text_input("IT admin's email (optional)", placeholder="it-admin@customer.com")
-    note = st.text_input(
-        "Note or ticket (optional)", placeholder="e.g. SUP-1234, kickoff call", max_chars=invitations.NOTE_MAX
+scope = org.id if org else "none"
+# The form keeps one identity whatever the organization, so what a rep typed survives the rerun
+# that choosing one starts; its feature boxes take the new organization's defaults, once.
+features_changed = follow_organization(org, "invite")
+nothing_on = org is not None and not org.enabled_features
+if nothing_on:
+    st.warning(
+        "Both admin portal features are switched off for this organization, so an invitation would open "
+        "nothing. An admin can switch SSO or Directory sync on from the Organizations page.",
+        icon=":material/block:",
     )
+cannot_create = refused or ("Nothing to invite to: both features are switched off." if nothing_on else None)
+invite, now_tab = st.tabs(["Invite the IT admin", "Open the portal now"])
+with invite, st.form("invite"):
+    st.markdown("**Features the portal opens**")
+    features = feature_boxes(org, "invite")
+    days = st.slider("Works for (days)", *INVITATION_DAYS, value=DEFAULT_INVITATION_DAYS, key="invite-days")
+    email = st.text_input(
+        "IT admin's email (optional)", placeholder="it-admin@customer.com", key="invite-email"
+    )
+    note = st.text_input(
+        "Note or ticket (optional)",
+        placeholder="e.g. SUP-1234, kickoff call",
+        max_chars=invitations.NOTE_MAX,
+        key="invite-note",
+    )
+    if desk.mailer is None:
+        st.caption(f":material/unsubscribe: {WILL_NOT_EMAIL}")
     send_now = desk.mailer is not None and st.checkbox("Email the invitation to the IT admin now", value=True)
     if desk.relay_url is None:
         st.caption("Invitations need DASHBOARD_RELAY_URL, the relay's public address (see the README).")
@@ -67,10 +73,17 @@ with invite, st.form(f"invite-{scope}"):
         "Create invitation",
         type="primary",
         icon=":material/mail:",
-        disabled=bool(refused) or desk.relay_url is None,
-        help=refused,
+        disabled=bool(cannot_create) or desk.relay_url is None,
+        help=cannot_create,
     )
-if created:
+if created and features_changed and org is not None:
+    # The click came from a form still showing another organization's feature boxes.
+    st.warning(
+        "The organization changed as you clicked Create, so nothing was created: check the features "
+        "above and click Create invitation again (what you typed is kept).",
+        icon=":material/sync_problem:",
+    )
+elif created:
     try:
         issued = invitations.create(
             gateway,
@@ -87,7 +100,7 @@ if created:
     except PortalDeskError as error:
         show_error(error)
     else:
-        note_text = deliver(desk, issued, sender) if send_now else None
+        note_text = deliver(desk, issued, sender, send_now=send_now)  # never raises
         issued_invitation_card(issued, sender_name=sender, sent_note=note_text)  # the URL lives in no state
 
 with now_tab:
@@ -95,12 +108,12 @@ with now_tab:
         "For a rep on a screen share with the customer: a direct link that opens once, within a minute. "
         "Not for email: by the time it is read, it has expired."
     )
-    direct_features = feature_choices(f"direct-{scope}")
+    direct_features = feature_boxes(org, f"direct-{scope}")  # no typing here: fresh per organization
     no_direct = reason(operator, "direct_link")
     if st.button(
         "Open the portal now",
         icon=":material/open_in_new:",
-        disabled=bool(no_direct) or org is None,
+        disabled=bool(no_direct) or org is None or nothing_on,
         help=no_direct,
     ):
         try:

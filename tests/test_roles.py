@@ -129,6 +129,30 @@ def test_a_rep_cannot_revoke_another_reps_invitation(
     assert [r[2] for r in rows(history)] == ["invitation_created", "invitation_created", "invitation_revoked"]
 
 
+def test_a_rep_cannot_extend_or_resend_another_reps_invitation_even_expired(
+    gateway: ScalekitGateway, history: History, org_id: str
+) -> None:
+    issued = invite(gateway, history, org_id, operator=BEN)
+    ref = dict(environment=ENV, invitation_id=issued.invitation.id)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)  # Ben's invitation has expired by then
+    before = history.invitations.get(ENV, issued.invitation.id)
+    for now in (None, later):
+        with pytest.raises(NotPermitted, match="takes a manager"):
+            invitations.extend(history, **ref, days=7, operator=ANA, now=now)
+        with pytest.raises(NotPermitted, match="takes a manager"):
+            invitations.replace_link(history, **ref, relay_url=RELAY, operator=ANA, now=now)
+        with pytest.raises(NotPermitted, match="takes a manager"):
+            invitations.revoke(gateway, history, **ref, operator=ANA, now=now)
+    assert history.invitations.get(ENV, issued.invitation.id) == before  # every refusal changed nothing
+    assert [r[2] for r in rows(history)] == ["invitation_created"]
+    invitations.extend(history, **ref, days=7, operator=BEN, now=later)  # Ben revives his own
+    invitations.replace_link(history, **ref, relay_url=RELAY, operator=BO)  # a manager anyone's
+    assert [r[:3] for r in rows(history)][1:] == [
+        ("ben@portal.test", "rep", "invitation_extended"),
+        ("bo@portal.test", "manager", "invitation_resent"),
+    ]
+
+
 @pytest.mark.parametrize("operator", [ANA, BO])
 def test_only_admins_change_organizations(
     operator: Operator, gateway: ScalekitGateway, history: History, org_id: str

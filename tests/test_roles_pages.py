@@ -84,3 +84,68 @@ def test_an_admin_toggles_a_feature_and_it_is_logged(app_env: Path, monkeypatch:
     assert activity_rows(app_env) == [("ana@portal.test", "admin", "feature_toggled")]
     at.get("tab")  # the History tab lists it
     assert any("Admin portal feature changed" in m.value for m in at.markdown)
+
+
+def test_a_rep_cannot_extend_resend_or_revoke_a_colleagues_invitation(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org_id = an_org_with_both_features()
+    monkeypatch.setenv("DASHBOARD_OPERATOR", "ben@portal.test")
+    as_role(monkeypatch, "rep")
+    at = open_page("pages/share_link.py", org=org_id)
+    button(at, "Create invitation").click().run()
+    monkeypatch.setenv("DASHBOARD_OPERATOR", "ana@portal.test")
+    at = open_page("pages/share_link.py", org=org_id)
+    assert not at.exception
+    for label in ("Revoke", "Extend", "Resend with a new link"):
+        refused = button(at, label)
+        assert refused.disabled, label
+        assert "cannot revoke, extend or resend another rep's invitation" in (refused.help or ""), label
+    as_role(monkeypatch, "manager")
+    at = open_page("pages/share_link.py", org=org_id)
+    assert not any(button(at, label).disabled for label in ("Revoke", "Extend", "Resend with a new link"))
+    button(at, "Extend").click().run()
+    assert activity_rows(app_env)[-1] == ("ana@portal.test", "manager", "invitation_extended")
+
+
+def test_the_typed_name_box_is_never_pushed_back_over_what_the_rep_types(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A run that sets the box's value tells the browser to overwrite it: if the rep is typing while
+    # such a run is under way (a slow page load), the name is wiped before it registers.
+    monkeypatch.delenv("DASHBOARD_OPERATOR")
+    at = open_page()
+    at.sidebar.text_input[0].input("Cy Demo").run()
+    at.run()
+    [box] = at.sidebar.text_input
+    assert box.value == "Cy Demo" and not box.proto.set_value
+    assert any("Typed on this browser" in c.value for c in at.sidebar.caption)
+
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "not-a-real-secret-but-long-enough-0123456789",
+    "client_id": "portal-desk",
+    "client_secret": "not-a-real-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+def test_with_sign_in_configured_a_signed_out_visitor_sees_the_sign_in_screen_alone(app_env: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from .apptest import APP, rendered_text
+
+    org = app_emulator().backends.organizations.listing(page_size=100).items[0]
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.query_params["org"] = org.id
+    at.run()
+    assert not at.exception
+    text = rendered_text(at) + "\n".join(str(w.label) for w in at.get("button") + at.get("selectbox"))
+    assert "Sign in" in [b.label for b in at.button]
+    assert org.display_name not in text and "@" not in text
+    assert not at.selectbox and not at.text_input and not at.dataframe  # no picker, no list
+    for page in ("pages/organizations.py", "pages/share_link.py", "pages/activity.py"):
+        with pytest.raises(ValueError, match=r"Known pages: \['Sign in', 'share_link'"):
+            at.switch_page(page)  # every address is the sign-in screen

@@ -3,6 +3,7 @@ SQLite file."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 import requests
 
 from dashboard.history import History, fingerprint
+from dashboard.ui.text import WORD_JOINER
 from scalekit_emulator import Fault
 
 from .apptest import app_emulator, button, open_page, rendered_text
@@ -199,3 +201,144 @@ def test_unknown_operator_cannot_create(app_env: Path, monkeypatch: pytest.Monke
     assert not button(at, "Create invitation").disabled
     create(at)
     assert rows(app_env)[0]["issued_by"] == "Cy Rep"
+
+
+def said(elements) -> list[str]:
+    """What the elements read as, Markdown escapes (from md()) undone."""
+    return [re.sub(r"\\(.)", r"\1", e.value).replace(WORD_JOINER, "") for e in elements]
+
+
+def an_org(name: str, **features: bool):
+    """A new organization in the app's emulator, with some admin portal features switched off."""
+    backend = app_emulator().backends.organizations
+    made = backend.create(name)
+    if features:
+        backend.update_settings(made.id, [(f, on) for f in made.features for on in [features.get(f, True)]])
+    return made
+
+
+def test_choosing_an_organization_and_creating_at_once_keeps_what_was_typed(app_env: Path) -> None:
+    org = first_org()
+    at = open_page(PAGE)  # no organization yet
+    # One run carries all of it, as when a click lands while the rerun of the choice is under way.
+    at.selectbox[0].select(org.id)
+    create(at, email="it-admin@customer.com", note="SUP-77")
+    assert not at.exception
+    shown_url(at)
+    [row] = rows(app_env)
+    assert (row["organization_id"], row["recipient_email"], row["note"]) == (
+        org.id,
+        "it-admin@customer.com",
+        "SUP-77",
+    )
+
+
+def test_a_click_on_another_organizations_feature_boxes_creates_nothing_and_keeps_the_typing(
+    app_env: Path,
+) -> None:
+    narrow = an_org("Directory Only Co", sso=False)
+    at = open_page(PAGE, org=first_org().id)
+    at.selectbox[0].select(narrow.id)
+    at = create(at, email="it-admin@customer.com", note="SUP-78")
+    assert rows(app_env) == []
+    assert any("organization changed as you clicked" in w.value for w in at.warning)
+    inputs = {t.label: t.value for t in at.text_input}
+    assert (inputs["IT admin's email (optional)"], inputs["Note or ticket (optional)"]) == (
+        "it-admin@customer.com",
+        "SUP-78",
+    )
+    button(at, "Create invitation").click().run()  # now on the boxes shown
+    assert rows(app_env)[0]["features"] == "dir_sync"
+
+
+def test_an_organization_with_no_feature_on_cannot_be_invited_to_and_says_why_up_front(
+    app_env: Path,
+) -> None:
+    closed = an_org("Closed Co", sso=False, dir_sync=False, directory_sync=False, scim=False)
+    at = open_page(PAGE, org=closed.id)
+    create_button = button(at, "Create invitation")
+    assert create_button.disabled and "both features are switched off" in (create_button.help or "")
+    assert any("Both admin portal features are switched off" in w.value for w in at.warning)
+    assert button(at, "Open the portal now").disabled
+
+
+def test_an_invitation_narrower_than_the_portal_says_so_on_its_card(app_env: Path) -> None:
+    narrow = an_org("Directory Only Co", sso=False)
+    at = create(open_page(PAGE, org=narrow.id))
+    assert rows(app_env)[0]["features"] == "dir_sync"
+    assert "Directory sync only: SSO is switched off for this organization." in said(at.info)
+
+
+def test_without_a_mail_server_the_form_and_the_card_say_it_is_not_emailed(app_env: Path) -> None:
+    at = open_page(PAGE, org=first_org().id)
+    before = "\n".join(c.value for c in at.caption)
+    assert "The email will not be sent" in before and "DASHBOARD_SMTP_URL and DASHBOARD_SMTP_FROM" in before
+    create(at, email="it-admin@customer.com")
+    assert any(i.startswith("Not emailed: no mail server is set up") for i in said(at.info))
+    assert any(b.label == "Open email draft" for b in at.get("link_button"))
+
+
+def with_mail_server(smtp, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, port, ca_file = smtp
+    monkeypatch.setenv("DASHBOARD_SMTP_URL", f"smtp://desk:mail-pass@localhost:{port}")
+    monkeypatch.setenv("DASHBOARD_SMTP_FROM", "portal-desk@portal.test")
+    monkeypatch.setenv("DASHBOARD_SMTP_CA_FILE", str(ca_file))
+
+
+def test_a_line_break_in_the_name_still_emails_one_subject_and_shows_the_url(
+    app_env: Path, smtp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_mail_server(smtp, monkeypatch)
+    inbox = smtp[0]
+    org = an_org("Newline Corp\r\nBcc: x@y.z")
+    at = create(open_page(PAGE, org=org.id), email="it-admin@customer.com")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    url = shown_url(at)
+    assert "Emailed to it-admin@customer.com." in said(at.info)
+    [(recipients, raw)] = inbox.messages
+    assert recipients == ["it-admin@customer.com"]
+    headers = raw.split(b"\r\n\r\n", 1)[0].decode()
+    assert "Subject: Set up SSO + Directory sync for Newline Corp Bcc: x@y.z" in headers
+    assert "\nBcc:" not in headers and url.encode() in raw
+
+
+def test_whatever_fails_after_recording_the_url_is_shown_and_the_failure_has_a_reference(
+    app_env: Path, smtp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from dashboard import invitations, messages
+
+    def broken(*args, **kwargs):
+        raise ValueError("a failure nobody foresaw")
+
+    with_mail_server(smtp, monkeypatch)
+    monkeypatch.setattr(invitations, "invitation_email", broken)  # the email fails
+    monkeypatch.setattr(messages, "invitation_email", broken)  # so does the card's draft
+    at = create(open_page(PAGE, org=first_org().id), email="it-admin@customer.com")
+    assert not at.exception
+    url = shown_url(at)
+    assert rows(app_env)[0]["token_hash"] == fingerprint(url.rsplit("/i/", 1)[1])
+    shown = rendered_text(at)
+    references = set(re.findall(r"reference ([0-9a-f]{8})", shown))
+    assert len(references) == 2 and "Traceback" not in shown and "a failure nobody foresaw" not in shown
+    logged = caplog.text
+    assert all(ref in logged for ref in references) and "a failure nobody foresaw" in logged
+    assert url not in logged
+
+
+def test_an_unexpected_error_on_a_page_is_a_sentence_with_a_reference_in_the_log(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from dashboard.ui import invitation_list
+
+    create(open_page(PAGE, org=first_org().id))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("C:/server/paths/secret.py exploded")
+
+    monkeypatch.setattr(invitation_list, "status_line", broken)
+    at = open_page(PAGE, org=first_org().id)
+    assert not at.exception
+    [error] = [e.value for e in at.error if "Something went wrong" in e.value]
+    [reference] = re.findall(r"reference ([0-9a-f]{8})", error)
+    assert "exploded" not in rendered_text(at)
+    assert reference in caplog.text and "Traceback" in caplog.text and "exploded" in caplog.text

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
+
 import streamlit as st
 
 from ..errors import BadCredentials, PortalDeskError, RateLimited, TimedOut, Unavailable
 from .text import md
+
+log = logging.getLogger("portal_desk")
 
 _ICONS = {
     BadCredentials: ":material/key_off:",
@@ -19,3 +24,20 @@ def show_error(error: PortalDeskError) -> None:
     icon = next((i for kind, i in _ICONS.items() if isinstance(error, kind)), ":material/error:")
     # A sentence may carry outside text (an id from the address, Scalekit's own words).
     st.error(md(error, None), icon=icon)
+
+
+def report_unexpected(what: str) -> str:
+    """Log the exception being handled with its traceback, under a short reference the person who
+    met it can quote; the page shows the reference, never the traceback (it names server paths)."""
+    reference = secrets.token_hex(4)
+    log.exception("%s (reference %s)", what, reference)
+    return reference
+
+
+def show_unexpected(reference: str) -> None:
+    st.error(
+        f"Something went wrong on Portal Desk's side, and it is not your doing (reference {reference}). "
+        "Try again; if it happens again, give that reference to whoever runs Portal Desk: the server "
+        "log has the details under it.",
+        icon=":material/report:",
+    )

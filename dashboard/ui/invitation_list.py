@@ -24,7 +24,7 @@ from ..models import (
     features_text,
 )
 from ..permissions import reason, revoking
-from .feedback import show_error
+from .feedback import report_unexpected, show_error
 from .invitation_card import issued_invitation_card
 from .text import md
 
@@ -46,16 +46,17 @@ class InvitationDesk:
 
 
 def flash(kind: str, text: str) -> None:
-    """A message that survives the rerun an action ends with."""
+    """A message that survives the rerun an action ends with. ``text`` is plain text (it is shown
+    through ``md()``), so an organization's name or an error's words can go in as they are."""
     st.session_state[FLASH_KEY] = (kind, text)
 
 
 def show_flash(sender_name: str) -> None:
     kind, text = st.session_state.pop(FLASH_KEY, (None, None))
     if kind == "success":
-        st.success(text, icon=":material/check_circle:")
+        st.success(md(text, None), icon=":material/check_circle:")
     elif kind == "error":
-        st.error(text, icon=":material/error:")
+        st.error(md(text, None), icon=":material/error:")
     reissued = st.session_state.pop(REISSUED_KEY, None)  # shown once, then gone from memory
     if reissued is not None:
         issued, note = reissued
@@ -77,15 +78,38 @@ def status_line(item: Invitation, now: dt.datetime) -> str:
     return f"{opened} · {countdown(item.expires_at, now)}"
 
 
-def deliver(desk: InvitationDesk, issued: IssuedInvitation, sender_name: str) -> str | None:
-    """Email it when a mail server is configured and there is a recipient; a sentence saying what
-    happened, or None when there was nothing to send with."""
-    if desk.mailer is None or not issued.invitation.recipient_email:
-        return None
+WILL_NOT_EMAIL = (
+    "The email will not be sent: no mail server is set up (set DASHBOARD_SMTP_URL and "
+    "DASHBOARD_SMTP_FROM to send from here). The invitation comes with a draft to send yourself."
+)
+NO_MAIL_SERVER = (
+    "Not emailed: no mail server is set up. Send the draft below from your own mail, or set "
+    "DASHBOARD_SMTP_URL and DASHBOARD_SMTP_FROM to send invitations from here."
+)
+
+
+def deliver(
+    desk: InvitationDesk, issued: IssuedInvitation, sender_name: str, *, send_now: bool = True
+) -> str:
+    """Email it when a mail server is configured, there is a recipient and the rep asked to; a
+    plain sentence saying what became of the email. It never raises: the invitation is recorded
+    already, and its URL must still reach the rep whatever goes wrong here."""
+    if desk.mailer is None:
+        return NO_MAIL_SERVER
+    if not issued.invitation.recipient_email:
+        return "Not emailed: no IT admin's email was given. Send the draft below yourself."
+    if not send_now:
+        return "Not emailed: you chose to send it yourself. Use the draft below."
     try:
         invitations.send(desk.history, desk.mailer, issued, operator=desk.operator, sender_name=sender_name)
     except PortalDeskError as error:
         return f"Not emailed: {error} Copy the link or the draft below instead."
+    except Exception:  # recorded, logged with a reference; the card still shows the URL
+        reference = report_unexpected(f"Emailing {issued.invitation.reference} failed")
+        return (
+            f"Not emailed: sending failed on Portal Desk's side (reference {reference}). "
+            "Copy the link or the draft below instead."
+        )
     return f"Emailed to {issued.invitation.recipient_email}."
 
 
@@ -173,9 +197,11 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
         st.caption("No invitation yet. Create one above; you will see here when it is opened.")
         return
     now = dt.datetime.now(dt.UTC)
-    may_invite = reason(desk.operator, "invite")
     for item in items:
-        may_revoke = reason(desk.operator, revoking(desk.operator, item.issued_by))
+        # Revoke, extend and resend take the same right: the issuing rep's, or a manager's.
+        may_change = reason(desk.operator, "invite") or reason(
+            desk.operator, revoking(desk.operator, item.issued_by)
+        )
         usable = item.usable(now)
         with st.container(border=True):
             info, state, actions = st.columns([5, 4, 2.4], vertical_alignment="center")
@@ -191,8 +217,8 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
             actions.button(
                 "Revoke",
                 key=f"revoke-{item.id}",
-                disabled=bool(may_revoke) or item.revoked_at is not None,
-                help=may_revoke,
+                disabled=bool(may_change) or item.revoked_at is not None,
+                help=may_change,
                 icon=":material/link_off:",
                 on_click=_ask,
                 args=(item.id,),
@@ -200,8 +226,8 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
             )
             with actions.popover(
                 "Extend or resend",
-                disabled=bool(may_invite) or item.revoked_at is not None,
-                help=may_invite,
+                disabled=bool(may_change) or item.revoked_at is not None,
+                help=may_change,
                 icon=":material/more_horiz:",
                 width="stretch",
             ):
@@ -215,6 +241,8 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
                 st.button(
                     "Extend",
                     key=f"extend-{item.id}",
+                    disabled=bool(may_change),
+                    help=may_change,
                     on_click=_extend,
                     args=(desk, item),
                     icon=":material/update:",
@@ -222,8 +250,9 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
                 st.button(
                     "Resend with a new link",
                     key=f"resend-{item.id}",
-                    disabled=not usable,
-                    help="The current link stops working; the new one is shown once "
+                    disabled=bool(may_change) or not usable,
+                    help=may_change
+                    or "The current link stops working; the new one is shown once "
                     "(and emailed when a mail server is set up).",
                     on_click=_resend,
                     args=(desk, item, sender_name),

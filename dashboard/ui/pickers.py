@@ -7,7 +7,7 @@ import streamlit as st
 from .. import runtime
 from ..errors import PortalDeskError
 from ..gateway import ScalekitGateway
-from ..models import Organization, is_organization_id
+from ..models import FEATURE_LABELS, Organization, is_organization_id
 from .feedback import show_error
 from .text import md, plain
 
@@ -56,3 +56,45 @@ def choose_organization(gateway: ScalekitGateway, preferred: str | None = None) 
         show_error(error)
         st.stop()
     return organization_picker(orgs, preferred=preferred)
+
+
+def _default(org: Organization | None, feature: str) -> bool:
+    return org is None or feature in org.enabled_features  # none chosen yet: all, as most orgs
+
+
+def follow_organization(org: Organization | None, prefix: str) -> bool:
+    """Set the ``prefix`` feature boxes to ``org``'s defaults when it is not the organization they
+    were last set for. True when that changed a box the browser had sent: a click in this run was
+    made on boxes showing something else, so it must not act."""
+    marker, scope = f"{prefix}-features-for", org.id if org else None
+    if marker in st.session_state and st.session_state[marker] == scope:
+        return False
+    changed = False
+    for name in FEATURE_LABELS:
+        key, value = f"{prefix}-{name}", _default(org, name)
+        changed = changed or (key in st.session_state and st.session_state[key] != value)
+        st.session_state[key] = value
+    st.session_state[marker] = scope
+    return changed
+
+
+def feature_boxes(org: Organization | None, prefix: str) -> list[str]:
+    """One checkbox per feature, keyed ``{prefix}-{feature}``; a feature switched off for the
+    organization can't be chosen. Returns the features ticked."""
+    enabled = org.enabled_features if org else ()
+    chosen = []
+    for column, (name, label) in zip(st.columns(len(FEATURE_LABELS)), FEATURE_LABELS.items(), strict=True):
+        off = org is None or name not in enabled
+        key = f"{prefix}-{name}"
+        if key not in st.session_state:  # else follow_organization (or the rep) set it
+            st.session_state[key] = _default(org, name)
+        help_text = (
+            "Choose an organization first."
+            if org is None
+            else "Switched off in this organization's admin portal settings."
+            if off
+            else None
+        )
+        if column.checkbox(label, disabled=off, key=key, help=help_text):
+            chosen.append(name)
+    return chosen

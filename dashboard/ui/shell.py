@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.pages_manager import PagesManager
 
-from .. import runtime
+from .. import identity, runtime
 from ..config import Settings
 from ..errors import ConfigError, PortalDeskError
 from ..gateway import ScalekitGateway
@@ -57,6 +57,9 @@ def draw_shell() -> StreamlitPage:
     """Page config, sidebar and navigation; returns the page the URL asks for."""
     # An emoji favicon is drawn in the page; a :material/…: one would be fetched from Google.
     st.set_page_config(page_title="Portal Desk", page_icon="🔐", layout="wide")
+    # A fresh server's first visit to "/" runs here in the legacy mode too: the sidebar's widgets
+    # would get ids the next run does not share, and a name typed meanwhile would be dropped.
+    ensure_app_shell()
     try:
         config = runtime.settings()
     except ConfigError as error:
@@ -64,6 +67,8 @@ def draw_shell() -> StreamlitPage:
         st.error(str(error), icon=":material/settings_alert:")
         st.stop()
     environment_badge(config)
+    if identity.sign_in_configured() and not st.user.get("is_logged_in"):
+        return _sign_in_only()
     try:
         history: History | None = runtime.store(config.database_url)
     except PortalDeskError:
@@ -74,6 +79,31 @@ def draw_shell() -> StreamlitPage:
     st.session_state[_ENTERED] = st.session_state.get(_CURRENT) != page.url_path
     st.session_state[_CURRENT] = page.url_path
     _forget_other_pages_secrets(page.url_path)
+    return page
+
+
+# Every page's address, so a bookmarked /share_link?org=… lands on the sign-in screen too (rather
+# than on "page not found"), and the browser keeps the address for after the sign-in.
+_PAGE_PATHS = ("share_link", "portal_preview", "issuance_stats", "activity")
+
+
+def _sign_in_screen() -> None:
+    st.title("Portal Desk")
+    st.markdown(
+        "Sign in to see your customers' organizations and invitations. Portal Desk shows nothing "
+        "to anyone who is not signed in: they hold customers' names, IT admins' emails and notes."
+    )
+    st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
+
+
+def _sign_in_only() -> StreamlitPage:
+    """With sign-in configured, a signed-out visitor gets the sign-in screen and nothing else, at
+    every address: no page list, no organization, invitation, email or note."""
+    pages = [st.Page(_sign_in_screen, title="Sign in", url_path="sign_in", default=True)]
+    pages += [st.Page(_sign_in_screen, title="Sign in", url_path=path) for path in _PAGE_PATHS]
+    page = st.navigation(pages, position="hidden")
+    st.session_state[_CURRENT] = None  # whatever page comes after the sign-in is entered afresh
+    _forget_other_pages_secrets("")
     return page
 
 

@@ -77,9 +77,7 @@ def _who(operator: Operator, how: str) -> None:
 
 
 def _signed_in(config: Settings, history: History | None) -> Operator:
-    if not st.user.is_logged_in:
-        st.caption("You are not signed in: you can look, not act.")
-        st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:", width="stretch")
+    if not st.user.is_logged_in:  # the shell shows the sign-in screen alone; this is a safety net
         return Operator(None)
     operator = identity.current(config)
     if operator.known and history is not None and not st.session_state.get(_SIGN_IN_SEEN):
@@ -117,15 +115,21 @@ def _typed(config: Settings) -> Operator:
     answer = kept.kept if kept is not None else None
     if answer is not None and _ASKED not in st.session_state:
         st.session_state[_ASKED] = True
-        if not name and answer.get("name"):
+        if not name and not st.session_state.get("operator_input") and answer.get("name"):
             st.session_state[identity.TYPED_KEY] = str(answer["name"]).strip()[:120]
             st.session_state[identity.TYPED_ROLE_KEY] = (
                 answer.get("role") if answer.get("role") in ROLES else "rep"
             )
+            st.session_state.pop("operator_input", None)  # set afresh from the remembered name
+            st.session_state.pop("operator_role_input", None)
             st.rerun()
-    # Widget values set from the remembered ones before the widgets are drawn, on every run.
-    st.session_state["operator_input"] = st.session_state.get(identity.TYPED_KEY, "")
-    st.session_state["operator_role_input"] = role if role in ROLES else "rep"
+    # Widget values set from the remembered ones only when the widgets have none: set on every run,
+    # they would send the browser the old value while the rep is typing a new one, and a run still
+    # under way when the rep pressed Enter would wipe the name before it registered.
+    if "operator_input" not in st.session_state:
+        st.session_state["operator_input"] = st.session_state.get(identity.TYPED_KEY, "")
+    if "operator_role_input" not in st.session_state:
+        st.session_state["operator_role_input"] = role if role in ROLES else "rep"
     st.text_input(
         "Your name or email",
         key="operator_input",

@@ -60,6 +60,10 @@ def corpus(spy: str) -> list[str]:
     ]
 
 
+def deleted_name(spy: str) -> str:
+    return f"![x]({spy}/deleted.png) [Re-verify your login](https://evil.example/phish)"
+
+
 @pytest.fixture(scope="module")
 def spy() -> Iterator[Spy]:
     server = Spy()
@@ -104,6 +108,9 @@ def hostile(
                     note=text[:500],
                 )
             )
+        # One more, for an admin to delete: its name must stay text in the "… was deleted." message.
+        doomed = org_pb.CreateOrganization(display_name=deleted_name(spy.origin))
+        org_ids.append(client.organization.create_organization(doomed)[0].organization.id)
         env = {k: v for k, v in target.env_vars().items() if k.startswith("SCALEKIT_")}
         env.pop("SCALEKIT_EMULATOR_CONTROL_TOKEN")
         with running_dashboard(
@@ -195,6 +202,27 @@ def test_hostile_portal_events_stay_text(hostile, spy: Spy, page: Page, shot) ->
     expect(page.get_by_text("Portal:").first).to_be_visible(timeout=30_000)
     assert_only_text(page, spy)
     assert dialogs == [] and spy.hits == [] and foreign == []
+
+
+def test_a_deleted_organizations_name_stays_text(hostile, spy: Spy, page: Page, shot) -> None:
+    dashboard, org_ids, emulator = hostile
+    name = deleted_name(spy.origin)
+    dialogs, foreign = guard(page, {urlsplit(dashboard.url).netloc, urlsplit(emulator.portal_url).netloc})
+    page.goto(f"{dashboard.url}/?org={org_ids[-1]}")
+    page.get_by_role("button", name="Delete", exact=True).click()  # the operator is an admin
+    confirm = page.get_by_role("dialog")
+    confirm.get_by_role("textbox").fill(name)
+    confirm.get_by_role("textbox").press("Enter")
+    expect(confirm.get_by_role("button", name="Delete for good")).to_be_enabled(timeout=20_000)
+    confirm.get_by_role("button", name="Delete for good").click()
+    expect(page.get_by_text("was deleted.")).to_be_visible(timeout=30_000)
+    said = page.get_by_test_id("stAlertContentSuccess").locator("p").inner_text().replace("\u2060", "")
+    assert said.strip() == f"{name} was deleted."  # exactly the name, as text
+    page.wait_for_timeout(1_000)
+    assert_only_text(page, spy)
+    assert page.get_by_test_id("stAlertContentSuccess").locator("a, img").count() == 0
+    shot(page)
+    assert dialogs == [] and spy.hits == [] and foreign == [], (dialogs, spy.hits, foreign)
 
 
 def test_another_site_cannot_frame_the_dashboard(dashboard: Dashboard, page: Page) -> None:

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from scalekit_emulator.seed import generate
 
-from .conftest import Dashboard
+from .conftest import Dashboard, running_dashboard
 
 pytestmark = pytest.mark.browser
 
@@ -124,3 +124,61 @@ def test_open_the_portal_now_for_a_call(dashboard: Dashboard, page: Page, shot) 
         link.click()
     portal = opened.value
     expect(portal.locator("#org-name")).to_have_text(ORG.display_name, timeout=20_000)
+
+
+def test_choosing_an_organization_typing_at_once_and_creating_keeps_what_was_typed(
+    dashboard: Dashboard, page: Page, shot
+) -> None:
+    page.goto(f"{dashboard.url}/share_link")
+    expect(page.get_by_role("heading", name="Share link")).to_be_visible(timeout=30_000)
+    picker = page.get_by_role("combobox", name="Organization")
+    picker.click()
+    picker.fill(ORG.id)
+    page.get_by_role("option", name=re.compile(ORG.id)).click()
+    # No waiting for the rerun the choice starts: type and click as a quick rep would.
+    page.get_by_role("textbox", name="IT admin's email (optional)").fill("quick@customer.com")
+    page.get_by_role("textbox", name="Note or ticket (optional)").fill("SUP-999 typed at once")
+    page.get_by_role("button", name="Create invitation").click()
+    expect(page.get_by_text("is ready")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stMain")).to_contain_text(re.compile(r"To: quick@\W?customer\.com"))
+    shot(page)
+    row = sqlite3.connect(dashboard.database).execute(
+        "SELECT organization_id, recipient_email, note FROM invitation ORDER BY id DESC"
+    )
+    assert row.fetchone() == (ORG.id, "quick@customer.com", "SUP-999 typed at once")
+
+
+def type_name(page: Page, name: str) -> None:
+    box = page.get_by_test_id("stSidebar").get_by_role("textbox", name="Your name or email")
+    box.fill(name)
+    box.press("Enter")
+    expect(page.get_by_test_id("stSidebar").get_by_text("Unverified")).to_be_visible(timeout=30_000)
+
+
+def test_a_rep_cannot_extend_resend_or_revoke_a_colleagues_invitation(
+    tmp_path, browser: Browser, shot
+) -> None:
+    with running_dashboard(tmp_path, DASHBOARD_SIGN_IN="off", DASHBOARD_OPERATOR="") as typed:
+        ben = browser.new_context().new_page()
+        ben.goto(f"{typed.url}/share_link?org={ORG.id}")
+        type_name(ben, "ben@portal.test")
+        ben.get_by_role("button", name="Create invitation").click()
+        expect(ben.get_by_text("is ready")).to_be_visible(timeout=30_000)
+        expect(ben.get_by_role("button", name="Revoke", exact=True)).to_be_enabled()  # his own
+
+        ana = browser.new_context().new_page()
+        ana.goto(f"{typed.url}/share_link?org={ORG.id}")
+        type_name(ana, "ana@portal.test")  # a rep, the role the sidebar starts with
+        expect(ana.get_by_text("by ben@")).to_be_visible(timeout=30_000)
+        expect(ana.get_by_role("button", name="Revoke", exact=True)).to_be_disabled()
+        expect(ana.get_by_role("button", name="Extend or resend")).to_be_disabled()
+        shot(ana)
+        [(expires, token_hash, revoked)] = sqlite3.connect(typed.database).execute(
+            "SELECT expires_at, token_hash, revoked_at FROM invitation"
+        )
+        ana.get_by_role("button", name="Extend or resend").click(force=True)  # a disabled button does nothing
+        ana.wait_for_timeout(1_000)
+        expect(ana.get_by_role("button", name="Resend with a new link")).to_have_count(0)
+        assert sqlite3.connect(typed.database).execute(
+            "SELECT expires_at, token_hash, revoked_at FROM invitation"
+        ).fetchall() == [(expires, token_hash, revoked)]
