@@ -1,13 +1,20 @@
 """The engine, transactions and error sentences of the history database.
 
 SQLAlchemy Core over a database URL: SQLite by default, PostgreSQL (psycopg 3) when several
-hosts share one history. SQLite runs in WAL mode with a busy timeout and takes its write lock up
-front (BEGIN IMMEDIATE), so concurrent Streamlit sessions queue for a moment instead of failing
-with "database is locked"; PostgreSQL waits as long for a row lock, then says "busy" too.
+hosts share one history. SQLite runs in WAL mode and takes its write lock up front (BEGIN
+IMMEDIATE). The writes of one process queue on a Python lock per database file: a waiting thread
+sleeps until the lock is free and is woken then, where SQLite's busy handler polls (sleeping 1, 2,
+5 … 100 ms), so under load its waiters piled up and missed the moment the lock freed. The busy
+timeout stays for the other processes (the relay, a second dashboard). Reads take no lock: WAL
+lets them run beside a write. PostgreSQL waits as long for a row lock, then says "busy" too.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+import weakref
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +69,7 @@ def create_engine(url: str, busy_timeout_s: float = 10.0) -> Engine:
                 f"{exc.strerror or 'not possible here'}. Set DASHBOARD_DATABASE_URL to a writable place."
             ) from exc
     engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_s})
+    _queues[engine] = (_write_lock(path), busy_timeout_s)
 
     @sa.event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
@@ -127,10 +135,83 @@ def guard(action: str) -> Iterator[None]:
         ) from exc
 
 
+class FairLock:
+    """A lock taken in the order it was asked for. ``threading.Lock`` lets a thread that just
+    released it take it again ahead of the sleepers, and under load one waiter can be passed
+    over for seconds; here each waiter sleeps on a lock of its own, released to hand over."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Lock] = deque()
+        self._held = False
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        if turn.acquire(timeout=timeout):
+            return True  # handed over by release()
+        with self._mutex:
+            if turn in self._waiters:
+                self._waiters.remove(turn)
+                return False
+            return True  # handed over just as the wait ran out: ours after all
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiters)
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()  # still held: by the next in line now
+            else:
+                self._held = False
+
+
+_write_locks: dict[str, FairLock] = {}  # per database file (its real path)
+_write_locks_guard = threading.Lock()
+_queues: weakref.WeakKeyDictionary[Engine, tuple[FairLock, float]] = weakref.WeakKeyDictionary()
+
+
+def _write_lock(path: str) -> FairLock:
+    """The one write queue of this process for a database file, whichever engine opens it."""
+    key = os.path.realpath(path)
+    with _write_locks_guard:
+        return _write_locks.setdefault(key, FairLock())
+
+
+def queued_writes(engine: Engine) -> int:
+    """How many writes of this process wait in line for the engine's database file."""
+    queue = _queues.get(engine)
+    return queue[0].waiting if queue else 0
+
+
+@contextmanager
+def _queued(engine: Engine) -> Iterator[None]:
+    queue = _queues.get(engine)
+    if queue is None:  # PostgreSQL: its row locks queue the writers
+        yield
+        return
+    lock, timeout_s = queue
+    if not lock.acquire(timeout=timeout_s):
+        # Said as SQLite says it, so guard() gives the same "busy" sentence.
+        raise OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked (queued writes)"))
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
-    """One write transaction (on SQLite, holding the write lock from its first statement)."""
-    with engine.connect() as conn:
+    """One write transaction (on SQLite, holding the write lock from its first statement, after
+    this process's other writes to the same file)."""
+    with _queued(engine), engine.connect() as conn:
         conn.info["write"] = True
         try:
             with conn.begin():
