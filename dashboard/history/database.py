@@ -31,11 +31,19 @@ def create_engine(url: str, busy_timeout_s: float = 10.0) -> Engine:
     why (never echoing the URL: it may hold a password), and nothing is created on disk."""
     try:
         parsed = make_url(url)
+        port = parsed.port
     except ArgumentError as exc:
         raise ConfigError(
             "DASHBOARD_DATABASE_URL is not a database URL. Use sqlite:///data/issuance.db (a file) or "
             "postgresql+psycopg://user:password@host/database."
         ) from exc
+    except ValueError as exc:  # the port is not a number
+        raise ConfigError(
+            "DASHBOARD_DATABASE_URL has a port that is not a number. Write it as host:5432, or leave "
+            "the port out for the default."
+        ) from exc
+    if port is not None and not 0 < port < 65536:
+        raise ConfigError("DASHBOARD_DATABASE_URL has a port outside 1–65535. Write it as host:5432.")
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, the driver Portal Desk ships
     if not parsed.drivername.startswith("sqlite"):
@@ -59,15 +67,15 @@ def create_engine(url: str, busy_timeout_s: float = 10.0) -> Engine:
     path = parsed.database or ""
     if parsed.query.get("uri") and path.startswith("file:"):
         path = path.removeprefix("file:")  # SQLite's URI form, e.g. read-only: file:/x.db?mode=ro
-    if path and path != ":memory:" and parsed.query.get("mode") != "ro":
-        folder = Path(path).parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigError(
-                f"Portal Desk cannot create the folder for its history database ({folder}): "
-                f"{exc.strerror or 'not possible here'}. Set DASHBOARD_DATABASE_URL to a writable place."
-            ) from exc
+    if not path or path == ":memory:" or parsed.query.get("mode") == "memory":
+        # Each connection would see its own empty database: the relay, the pages and the status
+        # watcher would each keep a history of their own, and lose it on restart.
+        raise ConfigError(
+            "DASHBOARD_DATABASE_URL names an in-memory SQLite database, which every connection sees "
+            "empty. Name a file, e.g. sqlite:///data/issuance.db."
+        )
+    if parsed.query.get("mode") != "ro":
+        _private_file(Path(path))
     engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_s})
     _queues[engine] = (_write_lock(path), busy_timeout_s)
 
@@ -91,6 +99,72 @@ def create_engine(url: str, busy_timeout_s: float = 10.0) -> Engine:
     return engine
 
 
+def _private_file(path: Path) -> None:
+    """The folders Portal Desk creates (0700) and the database file (0600, made empty here, which
+    SQLite takes as a new database). SQLite gives the -wal and -shm files it makes later the
+    database file's own mode, so the three stay the owner's alone. Not a umask around the first
+    connect: the umask belongs to the whole process, so other threads' files would change too
+    while it is set. Existing files and folders keep their modes (an operator may share them)."""
+    missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+    try:
+        for folder in reversed(missing):
+            folder.mkdir(mode=0o700, exist_ok=True)
+        if not path.parent.is_dir():
+            raise NotADirectoryError(20, "a file is where its folder should be")
+    except OSError as exc:
+        raise ConfigError(
+            f"Portal Desk cannot create the folder for its history database ({path.parent}): "
+            f"{exc.strerror or 'not possible here'}. Set DASHBOARD_DATABASE_URL to a writable place."
+        ) from exc
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # an existing history (or another process made it meanwhile)
+    except OSError:
+        pass  # SQLite says it on opening, as a sentence (guard: "not writable")
+
+
+def _connection_problem(text: str) -> str | None:
+    """What a failed PostgreSQL connection says, as the thing to change. libpq's texts (in
+    English: the server's messages follow its lc_messages) all read "connection … failed", so
+    the specific ones are asked first."""
+    if "password authentication failed" in text or ("role" in text and "does not exist" in text):
+        return "the history database refused its user or password. Check DASHBOARD_DATABASE_URL."
+    if "database" in text and "does not exist" in text:
+        return (
+            "the database named in DASHBOARD_DATABASE_URL does not exist on its server. Create it "
+            "(createdb, or CREATE DATABASE as an administrator), or correct its name in the URL."
+        )
+    if "does not support ssl" in text:
+        return (
+            "DASHBOARD_DATABASE_URL asks for TLS (sslmode) and the history database's server does not "
+            "offer it. Enable TLS on the server, or set sslmode=prefer in the URL."
+        )
+    if "pg_hba.conf" in text and "no encryption" in text:
+        return (
+            "the history database's server accepts this user only over TLS. Add sslmode=require (or "
+            "verify-full) to DASHBOARD_DATABASE_URL."
+        )
+    if "pg_hba.conf" in text and ("ssl encryption" in text or "gss encryption" in text):
+        return (
+            "the history database's server refuses this user over TLS. Set sslmode=disable in "
+            "DASHBOARD_DATABASE_URL, or ask its administrator to allow TLS."
+        )
+    if "pg_hba.conf" in text:
+        return (
+            "the history database's server does not let this user in from this host (pg_hba.conf). "
+            "Check DASHBOARD_DATABASE_URL, or ask its administrator."
+        )
+    if "resolve host" in text or "could not translate host name" in text:
+        return "the history database's host name is not known here. Check the host in DASHBOARD_DATABASE_URL."
+    if "connection" in text and ("refused" in text or "failed" in text or "timeout" in text):
+        return (
+            "the history database does not answer. Check DASHBOARD_DATABASE_URL and that the database "
+            "server is running."
+        )
+    return None
+
+
 @contextmanager
 def guard(action: str) -> Iterator[None]:
     """Database errors become one sentence; the driver's text (SQL, paths, values) stays out."""
@@ -102,16 +176,9 @@ def guard(action: str) -> Iterator[None]:
             raise StoreBusy(
                 f"The history database is busy, so Portal Desk could not {action}. Try again in a moment."
             ) from exc
-        if "connection" in text and ("refused" in text or "failed" in text or "timeout" in text):
-            raise StoreError(
-                f"Portal Desk could not {action}: the history database does not answer. Check "
-                "DASHBOARD_DATABASE_URL and that the database server is running."
-            ) from exc
-        if "password authentication failed" in text or ("role" in text and "does not exist" in text):
-            raise StoreError(
-                f"Portal Desk could not {action}: the history database refused its user or password. "
-                "Check DASHBOARD_DATABASE_URL."
-            ) from exc
+        sentence = _connection_problem(text)
+        if sentence:
+            raise StoreError(f"Portal Desk could not {action}: {sentence}") from exc
         if "readonly" in text or "read-only" in text or "unable to open" in text:
             raise StoreError(
                 f"Portal Desk could not {action}: the history database is not writable. "
