@@ -14,10 +14,12 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.errors import ConfigError, StoreError
-from dashboard.history import History
+from dashboard.history import History, NewInvitation
+from dashboard.models import Activity
 
+from .apptest import open_page, rendered_text
 from .postgres import PostgresServer
-from .test_history import new_invitation
+from .test_history import NOW, new_invitation
 
 SECRET = "s3cret-pass-" + uuid.uuid4().hex[:6]
 
@@ -129,3 +131,40 @@ def test_asking_tls_of_a_server_without_it_says_so(strict_server: PostgresServer
         f"postgresql+psycopg://postgres:{SECRET}@127.0.0.1:{strict_server.port}/postgres?sslmode=require"
     )
     assert "does not offer it" in sentence and "sslmode" in sentence
+
+
+# -- the environments a history holds ----------------------------------------------------------
+
+
+def live_invitation(environment: str = "acme.scalekit.dev") -> NewInvitation:
+    return new_invitation(
+        environment=environment,
+        organization_name="Live Customer Inc",
+        recipient_email="it-admin@live-customer.example",
+        token=uuid.uuid4().hex,
+    )
+
+
+def test_a_history_knows_its_environments_and_the_emulator_refuses_a_live_one(tmp_path: Path) -> None:
+    history = History(f"sqlite:///{tmp_path}/h.db")
+    assert history.environments() == [] and history.opened_for(emulator=True) is history
+    history.invitations.create(new_invitation())
+    assert history.environments() == ["emulator"] and history.opened_for(emulator=True) is history
+    history.activity.record(Activity("beta.scalekit.dev", NOW, "ana@portal.test", "manager", "signed_in"))
+    history.import_history([live_invitation()], [], [])
+    assert history.environments() == ["acme.scalekit.dev", "beta.scalekit.dev", "emulator"]
+    assert history.opened_for(emulator=False) is history  # a live environment may share it
+    with pytest.raises(ConfigError) as refused:
+        history.opened_for(emulator=True)
+    assert "live environment's records (acme.scalekit.dev, beta.scalekit.dev)" in str(refused.value)
+    assert "DASHBOARD_DATABASE_URL" in str(refused.value)
+
+
+@pytest.mark.parametrize("page_file", [None, "pages/share_link.py", "pages/issuance_stats.py"])
+def test_the_emulator_shows_no_page_of_a_live_history(page_file: str | None, app_env: Path) -> None:
+    History(f"sqlite:///{app_env}").import_history([live_invitation(), new_invitation()], [], [])
+    at = open_page(page_file)
+    assert not at.exception
+    assert any("holds a live environment" in e.value for e in at.error), [e.value for e in at.error]
+    shown = rendered_text(at)
+    assert "Live Customer" not in shown and "live-customer.example" not in shown
