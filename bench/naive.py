@@ -63,7 +63,7 @@ def load(engine: sa.Engine, f: StatsFilter) -> tuple[pd.DataFrame, pd.Series]:
         k.issued_at >= f.start,
         k.issued_at < f.end,
         k.kind != "invitation",
-        k.state != "failed",
+        k.state == "minted",  # a mint that never became a link was not issued
     )
     with engine.connect() as conn:
         frames = [pd.DataFrame(conn.execute(q).all(), columns=COLUMNS) for q in (invitations, links)]
@@ -114,6 +114,7 @@ def kpis(items: pd.DataFrame, seen: pd.Series, f: StatsFilter, now: dt.datetime)
         expired_unopened=int(unopened.sum()),
         converted=len(days),
         median_days_to_sso=statistics.median(days) if days else None,
+        active_opened=int((~revoked & ~expired & (rows["opens"] > 0)).sum()),
     )
 
 
@@ -157,16 +158,19 @@ def top_organizations(items: pd.DataFrame, f: StatsFilter, limit: int = 10) -> p
     return out.head(limit).reset_index(drop=True)
 
 
+def status_of(row: dict, now: dt.datetime) -> str:
+    """One item's status, decided on its own: the first that holds of revoked, expired, opened."""
+    if not pd.isna(row["revoked_at"]):
+        return "revoked"
+    if not pd.isna(row["expires_at"]) and row["expires_at"] <= now:
+        return "expired"
+    return "active, opened" if row["opens"] > 0 else "active, not opened"
+
+
 def status_breakdown(items: pd.DataFrame, f: StatsFilter, now: dt.datetime) -> pd.DataFrame:
-    """Counted row by row, not derived from the KPIs as the SQL version does: an independent check."""
-    rows = filtered(items, f)
-    revoked = rows["revoked_at"].notna()
-    expired = ~revoked & rows["expires_at"].notna() & (rows["expires_at"] <= now)
-    opened = (rows["kind"] == "invitation") & rows["first_opened_at"].notna()
-    counts = {
-        "active": int((~revoked & ~expired).sum()),
-        "opened": int(opened.sum()),
-        "expired": int(expired.sum()),
-        "revoked": int(revoked.sum()),
-    }
+    """Counted row by row in plain Python, not derived from the KPIs as the SQL version is: an
+    independent check that each item is in exactly one status."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in filtered(items, f).to_dict("records"):
+        counts[status_of(row, now)] += 1
     return pd.DataFrame({"status": list(STATUSES), "items": [counts[s] for s in STATUSES]})

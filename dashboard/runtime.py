@@ -90,7 +90,7 @@ def _connect(
 @st.cache_resource(show_spinner=False)
 def store(database_url: str) -> History:
     """The history for this server process; migrated when first opened."""
-    return History(database_url)
+    return History(database_url).opened_for(settings().uses_emulator)  # emulator: never a live history
 
 
 @st.cache_resource(show_spinner="Starting the local relay…")

@@ -62,6 +62,12 @@ CASES = [
         lambda folder: "postgresql://desk:s3cret@127.0.0.1:1/portal",
         "does not answer",
     ),
+    (
+        "port not a number",
+        lambda folder: "postgresql://desk:s3cret@db.example:54x2/portal",
+        "has a port that is not a number",
+    ),
+    ("sqlite in memory", lambda folder: "sqlite://", "SQLite database, which every connection sees empty"),
     ("path under a file", under_a_file, "cannot create the folder"),
     ("schema newer than the code", newer_database, "written by a newer Portal Desk"),
     ("unreadable file", garbage_file, "not a database Portal Desk can read"),

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,8 @@ import pytest
 from bench import naive
 from dashboard.history import History, NewInvitation, NewLink, fingerprint
 from dashboard.history.stats import IssuanceStats, StatsFilter
+
+from .postgres import PostgresServer, create_database, drop_database
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 REPS = ("ana", "bo", "cy", "dee")
@@ -96,11 +99,29 @@ def random_history(history: History, seed: int, rows: int = 400) -> None:
     history.import_history(invitations, links, observations)
 
 
-@pytest.fixture(params=[1, 2, 3])
-def seeded(request: pytest.FixtureRequest, history: History) -> tuple[IssuanceStats, History]:
-    """A seeded random history, on SQLite and on PostgreSQL (the ``history`` fixture)."""
-    random_history(history, request.param)
-    return IssuanceStats(history), history
+HISTORIES = [(database, seed) for database in ("sqlite", "postgresql") for seed in (1, 2, 3)]
+
+
+@pytest.fixture(scope="module", params=HISTORIES, ids=[f"{d}-{s}" for d, s in HISTORIES])
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[IssuanceStats, History]]:
+    """A seeded random history on SQLite and on PostgreSQL, built once for the module: the
+    tests only read it (each built per test, 256 cases took minutes)."""
+    database, seed = request.param
+    server: PostgresServer | None = None
+    if database == "sqlite":
+        url, name = f"sqlite:///{tmp_path_factory.mktemp('stats')}/history.db", ""
+    else:
+        server = request.getfixturevalue("postgres_server")
+        name = create_database(server)
+        url = server.url(name)
+    history = History(url)
+    random_history(history, seed)
+    yield IssuanceStats(history), history
+    history.engine.dispose()
+    if server is not None:
+        drop_database(server, name)
 
 
 def filters() -> list[StatsFilter]:
@@ -136,7 +157,11 @@ def test_kpis_and_funnel_match_pandas(seeded, index: int) -> None:
         want.active_now,
         want.revoked,
     )
-    assert (got.expired_unopened, got.converted) == (want.expired_unopened, want.converted)
+    assert (got.expired_unopened, got.converted, got.active_opened) == (
+        want.expired_unopened,
+        want.converted,
+        want.active_opened,
+    )
     assert got.median_days_to_sso == pytest.approx(want.median_days_to_sso, abs=1e-4)
     funnel = stats.funnel_totals(f)
     assert (funnel.issued, funnel.opened, funnel.sso_enabled) == naive.funnel(items, seen, f)
@@ -163,8 +188,10 @@ def test_breakdowns_match_pandas(seeded, index: int) -> None:
     pd.testing.assert_frame_equal(
         stats.top_organizations(f), naive.top_organizations(items, f), check_dtype=False
     )
-    breakdown = stats.status_breakdown(stats.kpis(f, NOW), stats.funnel_totals(f))
+    kpis = stats.kpis(f, NOW)
+    breakdown = stats.status_breakdown(kpis)
     pd.testing.assert_frame_equal(breakdown, naive.status_breakdown(items, f, NOW), check_dtype=False)
+    assert breakdown["items"].sum() == kpis.issued  # each item in exactly one slice
 
 
 def test_the_funnel_per_rep_adds_up(seeded) -> None:
@@ -244,4 +271,49 @@ def test_an_empty_history_gives_zeros_and_empty_frames(tmp_path: Path) -> None:
     assert (kpis.issued, kpis.converted, kpis.conversion_rate, kpis.median_days_to_sso) == (0, 0, None, None)
     assert stats.per_period(f).empty and stats.per_rep(f).empty and stats.top_organizations(f).empty
     assert stats.funnel(f, by_rep=True).empty and stats.funnel_totals(f).issued == 0
-    assert list(stats.status_breakdown(kpis, stats.funnel_totals(f))["items"]) == [0, 0, 0, 0]
+    assert list(stats.status_breakdown(kpis)["items"]) == [0, 0, 0, 0]
+
+
+def test_each_item_has_one_status(history: History) -> None:
+    """An opened invitation that then expired, or was revoked, is expired or revoked only; a mint
+    that never became a link is no issued item."""
+    day = dt.timedelta(days=1)
+
+    def sent(
+        token: str, issued: dt.datetime, days: int, opened: bool, revoked: bool = False
+    ) -> NewInvitation:
+        return NewInvitation(
+            fingerprint(token),
+            "emulator",
+            "org_1",
+            "Acme",
+            ("sso",),
+            "ana",
+            issued,
+            issued + days * day,
+            revoked_at=issued + day / 2 if revoked else None,
+            revoked_by="bo" if revoked else None,
+            first_opened_at=issued + day / 4 if opened else None,
+            open_count=1 if opened else 0,
+        )
+
+    history.import_history(
+        [
+            sent("a", NOW - 10 * day, 7, opened=True),  # opened, then expired
+            sent("b", NOW - 3 * day, 7, opened=True, revoked=True),  # opened, then revoked
+            sent("c", NOW - 2 * day, 7, opened=True),  # active, opened
+            sent("d", NOW - 2 * day, 7, opened=False),  # active, not opened
+        ],
+        [
+            NewLink("org_1", "Acme", ("sso",), "direct", "ana", NOW - day, "emulator", expires_at=NOW - day,
+                    link_fingerprint="f" * 64),  # expired
+            NewLink("org_1", "Acme", ("sso",), "direct", "ana", NOW - day, "emulator"),  # never minted
+        ],
+        [],
+    )  # fmt: skip
+    stats = IssuanceStats(history)
+    f = filters()[0]
+    kpis = stats.kpis(f, NOW)
+    breakdown = dict(zip(*stats.status_breakdown(kpis).to_dict("list").values(), strict=True))
+    assert breakdown == {"active, not opened": 1, "active, opened": 1, "expired": 2, "revoked": 1}
+    assert kpis.issued == 5 == sum(breakdown.values())

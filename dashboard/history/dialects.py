@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 
 class period_start(FunctionElement):  # noqa: N801 - reads as the SQL function it stands for
@@ -21,6 +22,12 @@ class period_start(FunctionElement):  # noqa: N801 - reads as the SQL function i
 
     type = sa.String()
     inherit_cache = True
+    # The grain is part of the statement's cache key: without it, an engine that compiled the
+    # days once answered every later week with the days' SQL.
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy reads this list, never changes it
+        *FunctionElement._traverse_internals,
+        ("grain", InternalTraversal.dp_string),
+    ]
 
     def __init__(self, column: sa.ColumnElement, grain: str) -> None:
         if grain not in ("day", "week"):

@@ -3,7 +3,8 @@
 An issued item is an invitation (table ``invitation``), or a link minted for a rep ("direct"),
 for the Portal preview ("embed"), or a 7-day "shareable" link of earlier versions (table
 ``link_issuance``). Links minted by an invitation's opens are not issued items: they are its
-opens, counted on the invitation.
+opens, counted on the invitation. A mint that never became a link (refused, lost in flight, or
+still waiting for Scalekit) gave nobody anything: it is not an issued item either.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def branches(environment: str, kinds: Iterable[str] = LINK_KINDS) -> list[sa.Sel
         k.note,
         sa.literal(0).label("opens"),
         sa.cast(sa.null(), UTCDateTime).label("first_opened_at"),
-    ).where(k.environment == environment, k.kind != "invitation", k.state != "failed")
+    ).where(k.environment == environment, k.kind != "invitation", k.state == "minted")
     if kinds == {"invitation"}:
         return [invitations]
     if kinds and "invitation" not in kinds:

@@ -26,7 +26,9 @@ from .issued import StatsFilter, branches, feature_label, issued_items, kind_lab
 from .schema import invitation, link_issuance, sso_observation
 from .store import History
 
-STATUSES = ("active", "opened", "expired", "revoked")
+# Each item is in exactly one: revoked, else expired, else (still open) opened or not. Links are
+# not counted when opened (only invitations are), so an open link is "not opened".
+STATUSES = ("active, not opened", "active, opened", "expired", "revoked")
 TABLE_COLUMNS = (
     "issued_at",
     "reference",
@@ -57,6 +59,7 @@ class Kpis:
     expired_unopened: int  # invitations (and legacy links) that ran out with nobody opening them
     converted: int  # organizations whose SSO was enabled after their first item in the range
     median_days_to_sso: float | None  # from the first open (invitations), else from the first issue
+    active_opened: int  # of active_now, the invitations opened at least once
 
     @property
     def conversion_rate(self) -> float | None:
@@ -77,7 +80,7 @@ class StatsReport:
 
     @property
     def status(self) -> pd.DataFrame:
-        return IssuanceStats.status_breakdown(self.kpis, self.funnel)
+        return IssuanceStats.status_breakdown(self.kpis)
 
 
 class IssuanceStats:
@@ -137,29 +140,26 @@ class IssuanceStats:
         c = rel.c
         expired = sa.and_(c.revoked_at.is_(None), c.expires_at.is_not(None), c.expires_at <= now)
         unopened = sa.and_(expired, c.kind.in_(("invitation", "shareable")), c.opens == 0)
+        active = sa.and_(c.revoked_at.is_(None), sa.or_(c.expires_at.is_(None), c.expires_at > now))
+
+        def counted(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+            return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
         counts = sa.select(
             sa.func.count(),
             sa.func.count(sa.distinct(c.organization_id)),
-            sa.func.coalesce(
-                sa.func.sum(
-                    sa.case(
-                        (
-                            sa.and_(
-                                c.revoked_at.is_(None), sa.or_(c.expires_at.is_(None), c.expires_at > now)
-                            ),
-                            1,
-                        ),
-                        else_=0,
-                    )
-                ),
-                0,
-            ),
-            sa.func.coalesce(sa.func.sum(sa.case((c.revoked_at.is_not(None), 1), else_=0)), 0),
-            sa.func.coalesce(sa.func.sum(sa.case((unopened, 1), else_=0)), 0),
+            counted(active),
+            counted(c.revoked_at.is_not(None)),
+            counted(unopened),
+            counted(sa.and_(active, c.opens > 0)),
         ).where(*f.conditions(rel))
-        issued, orgs, active, revoked, expired_unopened = self._rows("count what was issued", counts)[0]
+        issued, orgs, active_now, revoked, expired_unopened, active_opened = self._rows(
+            "count what was issued", counts
+        )[0]
         days = self._days_to_sso(f)
-        return Kpis(issued, orgs, active, revoked, expired_unopened, len(days), median(days))
+        return Kpis(
+            issued, orgs, active_now, revoked, expired_unopened, len(days), median(days), active_opened
+        )
 
     def _days_to_sso(self, f: StatsFilter) -> list[float]:
         """Per converted organization, days from its first open (else first issue) to SSO enabled.
@@ -293,12 +293,12 @@ class IssuanceStats:
             return environments.result(), reps.result(), organizations.result()
 
     @staticmethod
-    def status_breakdown(kpis: Kpis, funnel: Funnel) -> pd.DataFrame:
-        """Active (never opened), opened, expired and revoked: from the counts already made."""
+    def status_breakdown(kpis: Kpis) -> pd.DataFrame:
+        """Each issued item once (STATUSES), so the slices add up to the items issued: from the
+        counts the KPIs already made."""
         expired = kpis.issued - kpis.active_now - kpis.revoked
-        return pd.DataFrame(
-            {"status": list(STATUSES), "items": [kpis.active_now, funnel.opened, expired, kpis.revoked]}
-        )
+        items = [kpis.active_now - kpis.active_opened, kpis.active_opened, expired, kpis.revoked]
+        return pd.DataFrame({"status": list(STATUSES), "items": items})
 
     # -- the rows themselves -----------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from dataclasses import asdict
 
 import sqlalchemy as sa
 
+from ..errors import ConfigError
 from ..models import Activity
 from .activity import ActivityLog
 from .database import create_engine, guard, writing
@@ -22,10 +23,20 @@ from .links import LinkLog, NewLink
 from .listing import OrganizationListing
 from .migrate import Upgrade, current, upgrade
 from .notifications import Notifications
-from .schema import activity, invitation, link_issuance, org_status, organization_listing, sso_observation
+from .schema import (
+    activity,
+    invitation,
+    link_issuance,
+    metadata,
+    org_status,
+    organization_listing,
+    sso_observation,
+)
 from .statuses import StatusSnapshot
 from .sweepers import Sweepers
 from .watching import Watching
+
+EMULATOR = "emulator"  # the environment name of every emulator's rows
 
 
 def fingerprint(secret: str) -> str:
@@ -107,6 +118,27 @@ class History:
             return tuple(conn.execute(statement).one())
 
     # -- whole histories ---------------------------------------------------------------------
+
+    def environments(self) -> list[str]:
+        """Every environment the history holds rows of (issued items, activity, events, listings,
+        statuses), in order."""
+        tables = [t for t in metadata.sorted_tables if "environment" in t.c]
+        union = sa.union(*(sa.select(t.c.environment) for t in tables)).subquery()
+        statement = sa.select(union.c.environment).order_by(union.c.environment)
+        with guard("read the history"), self.engine.connect() as conn:
+            return [row.environment for row in conn.execute(statement)]
+
+    def opened_for(self, emulator: bool) -> History:
+        """This history, unless the emulator would open a live environment's records: without
+        SCALEKIT_* anyone may sign in as a manager, so it must never show them."""
+        live = [name for name in self.environments() if name != EMULATOR] if emulator else []
+        if live:
+            raise ConfigError(
+                f"This history holds a live environment's records ({', '.join(live)}); the emulator "
+                "must not share it: point DASHBOARD_DATABASE_URL at another file, or set SCALEKIT_* "
+                "to open it on its environment."
+            )
+        return self
 
     def has_history(self, environment: str) -> bool:
         statements = [
