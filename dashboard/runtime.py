@@ -19,6 +19,7 @@ from scalekit_emulator import Branding, Emulator, local_origins
 from . import organizations
 from .config import Settings, load_settings, trust_ca_bundle
 from .demo_history import seed_demo_history
+from .errors import PortalDeskError
 from .gateway import ScalekitGateway
 from .history import History
 from .history.stats import IssuanceStats, StatsFilter, StatsReport
@@ -115,6 +116,21 @@ def relay_url(config: Settings, gateway: ScalekitGateway, history: History) -> s
     return _embedded_relay(
         gateway.environment_url, config.database_url, gateway, history, config.support_contact
     ).url
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _reachability(environment_url: str, _config: Settings) -> str | None:
+    try:
+        gateway(_config)
+    except PortalDeskError as error:
+        return str(error)
+    return None
+
+
+def scalekit_problem(config: Settings) -> str | None:
+    """Why the live environment cannot be reached (the sidebar says so), or None. A failed sign-in
+    is tried again after 30 s, not on every run."""
+    return _reachability(config.environment_url or "", config)
 
 
 def mailer(config: Settings) -> Mailer | None:

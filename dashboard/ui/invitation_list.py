@@ -1,9 +1,15 @@
 """An organization's invitations, from the history (the source of truth): whether and when each
-was opened, with Revoke (behind a confirmation), Extend and Resend."""
+was opened, with Revoke (behind a confirmation), Extend and Resend.
+
+The list redraws itself every few seconds (a fragment: nothing else on the page reruns), so an
+open on the relay, or a colleague's revoke, shows while the rep watches. Its own actions rerun
+only the list, so what they say is kept for a while (``_note``) rather than for one run, and a
+replaced URL stays until the rep has copied it or leaves the page."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 import streamlit as st
@@ -26,11 +32,15 @@ from ..models import (
 from ..permissions import reason, revoking
 from .feedback import report_unexpected, show_error
 from .invitation_card import issued_invitation_card
+from .shell import forget_on_leave
 from .text import md
 
 FLASH_KEY = "invitations_flash"
+NOTE_KEY = "invitations_note"  # what the list's own last action said, and until when
 PENDING_KEY = "invitations_pending_revoke"
-REISSUED_KEY = "invitations_reissued"  # a replaced URL, held only until the next run shows it
+REISSUED_KEY = "invitations_reissued"  # a replaced URL: until copied, or the rep leaves the page
+REDRAW_S = 2.0  # how often an open list looks for opens and changes: one short query
+NOTE_S = 20.0  # how long an action's message stays while the list redraws itself
 
 
 @dataclass(frozen=True)
@@ -52,15 +62,43 @@ def flash(kind: str, text: str) -> None:
 
 
 def show_flash(sender_name: str) -> None:
-    kind, text = st.session_state.pop(FLASH_KEY, (None, None))
+    _show(*st.session_state.pop(FLASH_KEY, (None, None)))
+
+
+def _show(kind: str | None, text: str | None) -> None:
     if kind == "success":
         st.success(md(text, None), icon=":material/check_circle:")
     elif kind == "error":
         st.error(md(text, None), icon=":material/error:")
-    reissued = st.session_state.pop(REISSUED_KEY, None)  # shown once, then gone from memory
-    if reissued is not None:
-        issued, note = reissued
-        issued_invitation_card(issued, sender_name=sender_name, sent_note=note)
+
+
+def _note(kind: str, text: str) -> None:
+    """What one of the list's own actions says, shown by the list's redraws for ``NOTE_S``."""
+    st.session_state[NOTE_KEY] = (kind, text, time.monotonic() + NOTE_S)
+
+
+def _show_note() -> None:
+    kind, text, until = st.session_state.get(NOTE_KEY, (None, None, 0.0))
+    if time.monotonic() > until:
+        st.session_state.pop(NOTE_KEY, None)
+        return
+    _show(kind, text)
+
+
+def _show_reissued(sender_name: str) -> None:
+    """A replaced URL, kept (in this session's memory only, never stored) until the rep says it
+    is copied or leaves the page: the list redraws every few seconds, one run would not do."""
+    reissued = st.session_state.get(REISSUED_KEY)
+    if reissued is None:
+        return
+    forget_on_leave(REISSUED_KEY)
+    issued, note = reissued
+    issued_invitation_card(issued, sender_name=sender_name, sent_note=note)
+    st.button("I have copied it", key=f"reissued-done-{issued.invitation.id}", on_click=_drop_reissued)
+
+
+def _drop_reissued() -> None:
+    st.session_state.pop(REISSUED_KEY, None)
 
 
 def status_line(item: Invitation, now: dt.datetime) -> str:
@@ -123,9 +161,9 @@ def _revoke(desk: InvitationDesk, item: Invitation) -> None:
             operator=desk.operator,
         )
     except PortalDeskError as error:
-        flash("error", str(error))
+        _note("error", str(error))
     else:
-        flash("success", f"{item.reference} is revoked: it no longer opens the admin portal.")
+        _note("success", f"{item.reference} is revoked: it no longer opens the admin portal.")
 
 
 def _extend(desk: InvitationDesk, item: Invitation) -> None:
@@ -139,9 +177,9 @@ def _extend(desk: InvitationDesk, item: Invitation) -> None:
             operator=desk.operator,
         )
     except PortalDeskError as error:
-        flash("error", str(error))
+        _note("error", str(error))
     else:
-        flash("success", f"{item.reference} now works until {absolute(extended.expires_at)}.")
+        _note("success", f"{item.reference} now works until {absolute(extended.expires_at)}.")
 
 
 def _resend(desk: InvitationDesk, item: Invitation, sender_name: str) -> None:
@@ -154,10 +192,10 @@ def _resend(desk: InvitationDesk, item: Invitation, sender_name: str) -> None:
             operator=desk.operator,
         )
     except PortalDeskError as error:
-        flash("error", str(error))
+        _note("error", str(error))
         return
     note = deliver(desk, issued, sender_name)
-    flash("success", f"{item.reference} has a new link; the previous one no longer works.")
+    _note("success", f"{item.reference} has a new link; the previous one no longer works.")
     st.session_state[REISSUED_KEY] = (issued, note)
 
 
@@ -187,7 +225,19 @@ def _confirm(desk: InvitationDesk, item: Invitation) -> None:
 
 
 def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str, limit: int = 50) -> None:
-    """The organization's invitations, newest first, each with its actions."""
+    """The organization's invitations, newest first, each with its actions; redrawn every few
+    seconds, so an open or a colleague's change shows without a reload."""
+
+    @st.fragment(run_every=REDRAW_S)
+    def live() -> None:
+        _show_note()
+        _show_reissued(sender_name)
+        _items(desk, org, sender_name, limit)
+
+    live()
+
+
+def _items(desk: InvitationDesk, org: Organization, sender_name: str, limit: int) -> None:
     try:
         items = desk.history.invitations.for_organization(desk.environment, org.id, limit=limit)
     except PortalDeskError as error:

@@ -16,6 +16,7 @@ from ..history import History
 from ..models import Operator
 from ..permissions import can
 from .feedback import show_error
+from .notifications import email_switch
 from .sidebar import environment_badge, operator_box
 
 _CURRENT, _ENTERED, _SECRETS = "shell_current_page", "shell_entered_page", "shell_page_secrets"
@@ -35,6 +36,17 @@ def services() -> Services:
     try:
         gateway = runtime.gateway(config)
         return Services(config, gateway, runtime.history(config, gateway))
+    except PortalDeskError as error:
+        show_error(error)
+        st.stop()
+
+
+def history_services() -> tuple[Settings, History]:
+    """For pages that read only the history (Activity, Issuance stats): they work while Scalekit
+    is unreachable."""
+    config = runtime.settings()
+    try:
+        return config, runtime.store(config.database_url)
     except PortalDeskError as error:
         show_error(error)
         st.stop()
@@ -66,7 +78,7 @@ def draw_shell() -> StreamlitPage:
         st.title("Portal Desk")
         st.error(str(error), icon=":material/settings_alert:")
         st.stop()
-    environment_badge(config)
+    environment_badge(config, None if config.uses_emulator else runtime.scalekit_problem(config))
     if identity.sign_in_configured() and not st.user.get("is_logged_in"):
         return _sign_in_only()
     try:
@@ -74,6 +86,8 @@ def draw_shell() -> StreamlitPage:
     except PortalDeskError:
         history = None  # the page says what is wrong with it
     operator = operator_box(config, history)
+    with st.sidebar:
+        email_switch(config, history, operator)
     page = st.navigation(_pages(operator))
     # Remember whether this run entered the page from elsewhere (or from a fresh browser load).
     st.session_state[_ENTERED] = st.session_state.get(_CURRENT) != page.url_path

@@ -10,7 +10,7 @@ from ..config import Settings
 from ..errors import PortalDeskError
 from ..history import History
 from ..models import ROLE_LABELS, ROLES, Operator
-from .text import md
+from .text import md, plain
 
 _SIGN_IN_SEEN = "sidebar_sign_in_recorded"
 
@@ -35,7 +35,8 @@ export default function (component) {
 _remember = st.components.v2.component("portal_desk.remember_operator", js=_REMEMBER_JS)
 
 
-def environment_badge(config: Settings) -> None:
+def environment_badge(config: Settings, problem: str | None = None) -> None:
+    """Which Scalekit environment; ``problem``: why a live one cannot be reached right now."""
     with st.sidebar:
         if config.uses_emulator:
             st.badge("Local emulator", icon=":material/science:", color="violet")
@@ -43,6 +44,13 @@ def environment_badge(config: Settings) -> None:
                 "Demo data from the bundled Scalekit emulator. "
                 "Set SCALEKIT_* in `.env` to use a live environment."
             )
+        elif problem:
+            st.badge(
+                f"Live — not reachable: {plain(config.environment_label, 60)}",
+                icon=":material/cloud_off:",
+                color="red",
+            )
+            st.caption(md(problem, 300))
         else:
             st.badge(config.environment_label, icon=":material/cloud_done:", color="green")
             st.caption("Live Scalekit environment.")
