@@ -44,7 +44,7 @@ def test_runs_against_a_configured_environment(
     at.run()
     assert not at.exception
     host = emulator.env_url.removeprefix("https://")
-    assert any(host in m.value for m in at.sidebar.markdown)
+    assert any(host in m.value for m in at.sidebar.markdown), [m.value for m in at.sidebar.markdown]
     assert not any("Local emulator" in m.value for m in at.sidebar.markdown)
     assert at.dataframe[0].value.shape[0] == emulator.backends.organizations.count
     assert emulator.client_secret not in rendered_text(at)
