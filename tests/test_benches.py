@@ -1,0 +1,54 @@
+"""Every bench runs, at a tiny size, and prints its table: none can rot unnoticed (a crash in one
+once made the README's relay figures impossible to reproduce). The figures are not checked: tests
+never assert wall-clock times."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("PORTAL_DESK_CHROMIUM", "/usr/bin/chromium")
+
+
+def bench(*args: str, timeout: float = 240) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCALEKIT_", "DASHBOARD_"))}
+    env["DASHBOARD_DOTENV"] = ""
+    done = subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+def test_emulator_start_bench() -> None:
+    out = bench("bench.emulator_start", "--orgs", "5")
+    assert "| 5 |" in out.replace(" ", " ") or "5" in out.splitlines()[-1]
+
+
+def test_relay_bench() -> None:
+    out = bench("bench.relay", "--opens", "20", "--openers", "2", "--repeat", "1")
+    assert "opens/s" in out
+
+
+def test_stats_bench() -> None:
+    out = bench("bench.stats", "--rows", "300", "--db", "sqlite", "--repeat", "1", "--no-browser")
+    assert "KPIs" in out
+
+
+@pytest.mark.browser
+def test_organizations_bench() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    out = bench("bench.organizations", "--orgs", "40", "--repeat", "1", timeout=400)
+    assert "floor" in out
+
+
+def test_sdk_suite_bench_says_what_it_needs() -> None:
+    out = bench("bench.sdk_suite")  # no vendor checkout here: it says so and runs nothing
+    assert "SCALEKIT_SDK_PYTHON_DIR" in out or "checkout" in out
