@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint emulator relay worker bench clean
+.PHONY: run dev test lint emulator relay worker bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ $(VENV)/.test: requirements.txt requirements-test.txt | $(PY)
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run server.py
+
+# For developers: the same, reloading pages when their source changes.
+dev: $(VENV)/.runtime
+	$(PY) -m streamlit run server.py --server.fileWatcherType auto --server.runOnSave true
 
 lint: $(VENV)/.test
 	$(PY) -m ruff check .
