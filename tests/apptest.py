@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from dashboard import runtime
 from dashboard.config import load_settings
+from dashboard.errors import PortalDeskError
 from dashboard.worker import Worker
 from scalekit_emulator import Emulator
 
@@ -28,8 +30,26 @@ TEXT_ELEMENTS = (
 )
 
 
-def open_page(page: str | None = None, *, org: str | None = None, timeout: float = 60) -> AppTest:
-    """Boot the app (first run on the default page, as a browser would), then switch pages."""
+def listed() -> None:
+    """What the worker's listing does for the app under test: every organization the emulator has
+    now, in the history the pages read (AppTest runs no worker process). Settings that cannot work
+    list nothing: the page under test says what is wrong with them."""
+    try:
+        config = load_settings(dotenv_path=None)
+        history = runtime.store(config.database_url)
+        orgs = runtime.gateway(config).list_organizations()
+        history.listing.save(config.environment_host, orgs, dt.datetime.now(dt.UTC))
+    except PortalDeskError:
+        return
+
+
+def open_page(
+    page: str | None = None, *, org: str | None = None, timeout: float = 60, listing: bool = True
+) -> AppTest:
+    """Boot the app (first run on the default page, as a browser would), then switch pages. The
+    history holds the organizations as the worker would have listed them (``listing``)."""
+    if listing:
+        listed()
     at = AppTest.from_file(APP, default_timeout=timeout)
     if org:
         at.query_params["org"] = org

@@ -220,7 +220,7 @@ def test_the_page_reads_the_history_and_never_lists_scalekit_itself(big_app: Pat
     """Without a worker the page says so, and lists nothing itself; once the worker has listed,
     the page shows it, and a status the worker writes later shows on the next redraw."""
     app_emulator().control.inject_fault(Fault(method="ListOrganization", code="UNAVAILABLE"))
-    at = open_page()
+    at = open_page(listing=False)
     assert not at.exception and not at.dataframe
     assert any("worker is not running" in w.value for w in at.warning)
     app_emulator().control.clear_faults()

@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 
-from ..errors import PortalDeskError
+from ..errors import NotFound, PortalDeskError, StoreError
 from ..gateway import SEARCH_MIN_LENGTH, ScalekitGateway
 from ..history import History
 from ..models import OnboardingStatus, Operator, Organization, OrganizationDetail
@@ -42,6 +42,22 @@ def search(gateway: ScalekitGateway, query: str, everyone: list[Organization],
             if low in o.display_name.lower() or (o.external_id or "").lower().startswith(low)
         ]
     return (remote or gateway.search_organizations)(needle)
+
+
+def newly_listed(
+    gateway: ScalekitGateway, history: History, environment: str, org_id: str
+) -> Organization | None:
+    """An organization the history's listing lacks, asked of Scalekit and put in the listing (it
+    was created since the worker last listed); None when Scalekit does not know it either."""
+    try:
+        found = gateway.get_organization(org_id)
+    except NotFound:
+        return None
+    # A history that cannot be written costs the listing this organization, not the page: what
+    # the rep does next meets the same trouble and says so.
+    with contextlib.suppress(StoreError):
+        history.listing.put(environment, found, dt.datetime.now(dt.UTC))
+    return found
 
 
 def last_visit(
@@ -87,13 +103,13 @@ __all__ = [
     "last_visit",
     "load_detail",
     "needs_attention",
+    "newly_listed",
     "noticed",
     "organization_frame",
     "scim_state",
     "search",
     "set_feature",
     "sso_state",
-    "status_board",
     "timeline_page",
     "update",
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
+from collections.abc import Iterator
 
 import streamlit as st
 
@@ -41,3 +43,13 @@ def show_unexpected(reference: str) -> None:
         "log has the details under it.",
         icon=":material/report:",
     )
+
+
+@contextlib.contextmanager
+def last_resort(what: str) -> Iterator[None]:
+    """Around a fragment's body: Streamlit shows a fragment's exception itself (with its traceback),
+    so the app's own last resort never sees it. The same sentence and reference here instead."""
+    try:
+        yield
+    except Exception:  # control-flow exceptions (rerun, stop) are BaseException: they pass
+        show_unexpected(report_unexpected(what))

@@ -30,7 +30,7 @@ from ..models import (
     features_text,
 )
 from ..permissions import reason, revoking
-from .feedback import report_unexpected, show_error
+from .feedback import last_resort, report_unexpected, show_error
 from .invitation_card import issued_invitation_card
 from .shell import forget_on_leave
 from .text import md
@@ -230,9 +230,10 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
 
     @st.fragment(run_every=REDRAW_S)
     def live() -> None:
-        _show_note()
-        _show_reissued(sender_name)
-        _items(desk, org, sender_name, limit)
+        with last_resort("The invitation list failed"):
+            _show_note()
+            _show_reissued(sender_name)
+            _items(desk, org, sender_name, limit)
 
     live()
 

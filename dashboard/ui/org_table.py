@@ -24,7 +24,7 @@ from ..history import History
 from ..models import SCIM_STATES, SSO_LABELS, SSO_STATES
 from ..organizations import Background, Board, Filters
 from ..organizations.table import SHOWN
-from .feedback import show_error
+from .feedback import last_resort, show_error
 from .text import md, plain
 
 REDRAW_S = 2.0  # how often an open page looks for news: one version query per session
@@ -178,6 +178,10 @@ def live_tables(view: ListView, filters: Filters) -> None:
 
     @st.fragment(run_every=REDRAW_S)
     def tables() -> None:
+        with last_resort("The organizations table failed"):
+            _tables()
+
+    def _tables() -> None:
         try:
             board = runtime.board(view.config, view.history)
             background = runtime.background(view.config, view.history)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import runtime
+from .. import organizations, runtime
 from ..errors import PortalDeskError
 from ..gateway import ScalekitGateway
 from ..models import FEATURE_LABELS, Organization, is_organization_id
@@ -48,13 +48,27 @@ def organization_picker(
 
 
 def choose_organization(gateway: ScalekitGateway, preferred: str | None = None) -> Organization | None:
-    """The picker over every organization of the environment; stops the page if they can't load."""
+    """The picker over every organization the worker listed into the history; stops the page if
+    they can't load. An organization the address names that the listing lacks (created at Scalekit
+    since the worker's last listing) is asked of Scalekit, as the person asked for it."""
     try:
         config = runtime.settings()
-        orgs = list(runtime.board(config, runtime.store(config.database_url)).organizations)
+        history = runtime.store(config.database_url)
+        board = runtime.board(config, history)
+        orgs = list(board.organizations)
+        wanted = st.query_params.get("org")
+        if is_organization_id(wanted) and wanted not in {o.id for o in orgs}:
+            found = organizations.newly_listed(gateway, history, config.environment_host, str(wanted))
+            orgs = [found, *orgs] if found is not None else orgs
     except PortalDeskError as error:
         show_error(error)
         st.stop()
+    if not board.listed:
+        st.info(
+            "Portal Desk's worker has not listed this environment's organizations yet; they appear here as "
+            "soon as it has (make run starts it, or `make worker`).",
+            icon=":material/hourglass_top:",
+        )
     return organization_picker(orgs, preferred=preferred)
 
 
