@@ -413,7 +413,9 @@ def test_a_rate_limit_says_scalekit_is_busy_and_when_to_try_again(
 
 
 @pytest.mark.parametrize("reading_gateway", [["client-permissions=organizations:read"]], indirect=True)
-def test_a_refused_permission_is_named_for_the_admin(reading_gateway: tuple[Emulator, ScalekitGateway]) -> None:
+def test_a_refused_permission_is_named_for_the_admin(
+    reading_gateway: tuple[Emulator, ScalekitGateway],
+) -> None:
     _, gateway = reading_gateway
     org_id = gateway.list_organizations()[0].id
     with pytest.raises(NotAllowed) as info:

@@ -97,7 +97,10 @@ def retry_after(exc: ScalekitServerException) -> float | None:
 def busy(action: str, retry_after_s: float | None) -> str:
     """What a rep reads on a rate limit: when to try again, not an error code."""
     when = f"in {math.ceil(retry_after_s)} seconds" if retry_after_s else "in a minute"
-    return f"Scalekit is busy: try again {when}. It is rate limiting requests, so Portal Desk could not {action}."
+    return (
+        f"Scalekit is busy: try again {when}. It is rate limiting requests, so Portal Desk could "
+        f"not {action}."
+    )
 
 
 def missing_permission(exc: ScalekitServerException) -> str | None:
