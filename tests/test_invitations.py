@@ -4,6 +4,8 @@ resent; bad input changes nothing; only a token's hash is ever kept."""
 from __future__ import annotations
 
 import datetime as dt
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -255,3 +257,26 @@ def test_a_link_another_mint_shares_is_recorded_revoked_but_never_deleted_under_
         assert not tab.works()  # no one else holds it now: deleted, and the session with it
     finally:
         emulator.control.set_readings([])
+
+
+def test_an_open_racing_a_revoke_deletes_its_fresh_link_and_shows_the_revoked_page(
+    emulator: Emulator, gateway: ScalekitGateway, history: History, org_id: str
+) -> None:
+    issued = create(gateway, history, org_id)
+    emulator.control.inject_fault(Fault(method="GeneratePortalLink", delay_seconds=1.0, times=1))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        racing = pool.submit(
+            opening.open_invitation, gateway, history, token_of(issued), environment="emulator"
+        )
+        deadline = time.monotonic() + 10
+        while not history.links.for_organization("emulator", org_id) and time.monotonic() < deadline:
+            time.sleep(0.01)  # Scalekit is minting (the pending row is written): revoke now
+        invitations.revoke(
+            gateway, history, environment="emulator", invitation_id=issued.invitation.id, operator=BO
+        )
+        opened = racing.result(timeout=10)
+    assert (opened.outcome, opened.location) == ("revoked", None)
+    assert emulator.backends.portal.live_links(org_id) == []  # the fresh link was deleted
+    [mint] = history.links.for_organization("emulator", org_id)
+    assert (mint.state, mint.revoked_by, mint.link_id) == ("minted", "bo@portal.test", None)
+    assert history.invitations.get("emulator", issued.invitation.id).open_count == 0
