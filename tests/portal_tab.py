@@ -21,11 +21,9 @@ class PortalTab:
         self.browser = browser or requests.Session()
         response = self.browser.get(location, timeout=5)
         self.status, self.text = response.status_code, response.text
-        self.data = (
-            json.loads(self.text.split('id="portal-data">', 1)[1].split("</script>", 1)[0])
-            if response.ok
-            else {}
-        )
+        # The page's data: the portal's, or on a dead link's page the load failure it posts.
+        found = self.text.split('id="portal-data">', 1)
+        self.data = json.loads(found[1].split("</script>", 1)[0]) if len(found) == 2 else {}
 
     def post(self, action: str, body: dict | None = None) -> requests.Response:
         headers = {"X-Portal-Session": self.data.get("session", "")}
