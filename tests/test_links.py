@@ -166,3 +166,23 @@ def test_no_location_reaches_the_database_files(
     for item in minted:
         assert item.link.location.encode() not in blob
         assert item.link.location.rsplit("/", 1)[1].encode() not in blob
+
+
+def test_a_lost_answer_leaves_one_pending_row_for_the_one_link_scalekit_made(
+    emulator: Emulator, gateway: ScalekitGateway, history: History, org_id: str
+) -> None:
+    # lost-answer: GeneratePortalLink runs at Scalekit, then its answer never arrives. Retried by
+    # the SDK, it would run again: a second link known, the first one not.
+    emulator.control.set_readings(["lost-answer=GeneratePortalLink:1"])
+    try:
+        with pytest.raises(Unavailable, match="Try again"):
+            open_now(gateway, history, org_id)
+        made = emulator.backends.portal.live_links(org_id)
+        rows = history.links.for_organization("emulator", org_id)
+        assert len(made) == len(rows) == 1 and rows[0].state == "pending"
+        history.links.sweep(rows[0].issued_at + history_grace())
+        assert history.links.get(rows[0].id).state == "unknown"
+        again = open_now(gateway, history, org_id)  # the next mint is answered
+        assert again.record.state == "minted"
+    finally:
+        emulator.control.set_readings([])
