@@ -225,11 +225,24 @@ class ScalekitGateway:
 
     # -- the whole environment at once (the Organizations page) ------------------------------
 
-    def every_connection(self, on_page: bulk.PageCallback) -> None:
+    def every_connection(
+        self, on_page: bulk.PageCallback, patience: Callable[[Callable[[], Message]], Message] | None = None
+    ) -> None:
         """Every connection of every organization, every status, page by page (bulk.py).
-        NotAllowed when the environment does not offer it to an API client."""
-        with translate("list every SSO connection of the environment"):
-            bulk.every_connection(self._exec, self._client.connection.connection_service, on_page)
+        NotAllowed when the environment does not offer it to an API client. ``patience`` wraps
+        each page's call (the worker's back-off on a rate limit), so a long walk resumes where
+        Scalekit stopped it rather than from the start."""
+        action = "list every SSO connection of the environment"
+
+        def page(rpc: grpc.UnaryUnaryMultiCallable, request: Message) -> Message:
+            def once() -> Message:
+                with translate(action):
+                    return self._exec(rpc, request)
+
+            return patience(once) if patience is not None else once()
+
+        with translate(action):
+            bulk.every_connection(page, self._client.connection.connection_service, on_page)
 
     def directories_of(
         self,

@@ -267,12 +267,8 @@ class StatusBoard:
                     for conn in connections:
                         found[conn.organization_id].append(conn)
 
-            def listing() -> None:
-                found.clear()  # a rate limit mid-listing: the next try starts again from the top
-                self._gateway.every_connection(page)
-
             try:
-                self._patiently(listing)
+                self._gateway.every_connection(page, patience=self._patiently)  # page by page
             except NotAllowed:
                 self._bulk_refused = True  # this environment: organization by organization
             except ScalekitError as error:
