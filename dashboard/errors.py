@@ -49,7 +49,12 @@ class TimedOut(ScalekitError):
 
 
 class RateLimited(ScalekitError):
-    pass
+    """Scalekit's rate limit (per environment, per minute). ``retry_after_s``: how long Scalekit
+    asked callers to wait (RetryInfo or a retry-after header), None when it did not say."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class InvalidRequest(ScalekitError):

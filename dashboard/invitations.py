@@ -162,8 +162,11 @@ def revoke(
     operator: Operator,
     now: dt.datetime | None = None,
 ) -> Invitation:
-    """The invitation stops opening at once; a link it minted that is still inside its minute is
-    revoked at Scalekit too. A rep revokes their own; a manager anyone's."""
+    """The invitation stops opening at once, and access through it ends: every link it minted that
+    may still be opened or back a portal session (six hours) is deleted at Scalekit, which ends
+    the session (a link another mint shares is only recorded: see links.revoke_live). An open
+    racing this revoke deletes its own fresh link (relay/opening.py). A rep revokes their own; a
+    manager anyone's."""
     require(operator, "revoke_own")
     now = now or dt.datetime.now(dt.UTC)
     current = _existing(history, environment, invitation_id)

@@ -9,6 +9,12 @@ GeneratePortalLink is called; completed with the answer; marked failed when Scal
 and left pending when no answer comes (a time-out), to close as "unknown" once its minute has
 passed. If the history cannot record a fresh link, the link is revoked at Scalekit before the
 error is shown. The history keeps only a fingerprint of a location, never the location.
+
+A lost answer (UNAVAILABLE after Scalekit made the link) is the same case as a time-out: the
+gateway never lets the SDK retry GeneratePortalLink, since each retry would mint again and leave
+the earlier links unknown. What Scalekit guarantees there: a link nobody holds the location of
+cannot be opened by anyone, and stops opening after its minute. What it does not: tell an API
+client about it (GetPortalLinks is reserved to its dashboard), so its id is never known.
 """
 
 from __future__ import annotations
@@ -93,6 +99,12 @@ def mint(
             activity=activity,
         )
     except StoreError as exc:
+        if _held_elsewhere(history, link.id, row.id):
+            # Handed back by Scalekit (links-reusable) to a mint the history knows: not unknown,
+            # and deleting it would end that mint's session.
+            raise type(exc)(
+                f"{exc} The link Scalekit handed back belongs to another mint too, so it was kept."
+            ) from exc
         try:
             gateway.revoke_portal_link(organization.id, link.id)
         except ScalekitError as revoke_error:
@@ -102,6 +114,15 @@ def mint(
             ) from exc
         raise type(exc)(f"{exc} The new link was revoked at Scalekit, so no unrecorded link exists.") from exc
     return MintedLink(link=link, record=record)
+
+
+def _held_elsewhere(history: History, link_id: str, row_id: int) -> bool:
+    """Whether another unrevoked mint holds this link id. When the history cannot say, no:
+    a link the history may not know is worse than a shared one ended early."""
+    try:
+        return bool(history.links.shared([link_id], [row_id]))
+    except StoreError:
+        return False
 
 
 def open_now(
@@ -171,14 +192,21 @@ def _for_rep(
 def revoke_live(
     gateway: ScalekitGateway, history: History, rows: Iterable[Issuance], *, revoked_by: str, now: dt.datetime
 ) -> int:
-    """Revoke links still inside their minute (DeletePortalLinkByID). A link that was opened or
-    expired meanwhile is gone already at Scalekit; it is recorded all the same."""
+    """Revoke links that may still be opened or back a portal session (DeletePortalLinkByID ends
+    the session a link started). A link that expired unopened, or whose session ended, is gone
+    already at Scalekit; it is recorded all the same.
+
+    A link id another unrevoked mint also holds (another invitation, a preview, a direct link) is
+    left alone at Scalekit and only recorded as revoked here: under the links-reusable reading
+    GeneratePortalLink may hand one link to several mints, and deleting it would end the other's
+    session too. That link stops opening when its minute ends; a session it started runs on."""
+    rows = [row for row in rows if row.link_id is not None]
+    shared = history.links.shared([row.link_id for row in rows if row.link_id], [row.id for row in rows])
     done = []
     for row in rows:
-        if row.link_id is None:
-            continue
-        # Opened or expired meanwhile: nothing left to revoke at Scalekit, which is what was wanted.
-        with contextlib.suppress(NotFound):
-            gateway.revoke_portal_link(row.organization_id, row.link_id)
+        if row.link_id not in shared:
+            # Expired unopened, or its session over: nothing left at Scalekit, which is what was wanted.
+            with contextlib.suppress(NotFound):
+                gateway.revoke_portal_link(row.organization_id, row.link_id)  # type: ignore[arg-type]
         done.append(row.id)
     return history.links.revoked(done, revoked_by, now)

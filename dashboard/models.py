@@ -298,12 +298,16 @@ class Activity:
     id: int | None = None
 
 
+# The eight UI events Scalekit's docs list for the embedded portal.
 PORTAL_EVENT_TYPES = (
     "ORGANIZATION_SSO_ENABLED",
     "ORGANIZATION_SSO_DISABLED",
     "ORGANIZATION_DIRECTORY_ENABLED",
     "ORGANIZATION_DIRECTORY_DISABLED",
-    "PORTAL_SESSION_EXPIRY",
+    "PORTAL_LOAD_SUCCESS",
+    "PORTAL_LOAD_FAILURE",  # data.error_code (e.g. SESSION_EXPIRED); no organization_id
+    "PORTAL_SESSION_WARNING",  # five minutes before the end; data.expiry
+    "PORTAL_SESSION_EXPIRY",  # data.expiry
 )
 
 

@@ -1,7 +1,9 @@
 """The embedded portal preview: which events to accept, and how to keep them.
 
 The browser side checks that a message comes from the portal link's origin; this side checks
-that what arrived is one of the documented events, about the organization being previewed.
+that what arrived is one of the eight documented events, about the organization being previewed.
+A load failure carries no organization id in the docs' payload: coming from this preview's link
+origin, into this preview session, it is about the organization previewed.
 """
 
 from __future__ import annotations
@@ -24,7 +26,12 @@ from .models import PORTAL_EVENT_TYPES, PortalEvent, PortalLink
 from .ratelimits import Windows
 
 MIN_HEIGHT = 600  # Scalekit's minimum recommended iframe height
-STATUS_EVENTS = frozenset(PORTAL_EVENT_TYPES) - {"PORTAL_SESSION_EXPIRY"}
+# Events that change the organization's SSO or directory status (the page refetches it).
+STATUS_EVENTS = frozenset(t for t in PORTAL_EVENT_TYPES if t.startswith("ORGANIZATION_"))
+# Events after which the frame shows no working portal: the page offers a new session.
+ENDING_EVENTS = frozenset({"PORTAL_SESSION_EXPIRY", "PORTAL_LOAD_FAILURE"})
+# The docs' payload of these has no organization_id.
+WITHOUT_ORGANIZATION = frozenset({"PORTAL_LOAD_FAILURE"})
 
 
 def origin_of(location: str) -> str:
@@ -73,7 +80,10 @@ def parse_event(
     if not isinstance(raw, Mapping):
         return None
     event_type = raw.get("event_type")
-    if event_type not in PORTAL_EVENT_TYPES or raw.get("organization_id") != org_id:
+    if event_type not in PORTAL_EVENT_TYPES:
+        return None
+    about = raw.get("organization_id")
+    if about != org_id and not (about is None and event_type in WITHOUT_ORGANIZATION):
         return None
     kind = raw.get("object")
     message = raw.get("message")
@@ -179,7 +189,22 @@ class PreviewSession:
 
     @property
     def expired(self) -> bool:
-        return any(e.event_type == "PORTAL_SESSION_EXPIRY" for e in self.events)
+        return self.ended is not None
+
+    @property
+    def ended(self) -> str | None:
+        """Why the frame shows no working portal any more, as a sentence; None while it works."""
+        last = next((e for e in reversed(self.events) if e.event_type in ENDING_EVENTS), None)
+        if last is None:
+            return None
+        if last.event_type == "PORTAL_SESSION_EXPIRY":
+            return "The portal session has expired."
+        code = json.loads(last.payload).get("data", {}).get("error_code")
+        why = {
+            "SESSION_EXPIRED": "its single-use link was already used, or expired before it loaded",
+            "INVALID_LINK": "Scalekit did not recognise its link",
+        }.get(str(code), "Scalekit reported a load failure")
+        return f"The portal did not load: {why}" + (f" ({str(code)[:40]})." if code else ".")
 
 
 def iframe_snippet(height: int) -> str:

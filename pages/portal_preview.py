@@ -118,8 +118,8 @@ with feed:
         st.caption("No events yet: enable SSO or directory sync in the portal.")
     if current.budget.dropped:
         st.caption(f"{current.budget.dropped:,} more events were ignored: too many, too fast.")
-    if current.expired:
-        st.warning("The portal session has expired.", icon=":material/timer_off:")
+    if current.ended:
+        st.warning(md(current.ended), icon=":material/timer_off:")  # may carry the portal's code
         if st.button("Start a new session", type="primary", icon=":material/restart_alt:"):
             st.session_state.pop(STATE, None)
             st.rerun()

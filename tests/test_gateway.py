@@ -366,3 +366,74 @@ def test_unknown_hosts_and_plain_http_still_cannot_be_reached(emulator: Emulator
         with pytest.raises(Unavailable, match="could not reach Scalekit") as info:
             ScalekitGateway.connect(settings, url, emulator.client_id, emulator.client_secret)
         assert UNTRUSTED not in str(info.value)
+
+
+# -- where Scalekit's sources disagree: each reading the emulator plays ------------------------
+
+
+@pytest.fixture
+def reading_gateway(emulator: Emulator, settings: Settings, request: pytest.FixtureRequest) -> Iterator[
+    tuple[Emulator, ScalekitGateway]
+]:
+    """An emulator playing ``request.param`` (readings), signed by the process's CA like the
+    session's (``emulator`` is asked for so that CA is trusted first)."""
+    with Emulator(orgs=1, seed=5, readings=request.param) as emu:
+        yield emu, ScalekitGateway.connect(settings, emu.env_url, emu.client_id, emu.client_secret)
+
+
+@pytest.mark.parametrize(
+    "reading_gateway",
+    [["feature-name-dir_sync"], ["feature-name-directory_sync"], ["feature-name-scim"]],
+    indirect=True,
+)
+def test_every_spelling_of_directory_sync_is_understood_and_switched(
+    reading_gateway: tuple[Emulator, ScalekitGateway],
+) -> None:
+    _, gateway = reading_gateway
+    org = gateway.create_organization("Spelling Co")
+    off = gateway.update_organization_settings(org.id, sso=True, dir_sync=False)
+    assert (off.sso_feature, off.dir_sync_feature) == (True, False)
+    on = gateway.update_organization_settings(org.id, dir_sync=True)
+    assert on.enabled_features == ("sso", "dir_sync")
+    assert gateway.get_organization(org.id).dir_sync_feature
+    assert gateway.generate_portal_link(org.id, ["dir_sync"]).id.startswith("lnk_")
+
+
+@pytest.mark.parametrize("reading_gateway", [["rate-limit=3"]], indirect=True)
+def test_a_rate_limit_says_scalekit_is_busy_and_when_to_try_again(
+    reading_gateway: tuple[Emulator, ScalekitGateway],
+) -> None:
+    _, gateway = reading_gateway
+    with pytest.raises(RateLimited) as info:
+        for _ in range(10):
+            gateway.list_organizations()
+    assert info.value.retry_after_s is not None and 0 < info.value.retry_after_s <= 60
+    assert str(info.value).startswith("Scalekit is busy: try again in ")
+    assert "seconds" in str(info.value) and "RESOURCE_EXHAUSTED" not in str(info.value)
+
+
+@pytest.mark.parametrize("reading_gateway", [["client-permissions=organizations:read"]], indirect=True)
+def test_a_refused_permission_is_named_for_the_admin(
+    reading_gateway: tuple[Emulator, ScalekitGateway],
+) -> None:
+    _, gateway = reading_gateway
+    org_id = gateway.list_organizations()[0].id
+    with pytest.raises(NotAllowed) as info:
+        gateway.generate_portal_link(org_id, ["sso"])
+    assert str(info.value).startswith(
+        "Portal Desk's API client lacks the permission portal_links:manage in Scalekit: "
+    )
+
+
+@pytest.mark.parametrize("reading_gateway", [["lost-answer=GeneratePortalLink:1"]], indirect=True)
+def test_a_lost_mint_answer_is_not_retried_into_a_second_link(
+    reading_gateway: tuple[Emulator, ScalekitGateway],
+) -> None:
+    emu, gateway = reading_gateway
+    org_id = gateway.list_organizations()[0].id
+    with pytest.raises(Unavailable):
+        gateway.generate_portal_link(org_id, ["sso"])
+    # One call, one link (unknown to the caller, dead within its minute); the SDK's retry would
+    # have made a second, whose answer arrives while the first stays unknown.
+    assert emu.control.calls().get("GeneratePortalLink") == 1
+    assert len(emu.backends.portal.live_links(org_id)) == 1

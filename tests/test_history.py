@@ -74,7 +74,7 @@ def test_a_mint_is_pending_before_scalekit_answers_then_minted(history: History)
     assert history.links.for_organization("emulator", "org_1") == [minted]
 
 
-def test_the_sweep_forgets_link_ids_and_closes_stale_pending_mints(history: History) -> None:
+def test_the_sweep_keeps_link_ids_for_a_session_and_closes_stale_pending_mints(history: History) -> None:
     live = history.links.minted(
         history.links.pending(new_link()).id, "lnk_a", NOW + dt.timedelta(minutes=1), "f" * 64
     )
@@ -84,9 +84,14 @@ def test_the_sweep_forgets_link_ids_and_closes_stale_pending_mints(history: Hist
     history.links.sweep(NOW + dt.timedelta(seconds=30))
     assert history.links.get(live.id).link_id == "lnk_a" and history.links.get(lost.id).state == "pending"
     history.links.sweep(NOW + dt.timedelta(minutes=3))
-    assert history.links.get(live.id).link_id is None  # its minute is over: the id is of no use
+    # Its minute is over, but a session it started may run six hours: revoking must reach it.
+    assert history.links.get(live.id).link_id == "lnk_a"
+    assert history.links.revocable("emulator", NOW + dt.timedelta(hours=6)) == [history.links.get(live.id)]
     assert history.links.get(lost.id).state == "unknown"
     assert history.links.get(refused.id).state == "failed"
+    history.links.sweep(NOW + dt.timedelta(hours=6, minutes=2))
+    assert history.links.get(live.id).link_id is None  # no session of it can run: the id goes
+    assert history.links.revocable("emulator", NOW + dt.timedelta(hours=6, minutes=2)) == []
 
 
 def test_revoked_links_are_recorded_once_and_lose_their_id(history: History) -> None:

@@ -4,6 +4,8 @@ resent; bad input changes nothing; only a token's hash is ever kept."""
 from __future__ import annotations
 
 import datetime as dt
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from scalekit_emulator import Emulator, Fault
 
 from .dump import everything
 from .people import ANA, BO, NOBODY, VIV
+from .portal_tab import PortalTab
 
 RELAY = "https://relay.portal.test"
 
@@ -207,3 +210,73 @@ def test_extend_and_resend(gateway: ScalekitGateway, history: History, org_id: s
     )
     with pytest.raises(InvalidInput, match="not in this environment"):
         invitations.extend(history, environment="emulator", invitation_id=999_999, days=3, operator=BO)
+
+
+def test_revoking_ends_a_portal_session_opened_two_minutes_before(
+    emulator: Emulator, gateway: ScalekitGateway, history: History, org_id: str
+) -> None:
+    issued = create(gateway, history, org_id)
+    opened = opening.open_invitation(gateway, history, token_of(issued), environment="emulator")
+    tab = PortalTab(opened.location or "")
+    assert tab.status == 200 and tab.works()
+    emulator.control.advance_clock(120)  # the link's minute is long over; its session runs on
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2)
+    history.links.sweep(later)  # the worker's tidy-up keeps the id the session needs
+    assert tab.works()
+    invitations.revoke(
+        gateway, history, environment="emulator", invitation_id=issued.invitation.id, operator=BO, now=later
+    )
+    assert not tab.works()  # the session ended with the revoke
+    [mint] = history.links.for_organization("emulator", org_id)
+    assert (mint.revoked_by, mint.link_id) == ("bo@portal.test", None)
+
+
+def test_a_link_another_mint_shares_is_recorded_revoked_but_never_deleted_under_it(
+    emulator: Emulator, gateway: ScalekitGateway, history: History, org_id: str
+) -> None:
+    emulator.control.set_readings(["links-reusable"])
+    try:
+        first = create(gateway, history, org_id)
+        second = create(gateway, history, org_id)
+        a = opening.open_invitation(gateway, history, token_of(first), environment="emulator")
+        b = opening.open_invitation(gateway, history, token_of(second), environment="emulator")
+        mints = history.links.for_organization("emulator", org_id)
+        assert len({m.link_id for m in mints}) == 1  # Scalekit handed the same link to both opens
+        tab = PortalTab(b.location or "")
+        assert a.location == b.location and tab.works()
+        invitations.revoke(
+            gateway, history, environment="emulator", invitation_id=first.invitation.id, operator=BO
+        )
+        assert tab.works()  # the second invitation's session was not ended under it
+        by_invitation = {m.invitation_id: m for m in history.links.for_organization("emulator", org_id)}
+        assert by_invitation[first.invitation.id].revoked_by == "bo@portal.test"
+        assert by_invitation[second.invitation.id].link_id is not None
+        invitations.revoke(
+            gateway, history, environment="emulator", invitation_id=second.invitation.id, operator=BO
+        )
+        assert not tab.works()  # no one else holds it now: deleted, and the session with it
+    finally:
+        emulator.control.set_readings([])
+
+
+def test_an_open_racing_a_revoke_deletes_its_fresh_link_and_shows_the_revoked_page(
+    emulator: Emulator, gateway: ScalekitGateway, history: History, org_id: str
+) -> None:
+    issued = create(gateway, history, org_id)
+    emulator.control.inject_fault(Fault(method="GeneratePortalLink", delay_seconds=1.0, times=1))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        racing = pool.submit(
+            opening.open_invitation, gateway, history, token_of(issued), environment="emulator"
+        )
+        deadline = time.monotonic() + 10
+        while not history.links.for_organization("emulator", org_id) and time.monotonic() < deadline:
+            time.sleep(0.01)  # Scalekit is minting (the pending row is written): revoke now
+        invitations.revoke(
+            gateway, history, environment="emulator", invitation_id=issued.invitation.id, operator=BO
+        )
+        opened = racing.result(timeout=10)
+    assert (opened.outcome, opened.location) == ("revoked", None)
+    assert emulator.backends.portal.live_links(org_id) == []  # the fresh link was deleted
+    [mint] = history.links.for_organization("emulator", org_id)
+    assert (mint.state, mint.revoked_by, mint.link_id) == ("minted", "bo@portal.test", None)
+    assert history.invitations.get("emulator", issued.invitation.id).open_count == 0

@@ -166,3 +166,58 @@ def test_no_location_reaches_the_database_files(
     for item in minted:
         assert item.link.location.encode() not in blob
         assert item.link.location.rsplit("/", 1)[1].encode() not in blob
+
+
+def test_a_lost_answer_leaves_one_pending_row_for_the_one_link_scalekit_made(
+    emulator: Emulator, gateway: ScalekitGateway, history: History, org_id: str
+) -> None:
+    # lost-answer: GeneratePortalLink runs at Scalekit, then its answer never arrives. Retried by
+    # the SDK, it would run again: a second link known, the first one not.
+    emulator.control.set_readings(["lost-answer=GeneratePortalLink:1"])
+    try:
+        with pytest.raises(Unavailable, match="Try again"):
+            open_now(gateway, history, org_id)
+        made = emulator.backends.portal.live_links(org_id)
+        rows = history.links.for_organization("emulator", org_id)
+        assert len(made) == len(rows) == 1 and rows[0].state == "pending"
+        history.links.sweep(rows[0].issued_at + history_grace())
+        assert history.links.get(rows[0].id).state == "unknown"
+        again = open_now(gateway, history, org_id)  # the next mint is answered
+        assert again.record.state == "minted"
+    finally:
+        emulator.control.set_readings([])
+
+
+def test_a_failed_record_never_revokes_a_link_scalekit_handed_back_to_another_mint(
+    emulator: Emulator, tmp_path: Path, gateway: ScalekitGateway, org_id: str
+) -> None:
+    history = History(f"sqlite:///{tmp_path}/locked.db", busy_timeout_s=0.2)
+    emulator.control.set_readings(["links-reusable"])
+    try:
+        first = open_now(gateway, history, org_id)  # recorded; nobody has opened it yet
+        emulator.control.inject_fault(Fault(method="GeneratePortalLink", delay_seconds=1.0, times=1))
+        locked, release = threading.Event(), threading.Event()
+
+        def hold_the_lock_once_pending() -> None:
+            raw = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+            query = "SELECT count(*) FROM link_issuance WHERE state = 'pending'"
+            while raw.execute(query).fetchone() != (1,):
+                time.sleep(0.01)
+            raw.execute("BEGIN IMMEDIATE")  # the record of Scalekit's answer will fail; reads go on
+            locked.set()
+            release.wait(10)
+            raw.execute("ROLLBACK")
+
+        holder = threading.Thread(target=hold_the_lock_once_pending)
+        holder.start()
+        try:
+            with pytest.raises(StoreBusy, match="belongs to another mint too"):
+                open_now(gateway, history, org_id)
+            assert locked.is_set()
+        finally:
+            release.set()
+            holder.join()
+        # The first mint's link (handed back to the second) still opens: it was not revoked under it.
+        assert [link.id for link in emulator.backends.portal.live_links(org_id)] == [first.link.id]
+    finally:
+        emulator.control.set_readings([])

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from dashboard import preview
 from dashboard.history import History
+from dashboard.models import PortalLink
 from dashboard.organizations import history_timeline
 
 SSO_ON = {
@@ -155,3 +156,82 @@ def test_each_preview_session_has_its_own_moving_window() -> None:
     while not first.allow():  # the window slides: events are accepted again within a second
         assert time.monotonic() < deadline
         time.sleep(0.05)
+
+
+# The docs' payloads, as the emulator posts them (README: the eight documented events).
+DOCUMENTED = [
+    SSO_ON,
+    {**SSO_ON, "event_type": "ORGANIZATION_SSO_DISABLED", "data": {**SSO_ON["data"], "enabled": False}},
+    {
+        "event_type": "ORGANIZATION_DIRECTORY_ENABLED",
+        "object": "directory",
+        "organization_id": "org_1",
+        "message": "Directory enabled",
+        "data": {"directory_type": "SCIM", "id": "dir_1", "provider": "OKTA", "enabled": True},
+    },
+    {
+        "event_type": "ORGANIZATION_DIRECTORY_DISABLED",
+        "object": "directory",
+        "organization_id": "org_1",
+        "message": "Directory disabled",
+        "data": {"directory_type": "SCIM", "id": "dir_1", "provider": "OKTA", "enabled": False},
+    },
+    {
+        "event_type": "PORTAL_LOAD_SUCCESS",
+        "object": "portal",
+        "organization_id": "org_1",
+        "message": "Portal loaded",
+        "data": {"features": "sso", "expiry": "2026-11-28T16:00:00Z"},
+    },
+    {
+        "event_type": "PORTAL_LOAD_FAILURE",  # no organization_id in the docs' payload
+        "object": "portal",
+        "message": "Portal failed to load",
+        "data": {"error_code": "SESSION_EXPIRED"},
+    },
+    {
+        "event_type": "PORTAL_SESSION_WARNING",
+        "object": "session",
+        "organization_id": "org_1",
+        "message": "Session expires in 5 minutes",
+        "data": {"expiry": "2026-11-28T16:00:00Z"},
+    },
+    {
+        "event_type": "PORTAL_SESSION_EXPIRY",
+        "object": "session",
+        "organization_id": "org_1",
+        "message": "Session expired",
+        "data": {"expiry": "2026-11-28T16:00:00Z"},
+    },
+]
+
+
+def test_all_eight_documented_events_are_kept_as_the_docs_shape_them(tmp_path: Path) -> None:
+    history = History(f"sqlite:///{tmp_path}/h.db")
+    stored = preview.record_new_events(
+        history, DOCUMENTED, org_id="org_1", environment="emulator", actor="ana@portal.test"
+    )
+    assert [e.event_type for e in stored] == [e["event_type"] for e in DOCUMENTED]
+    assert set(preview.PORTAL_EVENT_TYPES) == {e["event_type"] for e in DOCUMENTED}
+    failure = json.loads(stored[5].payload)
+    assert failure["organization_id"] == "org_1" and failure["data"] == {"error_code": "SESSION_EXPIRED"}
+    assert json.loads(stored[7].payload)["data"]["expiry"] == "2026-11-28T16:00:00Z"
+    assert len(history.events.for_organization("emulator", "org_1")) == 8
+    # Only events that say nothing of their organization may leave it out; none may name another.
+    assert preview.parse_event({**DOCUMENTED[5], "organization_id": "org_2"}, "org_1", "emulator") is None
+    no_org = {k: v for k, v in SSO_ON.items() if k != "organization_id"}
+    assert preview.parse_event(no_org, "org_1", "emulator") is None
+
+
+def test_a_load_failure_or_an_expiry_ends_the_preview_session_with_a_sentence(tmp_path: Path) -> None:
+    history = History(f"sqlite:///{tmp_path}/h.db")
+    link = PortalLink("lnk_1", "org_1", None, "http://127.0.0.1:1/magicLink/x")
+    for ending, sentence in [
+        (DOCUMENTED[5], "The portal did not load: its single-use link was already used"),
+        (DOCUMENTED[7], "The portal session has expired."),
+    ]:
+        session = preview.PreviewSession(key=("org_1", ("sso",)), link=link)
+        session.take([{**DOCUMENTED[4], "seq": 1}], history, org_id="org_1", environment="e", actor="ana")
+        assert session.ended is None and not session.expired
+        session.take([{**ending, "seq": 2}], history, org_id="org_1", environment="e", actor="ana")
+        assert session.ended is not None and session.ended.startswith(sentence) and session.expired

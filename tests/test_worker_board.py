@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
+from dashboard.config import Settings
 from dashboard.gateway import ScalekitGateway
 from dashboard.history import History
 from dashboard.models import OnboardingStatus
 from dashboard.organizations import fetch_status
+from dashboard.worker import Worker
 from dashboard.worker.board import StatusBoard
 from scalekit_emulator import Emulator, Fault
 
@@ -177,3 +180,24 @@ def test_a_round_can_start_on_the_first_page_of_a_first_listing(
     board.stop()
     org_ids = [o.id for o in orgs]
     assert shown(board) == per_org(gateway, org_ids) and len(org_ids) > 200  # three pages fed
+
+
+def test_a_rate_limited_round_waits_as_scalekit_asks_and_fails_no_organization(
+    emulator: Emulator, settings: Settings, tmp_path: Path
+) -> None:
+    with Emulator(orgs=12, seed=9, readings=["rate-limit=5"]) as emu:
+        gateway = ScalekitGateway.connect(settings, emu.env_url, emu.client_id, emu.client_secret)
+        history = History(f"sqlite:///{tmp_path}/h.db")
+        waits: list[float] = []
+
+        def wait(seconds: float) -> None:  # the emulator's minute passes at once
+            waits.append(seconds)
+            emu.control.advance_clock(seconds)
+
+        worker = Worker(gateway, history, "emulator", sleep=wait)
+        worker.run_once()
+        statuses = history.statuses.load("emulator")
+        assert len(statuses) == 12  # every organization, although 5 calls a minute is far too few
+        assert history.sweepers.state("emulator").problem is None
+        assert waits and all(1 <= w <= 62 for w in waits)  # Scalekit's retry-after, not a guess
+        worker.release()

@@ -72,8 +72,9 @@ class ScalekitGateway:
         without_call_credentials(client)
         return cls(client, url)
 
-    def _exec(self, rpc: grpc.UnaryUnaryMultiCallable, request: Message) -> Message:
-        response, _call = self._core.grpc_exec(rpc.with_call, request)
+    def _exec(self, rpc: grpc.UnaryUnaryMultiCallable, request: Message, *, retry: bool = True) -> Message:
+        """``retry=False``: UNAVAILABLE is raised, not retried (see generate_portal_link)."""
+        response, _call = self._core.grpc_exec(rpc.with_call, request, retry_on_unavailable=retry)
         return response
 
     # -- organizations -----------------------------------------------------------------------
@@ -159,10 +160,19 @@ class ScalekitGateway:
     def update_organization_settings(
         self, org_id: str, *, sso: bool | None = None, dir_sync: bool | None = None
     ) -> Organization:
-        """Turn the admin portal's SSO and directory sync features on or off."""
+        """Turn the admin portal's SSO and directory sync features on or off.
+
+        Directory sync is switched under the name the environment itself reports for this
+        organization (``dir_sync``, ``directory_sync`` or ``scim``: Scalekit's sources disagree),
+        read first; ``dir_sync`` when its settings do not name it."""
+        directory = "dir_sync"
+        if dir_sync is not None:
+            with translate("load the organization", subject=f"Organization {org_id}"):
+                current, _ = self._client.organization.get_organization(org_id)
+            directory = convert.directory_feature_name(current.organization) or "dir_sync"
         changes = [
             {"name": name, "enabled": value}
-            for name, value in (("sso", sso), ("dir_sync", dir_sync))
+            for name, value in (("sso", sso), (directory, dir_sync))
             if value is not None
         ]
         if not changes:
@@ -175,11 +185,17 @@ class ScalekitGateway:
 
     def generate_portal_link(self, org_id: str, features: Sequence[str]) -> PortalLink:
         """A single-use link that lives a minute. No features asked means Scalekit's default: the
-        organization's enabled ones (links.py checks what a rep asked for)."""
+        organization's enabled ones (links.py checks what a rep asked for).
+
+        Never retried on UNAVAILABLE: that status may mean the link was made and only its answer
+        lost, and the SDK's retry would mint again, leaving a link the history cannot know. One
+        call, one pending row (links.py): a lost answer leaves that row to close as "unknown"."""
         wanted = [org_pb.Feature.Value(name) for name in features if name in FEATURES]
         with translate("generate a portal link", subject=f"Organization {org_id}"):
             response = self._exec(
-                self._orgs.GeneratePortalLink, org_pb.GeneratePortalLinkRequest(id=org_id, features=wanted)
+                self._orgs.GeneratePortalLink,
+                org_pb.GeneratePortalLinkRequest(id=org_id, features=wanted),
+                retry=False,
             )
         return convert.link(response.link, org_id)
 
@@ -209,11 +225,24 @@ class ScalekitGateway:
 
     # -- the whole environment at once (the Organizations page) ------------------------------
 
-    def every_connection(self, on_page: bulk.PageCallback) -> None:
+    def every_connection(
+        self, on_page: bulk.PageCallback, patience: Callable[[Callable[[], Message]], Message] | None = None
+    ) -> None:
         """Every connection of every organization, every status, page by page (bulk.py).
-        NotAllowed when the environment does not offer it to an API client."""
-        with translate("list every SSO connection of the environment"):
-            bulk.every_connection(self._exec, self._client.connection.connection_service, on_page)
+        NotAllowed when the environment does not offer it to an API client. ``patience`` wraps
+        each page's call (the worker's back-off on a rate limit), so a long walk resumes where
+        Scalekit stopped it rather than from the start."""
+        action = "list every SSO connection of the environment"
+
+        def page(rpc: grpc.UnaryUnaryMultiCallable, request: Message) -> Message:
+            def once() -> Message:
+                with translate(action):
+                    return self._exec(rpc, request)
+
+            return patience(once) if patience is not None else once()
+
+        with translate(action):
+            bulk.every_connection(page, self._client.connection.connection_service, on_page)
 
     def directories_of(
         self,

@@ -38,8 +38,20 @@ def time(message: Message, name: str) -> dt.datetime | None:
     return getattr(message, name).ToDatetime(tzinfo=dt.UTC)
 
 
+# Scalekit's own sources spell the directory-sync feature three ways (the API reference and the
+# Python SDK's test: dir_sync; the 2.21 descriptor and the Node SDK: directory_sync; the SCIM
+# guide: scim). Organization settings may report any of them; Portal Desk calls it dir_sync.
+DIRECTORY_FEATURE_NAMES = ("dir_sync", "directory_sync", "scim")
+
+
+def directory_feature_name(msg: org_pb.Organization) -> str | None:
+    """How this environment's settings spell the directory-sync feature, when they mention it."""
+    return next((f.name for f in msg.settings.features if f.name in DIRECTORY_FEATURE_NAMES), None)
+
+
 def organization(msg: org_pb.Organization) -> Organization:
     features = {f.name: f.enabled for f in msg.settings.features}
+    dir_sync = any(features.get(name, False) for name in DIRECTORY_FEATURE_NAMES)
     region = RegionCode.Name(msg.region_code)
     return Organization(
         id=msg.id,
@@ -49,7 +61,7 @@ def organization(msg: org_pb.Organization) -> Organization:
         created_at=time(msg, "create_time"),
         updated_at=time(msg, "update_time"),
         sso_feature=features.get("sso", False),
-        dir_sync_feature=features.get("dir_sync", False),
+        dir_sync_feature=dir_sync,
         metadata=tuple(sorted(msg.metadata.items())),
     )
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import re
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from grpc import StatusCode
+from google.rpc import error_details_pb2
+from grpc import RpcError, StatusCode
 from scalekit.common.exceptions import (
     ScalekitBadRequestException,
     ScalekitConflictException,
@@ -34,6 +37,9 @@ from ..errors import (
 
 # BoringSSL (gRPC) and OpenSSL (requests) both name a refused certificate chain this way.
 _VERIFY_FAILED = "CERTIFICATE_VERIFY_FAILED"
+# A permission as SDK 2.21's descriptors name them (auth_option.permissions): portal_links:manage,
+# organizations:read, sso:read, scim:write.
+_PERMISSION = re.compile(r"\b[a-z][a-z_]*:(?:read|write|manage|[a-z_]+)\b")
 
 
 def server_message(exc: ScalekitServerException) -> str:
@@ -66,6 +72,43 @@ def untrusted_certificate(exc: ScalekitException) -> bool:
     return any(isinstance(item, ssl.SSLCertVerificationError) for item in _causes(exc))
 
 
+def retry_after(exc: ScalekitServerException) -> float | None:
+    """The wait Scalekit asked for on a rate limit: the status's RetryInfo, else a retry-after
+    header (seconds) in the trailing metadata; None when it said neither."""
+    for detail in exc.err_details or ():
+        if hasattr(detail, "Is") and detail.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
+            info = error_details_pb2.RetryInfo()
+            detail.Unpack(info)
+            seconds = info.retry_delay.seconds + info.retry_delay.nanos / 1e9
+            if seconds > 0:
+                return seconds
+    error = exc.args[0] if exc.args else None
+    trailers = error.trailing_metadata() if isinstance(error, RpcError) else None
+    for key, value in trailers or ():
+        if key.lower() == "retry-after":
+            try:
+                seconds = float(value)
+            except ValueError:
+                return None
+            return seconds if math.isfinite(seconds) and seconds > 0 else None
+    return None
+
+
+def busy(action: str, retry_after_s: float | None) -> str:
+    """What a rep reads on a rate limit: when to try again, not an error code."""
+    when = f"in {math.ceil(retry_after_s)} seconds" if retry_after_s else "in a minute"
+    return (
+        f"Scalekit is busy: try again {when}. It is rate limiting requests, so Portal Desk could "
+        f"not {action}."
+    )
+
+
+def missing_permission(exc: ScalekitServerException) -> str | None:
+    """The permission a refusal names (``portal_links:manage``…), if it names one."""
+    found = _PERMISSION.search(exc.message or "")
+    return found.group(0) if found else None
+
+
 def _sentence(exc: ScalekitException, action: str, subject: str | None, host: str | None) -> ScalekitError:
     if untrusted_certificate(exc):
         where = f" at {host}" if host else ""
@@ -84,6 +127,13 @@ def _sentence(exc: ScalekitException, action: str, subject: str | None, host: st
             "SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET, and that the API client is still active."
         )
     if isinstance(exc, ScalekitForbiddenException):
+        permission = missing_permission(exc)
+        if permission:
+            return NotAllowed(
+                f"Portal Desk's API client lacks the permission {permission} in Scalekit: an admin can "
+                f"grant it to the API client in Scalekit's dashboard (API Config), so that Portal Desk "
+                f"can {action}."
+            )
         return NotAllowed(
             f"Scalekit does not let Portal Desk's API client {action} (permission denied). Check the API "
             "client's permissions in Scalekit's dashboard."
@@ -93,10 +143,8 @@ def _sentence(exc: ScalekitException, action: str, subject: str | None, host: st
             f"Scalekit does not offer Portal Desk's API client a way to {action} (not implemented)."
         )
     if isinstance(exc, ScalekitTooManyRequestsException):
-        return RateLimited(
-            f"Scalekit is rate limiting requests, so Portal Desk could not {action}. "
-            "Wait a minute and try again."
-        )
+        wait = retry_after(exc)
+        return RateLimited(busy(action, wait), retry_after_s=wait)
     if isinstance(exc, ScalekitGatewayTimeoutException):
         return TimedOut(
             f"Scalekit did not answer in time when trying to {action}. Try again; "

@@ -42,10 +42,11 @@ class NewInvitation:
 
 
 def count_open(invitation_id: int, at: dt.datetime) -> sa.Update:
-    """One more open of the invitation, at ``at``."""
+    """One more open of the invitation, at ``at``; none once it is revoked (an open that raced
+    the revoke ends on the revoked page, and is no open)."""
     return (
         invitation.update()
-        .where(c.id == invitation_id)
+        .where(c.id == invitation_id, c.revoked_at.is_(None))
         .values(
             open_count=c.open_count + 1,
             first_opened_at=sa.func.coalesce(c.first_opened_at, at),

@@ -3,8 +3,9 @@
 A mint is written as pending *before* GeneratePortalLink is called and completed after it, so a
 time-out or a crash leaves a pending row, never a link the history does not know. A pending row
 whose minute has passed is closed as "unknown": whatever happened, that link can no longer be
-opened. A link's Scalekit id is kept only while the link can be opened (to revoke it), then
-forgotten.
+opened. A link's Scalekit id is kept for as long as a portal session it started may last (six
+hours after its minute), so that revoking an invitation can end that session
+(DeletePortalLinkByID), then forgotten. The id is not a credential: it cannot open a portal.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ c = link_issuance.c
 # A link lives a minute; a pending mint older than this cannot have left anything openable.
 PENDING_GRACE = dt.timedelta(minutes=2)
 SWEEP_EVERY = dt.timedelta(seconds=30)
+# A portal session lasts up to six hours from the open, and an open happens within the link's
+# minute: past its expiry plus this, no session of that link can still run.
+SESSION_LIFETIME = dt.timedelta(hours=6)
 
 
 @dataclass(frozen=True)
@@ -115,11 +119,12 @@ class LinkLog:
             self.sweep(now)
 
     def sweep(self, now: dt.datetime) -> None:
-        """Forget the ids of links that can no longer be opened; close stale pending mints."""
+        """Forget the ids of links that can no longer back a portal session; close stale pending
+        mints. A link whose expiry Scalekit did not say is counted from its issue."""
         with guard("tidy the link history"), writing(self._engine) as conn:
             conn.execute(
                 link_issuance.update()
-                .where(c.link_id.is_not(None), c.expires_at.is_not(None), c.expires_at <= now)
+                .where(c.link_id.is_not(None), _ended(now))
                 .values(link_id=None)
             )
             conn.execute(
@@ -164,13 +169,31 @@ class LinkLog:
     def revocable(
         self, environment: str, now: dt.datetime, *, invitation_id: int | None = None
     ) -> list[Issuance]:
-        """Links whose id is still kept and whose minute has not passed (of one invitation)."""
+        """Links that may still be opened or back a portal session (of one invitation): their id
+        is kept, they are not revoked, and their minute ended less than six hours ago."""
         where = [
             c.environment == environment,
             c.link_id.is_not(None),
-            c.expires_at > now,
             c.revoked_at.is_(None),
+            sa.not_(_ended(now)),
         ]
         if invitation_id is not None:
             where.append(c.invitation_id == invitation_id)
         return self._select("read the live links", sa.select(link_issuance).where(*where))
+
+    def shared(self, link_ids: Iterable[str], besides: Iterable[int]) -> set[str]:
+        """Which of these link ids another unrevoked mint (not among ``besides``) also holds.
+        Under the links-reusable reading Scalekit may hand one link back to several mints."""
+        ids, rows = list(link_ids), list(besides)
+        if not ids:
+            return set()
+        statement = sa.select(c.link_id).where(
+            c.link_id.in_(ids), c.id.not_in(rows), c.revoked_at.is_(None)
+        )
+        with guard("read the live links"), self._engine.connect() as conn:
+            return {row.link_id for row in conn.execute(statement)}
+
+
+def _ended(now: dt.datetime) -> sa.ColumnElement[bool]:
+    """No session of the link can run any more: its minute ended over six hours ago."""
+    return sa.func.coalesce(c.expires_at, c.issued_at) <= now - SESSION_LIFETIME

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..errors import InvalidRequest, NotFound, ScalekitError
 from ..gateway import ScalekitGateway
 from ..history import History, fingerprint
-from ..links import mint
+from ..links import mint, revoke_live
 from ..models import FEATURE_LABELS, Invitation, Organization
 
 OUTCOMES = (
@@ -151,4 +151,11 @@ def _mint(
         invitation_id=found.id,
         now=now,
     )
+    # A revoke may have landed while Scalekit was minting: its sweep of the invitation's links
+    # ran before this link was recorded, so this open deletes its own fresh link and answers as
+    # the revoke would have (the open was not counted: see history's count_open).
+    again = history.invitations.get(environment, found.id)
+    if again is not None and again.revoked_at is not None:
+        revoke_live(gateway, history, [minted.record], revoked_by=again.revoked_by or "", now=now)
+        return Opened("revoked", again)
     return Opened("portal", found, location=minted.link.location, detail=off, features=features)

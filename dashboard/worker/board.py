@@ -11,7 +11,8 @@ snapshot as it arrives (pages read the snapshot, never this board):
   flight, in the order pages ask for: the watch list, the rows on screen, the rows the filters keep.
 
 Each status is complete when both halves of the round are in; until then the snapshot's stands.
-Answers are saved to the snapshot as they arrive.
+Answers are saved to the snapshot as they arrive. When Scalekit rate-limits, the round waits as
+long as it asks (else backs off exponentially, with jitter) and asks again (backoff.py).
 """
 
 from __future__ import annotations
@@ -22,15 +23,18 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
-from ..errors import NotAllowed, PortalDeskError, ScalekitError
+from ..errors import NotAllowed, PortalDeskError, RateLimited, ScalekitError
 from ..gateway import ScalekitGateway
 from ..history.statuses import StatusSnapshot
 from ..models import Connection, Directory, OnboardingStatus
 from ..organizations.states import changed_status, fetch_status, scim_state, sso_state
+from .backoff import Backoff, Sleep
 from .rounds import Round
 
 SAVE_EVERY_S = 1.0
+T = TypeVar("T")
 
 
 class StatusBoard:
@@ -47,7 +51,11 @@ class StatusBoard:
         in_flight: int = 100,
         on_statuses: Callable[[list[OnboardingStatus]], None] | None = None,
         on_round_end: Callable[[], None] | None = None,
+        backoff: Backoff | None = None,
+        sleep: Sleep | None = None,
     ) -> None:
+        """``sleep``: how a back-off waits (tests advance the emulator's clock instead); by
+        default it waits on the board's stop, so stopping never waits a back-off out."""
         self._gateway = gateway
         self._snapshot, self._environment = snapshot, environment
         self._ttl_s, self._retry_after_s, self._in_flight = ttl_s, retry_after_s, in_flight
@@ -55,6 +63,8 @@ class StatusBoard:
         self._on_round_end = on_round_end  # a round is saved (the worker tells the pages)
         self._lock = threading.Lock()
         self._stopped = threading.Event()
+        self._backoff = backoff or Backoff()
+        self._sleep: Sleep = sleep or self._stopped.wait
         self._known: dict[str, OnboardingStatus] = {}
         self.version = 0  # moves whenever what statuses() returns may have changed
         self._unsaved: list[OnboardingStatus] = []
@@ -139,7 +149,7 @@ class StatusBoard:
 
     def refresh(self, org_id: str) -> OnboardingStatus:
         """Fetch one organization now (after a change), and keep the answer."""
-        status = fetch_status(self._gateway, org_id)
+        status = self._patiently(lambda: fetch_status(self._gateway, org_id))
         self._keep(status)
         self._save()
         return status
@@ -208,12 +218,24 @@ class StatusBoard:
         saver.start()
         sso = threading.Thread(target=self._sso_half, args=(current,), daemon=True, name="status-sso")
         sso.start()
-        self._gateway.directories_of(
-            current.next_ids(self._lock, self._stopped),
-            lambda org_id, result: self._directories(current, org_id, result),
-            in_flight=self._in_flight,
-            stopped=self._stopped,
-        )
+        limited: dict[str, RateLimited] = {}
+
+        def arrived(org_id: str, result: list[Directory] | ScalekitError) -> None:
+            if isinstance(result, RateLimited):
+                limited[org_id] = result  # asked again after the back-off (dict writes are atomic)
+            else:
+                self._directories(current, org_id, result)
+
+        ids: Iterable[str] = current.next_ids(self._lock, self._stopped)
+        for attempt in range(self._backoff.attempts):
+            self._gateway.directories_of(ids, arrived, in_flight=self._in_flight, stopped=self._stopped)
+            if not limited or attempt + 1 == self._backoff.attempts or self._stopped.is_set():
+                break
+            waits = [e.retry_after_s for e in limited.values() if e.retry_after_s]
+            self._sleep(self._backoff.delay(attempt, max(waits) if waits else None))
+            ids, limited = list(limited), {}
+        for org_id, error in limited.items():
+            self._fail([org_id], str(error))
         sso.join()
         current.done.set()
         saver.join()
@@ -246,7 +268,7 @@ class StatusBoard:
                         found[conn.organization_id].append(conn)
 
             try:
-                self._gateway.every_connection(page)
+                self._gateway.every_connection(page, patience=self._patiently)  # page by page
             except NotAllowed:
                 self._bulk_refused = True  # this environment: organization by organization
             except ScalekitError as error:
@@ -269,7 +291,8 @@ class StatusBoard:
         if self._stopped.is_set():
             return
         try:
-            self._half(current, org_id, sso=sso_state(self._gateway.list_connections(org_id)))
+            found = self._patiently(lambda: self._gateway.list_connections(org_id))
+            self._half(current, org_id, sso=sso_state(found))
         except ScalekitError as error:
             self._fail([org_id], str(error))
 
@@ -300,7 +323,7 @@ class StatusBoard:
 
     def _single(self, org_id: str) -> None:
         try:
-            self._keep(fetch_status(self._gateway, org_id))
+            self._keep(self._patiently(lambda: fetch_status(self._gateway, org_id)))
         except ScalekitError as error:
             self._fail([org_id], str(error))
         finally:
@@ -310,12 +333,16 @@ class StatusBoard:
     def _stray(self, current: Round, org_id: str) -> None:
         """An organization that appeared during a round: both halves on its own, for the round."""
         try:
-            found = fetch_status(self._gateway, org_id)
+            found = self._patiently(lambda: fetch_status(self._gateway, org_id))
         except ScalekitError as error:
             self._fail([org_id], str(error))
             return
         self._half(current, org_id, sso=(found.sso or "none", found.sso_provider))
         self._half(current, org_id, scim=(found.scim or "none", found.scim_users))
+
+    def _patiently(self, work: Callable[[], T]) -> T:
+        """``work()``, backing off while Scalekit rate-limits it."""
+        return self._backoff.call(work, self._sleep, self._stopped.is_set)
 
     def _keep(self, status: OnboardingStatus) -> None:
         with self._lock:

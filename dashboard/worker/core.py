@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from ..errors import PortalDeskError
 from ..gateway import ScalekitGateway
 from ..history import History
 from ..models import OnboardingStatus
+from .backoff import Backoff, Sleep
 from .board import StatusBoard
 from .notify import Teller
 
@@ -60,8 +62,13 @@ class Worker:
         intervals: Intervals | None = None,
         holder: str | None = None,
         clock: Clock = _now,
+        sleep: Sleep | None = None,
     ) -> None:
+        """``sleep``: how a back-off from Scalekit's rate limit waits (tests advance the
+        emulator's clock); by default, real time."""
         self.gateway, self.history, self.environment = gateway, history, environment
+        self._sleep = sleep
+        self._backoff = Backoff()
         self.intervals = intervals or Intervals()
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.teller = teller
@@ -125,6 +132,8 @@ class Worker:
             self.environment,
             on_statuses=remember_sso,
             on_round_end=round_end,
+            backoff=self._backoff,
+            sleep=self._sleep,
         )
 
     def _drop_board(self) -> None:
@@ -150,8 +159,12 @@ class Worker:
             first_ever = self.history.listing.load(self.environment) is None
             began = first_ever and board.begin(first=self._watch_list())
             try:
-                orgs = self.gateway.list_organizations(
-                    on_page=(lambda page: board.feed([o.id for o in page])) if began else None
+                # Rate-limited: wait as Scalekit asks and list again (feeding a page twice is harmless).
+                orgs = self._backoff.call(
+                    lambda: self.gateway.list_organizations(
+                        on_page=(lambda page: board.feed([o.id for o in page])) if began else None
+                    ),
+                    self._sleep or time.sleep,
                 )
                 self.history.listing.save(self.environment, orgs, self._clock())
             except PortalDeskError as error:
