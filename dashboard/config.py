@@ -49,6 +49,9 @@ class Settings:
     emulator_seed: int = 7
     emulator_portal_session_s: float = 6 * 3600
     emulator_latency_ms: float = 0.0  # a delay on every emulator RPC: a distant Scalekit, for demos
+    # Where Scalekit's sources disagree, which reading the emulator plays (python -m
+    # scalekit_emulator --readings lists them); empty: the documented defaults.
+    emulator_readings: tuple[str, ...] = ()
     demo_history: bool = True  # emulator mode only: seed a plausible history into an empty database
     # The relay: its public address (invitation URLs start with it), where it listens when run on
     # its own, which proxies may tell it the client's address, and what its pages say.
@@ -354,6 +357,7 @@ def load_settings(
         emulator_latency_ms=_amount(
             values, "DASHBOARD_EMULATOR_LATENCY_MS", 0.0, "milliseconds", MAX_LATENCY_MS, zero=True
         ),
+        emulator_readings=tuple(r for r in (_text(values, "DASHBOARD_EMULATOR_READINGS") or "").split() if r),
     )
 
 

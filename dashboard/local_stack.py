@@ -109,6 +109,7 @@ def start(config: Settings, *, dashboard_url: str, folder: Path, sign_in: bool) 
         "--exit-with-parent",  # a server killed outright leaves no emulator behind
         "--latency-ms",
         str(config.emulator_latency_ms),
+        *(a for reading in config.emulator_readings for a in ("--reading", reading)),
         # The dashboard's own origins may frame the portal preview (as registered live in Scalekit).
         *(
             a
