@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,11 +25,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextmanager
-def dashboard(settings: dict[str, str], log: Path) -> Iterator[str]:
-    """``streamlit run server.py`` with these settings on top of a clean environment (no
-    credentials, no .env, sign-in off, no demo history); yields its URL once it answers."""
-    port = free_port()
+def clean_environment(settings: dict[str, str]) -> dict[str, str]:
+    """This process's environment without credentials, .env, sign-in or demo history, with
+    ``settings`` on top (the caller's settings win)."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -41,26 +40,58 @@ def dashboard(settings: dict[str, str], log: Path) -> Iterator[str]:
             "DASHBOARD_SIGN_IN": "off",
             "DASHBOARD_DEMO_HISTORY": "0",
         }
-        | settings  # the caller's settings win
+        | settings
     )
+    return env
+
+
+@dataclass
+class Server:
+    """``streamlit run`` of one script in its own process; ``url`` answers once started."""
+
+    process: subprocess.Popen
+    url: str
+    log: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def serve(script: str, env: dict[str, str], log: Path, args: tuple[str, ...] = ()) -> Server:
+    """Start ``streamlit run script -- args`` on a free port and return once it answers."""
+    port = free_port()
     with log.open("a") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             *(("--", *args) if args else ())],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    server = Server(process, f"http://127.0.0.1:{port}", log)
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2):
+                return server
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                server.stop()
+                raise RuntimeError(f"{script} did not start; see {log}") from None
+            time.sleep(0.05)
+
+
+@contextmanager
+def dashboard(settings: dict[str, str], log: Path) -> Iterator[str]:
+    """``streamlit run server.py`` with these settings on top of a clean environment (no
+    credentials, no .env, sign-in off, no demo history); yields its URL once it answers."""
+    server = serve("server.py", clean_environment(settings), log)
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the dashboard did not start; see {log}") from None
-                time.sleep(0.2)
-        yield url
+        yield server.url
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
