@@ -63,14 +63,17 @@ class Server:
                 self.process.wait()
 
 
-def serve(script: str, env: dict[str, str], log: Path, args: tuple[str, ...] = ()) -> Server:
-    """Start ``streamlit run script -- args`` on a free port and return once it answers."""
+def serve(
+    script: str, env: dict[str, str], log: Path, args: tuple[str, ...] = (), options: tuple[str, ...] = ()
+) -> Server:
+    """Start ``streamlit run script -- args`` on a free port and return once it answers;
+    ``options``: Streamlit's own, as ``section.name=value``."""
     port = free_port()
     with log.open("a") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             *(("--", *args) if args else ())],
+             *(f"--{option}" for option in options), *(("--", *args) if args else ())],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     server = Server(process, f"http://127.0.0.1:{port}", log)

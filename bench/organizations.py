@@ -198,8 +198,10 @@ class HistoryWatch:
 class Stack:
     """The worker, the dashboard and the floor page on one database, each restartable."""
 
-    def __init__(self, env_file: Path, database: Path, folder: Path, orgs: int) -> None:
-        self.database, self.folder = database, folder
+    def __init__(
+        self, env_file: Path, database: Path, folder: Path, orgs: int, options: tuple[str, ...] = ()
+    ) -> None:
+        self.database, self.folder, self.options = database, folder, options
         common = {
             "DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
             "DASHBOARD_EMULATOR_ENV_FILE": str(env_file),
@@ -230,7 +232,9 @@ class Stack:
     def start_dashboard(self) -> str:
         if self.dashboard is not None:
             self.dashboard.stop()
-        self.dashboard = browser.serve("server.py", self.dashboard_env, self.folder / "dashboard.log")
+        self.dashboard = browser.serve(
+            "server.py", self.dashboard_env, self.folder / "dashboard.log", options=self.options
+        )
         return self.dashboard.url
 
     def start_floor(self) -> str:
@@ -241,6 +245,7 @@ class Stack:
             self.floor_env,
             self.folder / "floor.log",
             (str(self.database), ENVIRONMENT),
+            self.options,
         )
         return self.floor.url
 
@@ -258,12 +263,13 @@ def add(results: Results, name: str, value: float) -> None:
     results.setdefault(name, []).append(value)
 
 
-def page_repeat(pw, env_file: Path, folder: Path, orgs: int, n: int, results: Results) -> None:
+def page_repeat(pw, args: argparse.Namespace, env_file: Path, folder: Path, n: int, results: Results) -> None:
     """One repeat of every case, on a new database; the floor page goes first on odd repeats
     wherever the order is free, so a drift of the machine's load falls on both alike."""
     run = folder / f"run-{n}"
     run.mkdir()
-    stack = Stack(env_file, run / "history.db", run, orgs)
+    orgs = args.orgs
+    stack = Stack(env_file, run / "history.db", run, orgs, tuple(args.streamlit_option))
     chromium = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
     page_ctx = chromium.new_context(viewport={"width": 1400, "height": 900})
     floor_ctx = chromium.new_context(viewport={"width": 1400, "height": 900})
@@ -328,7 +334,7 @@ def chromium(args: argparse.Namespace, env_file: Path, folder: Path) -> Results:
     results: Results = {}
     with sync_playwright() as pw:
         for n in range(args.repeat):
-            page_repeat(pw, env_file, folder, args.orgs, n, results)
+            page_repeat(pw, args, env_file, folder, n, results)
     return results
 
 
@@ -381,11 +387,23 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--latency-ms", type=float, default=0.0, help="a delay on every emulator RPC")
+    parser.add_argument(
+        "--streamlit-option",
+        action="append",
+        default=[],
+        metavar="SECTION.NAME=VALUE",
+        help="a Streamlit option for both pages' servers alike (e.g. runner.postScriptGC=false)",
+    )
     parser.add_argument("--no-browser", action="store_true", help="the service rows only")
     parser.add_argument("--no-services", action="store_true", help="the pages only")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-orgs-"))
-    print(f"{args.orgs:,} organizations, {args.latency_ms:g} ms per RPC, {args.repeat} repeats; "
+    options = (
+        f"; Streamlit options for both pages: {' '.join(args.streamlit_option)}"
+        if args.streamlit_option
+        else ""
+    )
+    print(f"{args.orgs:,} organizations, {args.latency_ms:g} ms per RPC, {args.repeat} repeats{options}; "
           f"load average at the start {load_average()}", flush=True)  # fmt: skip
     with emulator_process(args.orgs, args.latency_ms, folder) as env_file:
         service_rows = {} if args.no_services else services(env_file, args.repeat, folder)
