@@ -28,6 +28,7 @@ COLUMNS = [
     "ID",
     "sso_state",
     "scim_state",
+    "changed_at",
 ]
 NEW = "●"  # the status changed while the rep had the page open
 SHOWN = [c for c in COLUMNS if c[0].isupper()]  # the others are raw values for filters and sorting
@@ -65,22 +66,30 @@ def organization_frame(
     "New" marks a change after ``watching_since`` (the rep opened the page). Times are values,
     shown relative by the browser, so an unchanged table is the same table a minute later.
 
-    ``sso_state`` and ``scim_state`` are raw values for the filters; pages hide them.
+    ``sso_state``, ``scim_state`` and ``changed_at`` are raw values for the filters and the
+    marks; pages hide them.
     """
+    return marked(unmarked_frame(orgs, statuses, links), since=since, watching_since=watching_since)
+
+
+def unmarked_frame(
+    orgs: Sequence[Organization],
+    statuses: Mapping[str, OnboardingStatus],
+    links: Mapping[str, InvitationSummary],
+) -> pd.DataFrame:
+    """The table with nothing marked: the same for every rep and visit, so it is built once per
+    history version and marked per visit (``marked`` is cheap, this is not at 10,000 rows)."""
     rows = []
     for org in orgs:
         status = statuses.get(org.id)
         summary = links.get(org.id)
-        changed_at = status.changed_at if status is not None else None
-        changed = changed_at is not None and since is not None and changed_at > since
-        new = changed_at is not None and watching_since is not None and changed_at > watching_since
         rows.append(
             (
-                NEW if new else "",
+                "",
                 org.display_name,
                 _sso_label(status),
                 _scim_label(status),
-                changed_at if changed else None,
+                None,
                 summary.usable if summary else 0,
                 summary.last_issued_at if summary else None,
                 _short(summary.last_issued_by) if summary else "",
@@ -90,12 +99,24 @@ def organization_frame(
                 org.id,
                 status.sso if status else None,
                 status.scim if status else None,
+                status.changed_at if status is not None else None,
             )
         )
     frame = pd.DataFrame.from_records(rows, columns=COLUMNS)
-    for column in ("Changed", "Last invitation", "Created"):
+    for column in ("Changed", "Last invitation", "Created", "changed_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
+
+
+def marked(
+    frame: pd.DataFrame, *, since: dt.datetime | None, watching_since: dt.datetime | None
+) -> pd.DataFrame:
+    """``frame`` with "Changed" (changed after ``since``) and "New" (after ``watching_since``)."""
+    changed = frame["changed_at"]
+    never = pd.Series(False, index=frame.index)
+    after_visit = changed > since if since is not None else never
+    after_open = changed > watching_since if watching_since is not None else never
+    return frame.assign(Changed=changed.where(after_visit), New=after_open.map({True: NEW, False: ""}))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from ..formatting import DATE, DATE_TIME, ago
 from ..history import History
 from ..models import SCIM_STATES, SSO_LABELS, SSO_STATES
 from ..organizations import Background, Board, Filters
-from ..organizations.table import SHOWN
+from ..organizations.table import SHOWN, marked, unmarked_frame
 from .feedback import show_error
 from .text import md, plain
 
@@ -90,15 +90,15 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map(_plain) for c in outside})
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _frame(version: tuple, since: dt.datetime | None, opened_at: dt.datetime, _board: Board) -> pd.DataFrame:
-    """The whole table for one board version and one person's visit, built once (shared with
-    every redraw and session that asks the same)."""
-    return readable(
-        organizations.organization_frame(
-            _board.organizations, _board.statuses, _board.summaries, since=since, watching_since=opened_at
-        )
-    )
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _unmarked(version: tuple, _board: Board) -> pd.DataFrame:
+    """The whole table for one board version, built once (shared with every redraw and session:
+    at 10,000 rows it takes a good part of a page's run); each visit only marks its changes."""
+    return readable(unmarked_frame(_board.organizations, _board.statuses, _board.summaries))
+
+
+def _frame(board: Board, since: dt.datetime | None, opened_at: dt.datetime) -> pd.DataFrame:
+    return marked(_unmarked(board.version, board), since=since, watching_since=opened_at)
 
 
 def _columns(frame: pd.DataFrame) -> list[str]:
@@ -163,7 +163,7 @@ def live_tables(view: ListView, filters: Filters) -> None:
         if not board.listed:
             _waiting(background)
             return
-        frame = _frame(board.version, view.since, view.opened_at, board)
+        frame = _frame(board, view.since, view.opened_at)
         found = _matching(frame, view.matches)
         shown = organizations.apply_filters(found, filters)
         attention = organizations.needs_attention(
