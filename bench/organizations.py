@@ -28,6 +28,7 @@ Tables give min / median of ``--repeat`` runs.
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import statistics
 import subprocess
@@ -53,6 +54,7 @@ from dashboard.worker.board import StatusBoard
 ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENT = "emulator"
 POLL_MS = 25  # how often the browser and the history are looked at
+IDLE_S = 6.0  # how long a tab sits open for the server's idle load (the page redraws every 2 s)
 
 
 def timed(work: Callable[[], object]) -> float:
@@ -147,6 +149,25 @@ def visit(context, url: str, total: int, *, complete: bool) -> tuple[float, floa
     done = time.perf_counter() - start
     page.close()
     return rows, done
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle_load(context, url: str, total: int, server: Server, seconds: float) -> float:
+    """The server's CPU per second while one tab sits open on the drawn page, untouched."""
+    page = context.new_page()
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(ROWS_JS, arg=total, timeout=600_000, polling=POLL_MS)
+    time.sleep(1)  # the first run's end (its garbage collection, the file watcher's pass)
+    before = cpu_seconds(server.process.pid)
+    time.sleep(seconds)
+    used = cpu_seconds(server.process.pid) - before
+    page.close()
+    return used / seconds
 
 
 @dataclass
@@ -299,6 +320,13 @@ def page_repeat(pw, args: argparse.Namespace, env_file: Path, folder: Path, n: i
         turns = [(page_visit, stack.start_dashboard), (floor_visit, stack.start_floor)]
         for visit_one, _ in turns if n % 2 == 0 else turns[::-1]:
             visit_one("a later visit")
+        assert stack.dashboard is not None and stack.floor is not None
+        for ctx, server, name in [(page_ctx, stack.dashboard, "page"), (floor_ctx, stack.floor, "floor")]:
+            add(
+                results,
+                f"{name}: server CPU s per s, one tab open",
+                idle_load(ctx, server.url, orgs, server, IDLE_S),
+            )
         for visit_one, restart_server in turns if n % 2 == 0 else turns[::-1]:
             restart_server()
             visit_one("after a server restart")
@@ -418,6 +446,10 @@ def main() -> None:
         print_rows(
             [(name, values) for name, values in pages.items() if name.startswith("worker start")],
             "The worker's first start (with the dashboard's), seconds after it",
+        )
+        print_rows(
+            [(name, values) for name, values in pages.items() if "CPU" in name],
+            f"Idle load: the server's CPU while one tab sits open {IDLE_S:g} s on the drawn page",
         )
     else:
         print(f"\n(no Chromium rows: {'--no-browser' if args.no_browser else CHROMIUM + ' not found'})")
