@@ -20,9 +20,12 @@ same situation:
 - after a restart of the worker only (restarted again for the floor page's turn).
 
 Also, in the same run: from the worker's first start to the listing and to every status in the
-history, and the services in this process: the raw SDK paging through every organization (the
-floor of any listing), ``gateway.list_organizations`` and one round of the worker's StatusBoard.
-Tables give min / median of ``--repeat`` runs.
+history; the server's CPU while one tab sits open on each page (the Organizations page redraws
+every 2 s); and the services in this process: the raw SDK paging through every organization (the
+floor of any listing), ``gateway.list_organizations``, and a worker's first listing and round as
+``Worker`` does them (the round fed by the listing) beside the listing saved first.
+Tables give min / median of ``--repeat`` runs. ``--streamlit-option`` gives both servers a
+Streamlit setting alike (e.g. ``runner.postScriptGC=false``), to measure one on both pages.
 """
 
 from __future__ import annotations
