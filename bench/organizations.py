@@ -58,7 +58,7 @@ from dashboard.worker.board import StatusBoard
 ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENT = "emulator"
 POLL_MS = 25  # how often the browser and the history are looked at
-IDLE_S = 6.0  # how long a tab sits open for the server's idle load (the page redraws every 2 s)
+IDLE_S = 4.0  # how long a tab sits open for the server's idle load (two of the page's 2 s redraws)
 
 
 def timed(work: Callable[[], object]) -> float:
