@@ -1,5 +1,6 @@
 """What the page benches share: Portal Desk served as ``make run`` serves it, on a free port, and
-real Chromium to time it in."""
+real Chromium to time it in; the emulator, the worker, the dashboard and the floor page each in
+its own process (``Stack``), for benches that restart one of them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("PORTAL_DESK_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu"]
+ENVIRONMENT = "emulator"  # where the history files what the emulator serves
 
 
 def free_port() -> int:
@@ -98,3 +100,88 @@ def dashboard(settings: dict[str, str], log: Path) -> Iterator[str]:
         yield server.url
     finally:
         server.stop()
+
+
+@contextmanager
+def emulator_process(orgs: int, latency_ms: float, folder: Path) -> Iterator[Path]:
+    env_file = folder / "emulator.env"
+    command = [sys.executable, "-m", "scalekit_emulator", "--orgs", str(orgs), "--seed", "7",
+               "--latency-ms", str(latency_ms), "--env-file", str(env_file)]  # fmt: skip
+    with (folder / "emulator.log").open("a") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        while not env_file.exists():
+            if proc.poll() is not None:
+                raise RuntimeError(f"the emulator did not start; see {folder / 'emulator.log'}")
+            time.sleep(0.05)
+        yield env_file
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Stack:
+    """The worker, the dashboard and the floor page on one database, each restartable."""
+
+    def __init__(
+        self, env_file: Path, database: Path, folder: Path, orgs: int, options: tuple[str, ...] = ()
+    ) -> None:
+        self.database, self.folder, self.options = database, folder, options
+        common = {
+            "DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
+            "DASHBOARD_EMULATOR_ENV_FILE": str(env_file),
+        }
+        self.worker_env = clean_environment(common)
+        self.dashboard_env = clean_environment(
+            common | {"DASHBOARD_WORKER": "off", "DASHBOARD_EMULATOR_ORGS": str(orgs)}
+        )
+        self.floor_env = clean_environment({})
+        self.worker: subprocess.Popen | None = None
+        self.dashboard: Server | None = None
+        self.floor: Server | None = None
+
+    def start_worker(self) -> None:
+        self.stop_worker()
+        with (self.folder / "worker.log").open("a") as log:
+            self.worker = subprocess.Popen(
+                [sys.executable, "-m", "dashboard.worker"],
+                cwd=ROOT, env=self.worker_env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+
+    def stop_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.terminate()  # the worker releases its lease: the next one sweeps at once
+            self.worker.wait(timeout=60)
+            self.worker = None
+
+    def start_dashboard(self) -> str:
+        if self.dashboard is not None:
+            self.dashboard.stop()
+        self.dashboard = serve(
+            "server.py", self.dashboard_env, self.folder / "dashboard.log", options=self.options
+        )
+        return self.dashboard.url
+
+    def start_floor(self) -> str:
+        if self.floor is not None:
+            self.floor.stop()
+        self.floor = serve(
+            "bench/floor_page.py",
+            self.floor_env,
+            self.folder / "floor.log",
+            (str(self.database), ENVIRONMENT),
+            self.options,
+        )
+        return self.floor.url
+
+    def stop(self) -> None:
+        self.stop_worker()
+        for server in (self.dashboard, self.floor):
+            if server is not None:
+                server.stop()

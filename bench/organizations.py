@@ -32,31 +32,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
 from scalekit import ScalekitClient
 
-from bench import browser
-from bench.browser import CHROMIUM, LAUNCH_ARGS, Server
+from bench.browser import CHROMIUM, ENVIRONMENT, LAUNCH_ARGS, Server, Stack, cpu_seconds, emulator_process
 from dashboard.config import Settings, trust_ca_bundle
 from dashboard.gateway import ScalekitGateway
 from dashboard.history import History
 from dashboard.worker.board import StatusBoard
 
-ROOT = Path(__file__).resolve().parent.parent
-ENVIRONMENT = "emulator"
 POLL_MS = 25  # how often the browser and the history are looked at
 IDLE_S = 4.0  # how long a tab sits open for the server's idle load (two of the page's 2 s redraws)
 
@@ -65,24 +58,6 @@ def timed(work: Callable[[], object]) -> float:
     start = time.perf_counter()
     work()
     return time.perf_counter() - start
-
-
-@contextmanager
-def emulator_process(orgs: int, latency_ms: float, folder: Path) -> Iterator[Path]:
-    env_file = folder / "emulator.env"
-    command = [sys.executable, "-m", "scalekit_emulator", "--orgs", str(orgs), "--seed", "7",
-               "--latency-ms", str(latency_ms), "--env-file", str(env_file)]  # fmt: skip
-    with (folder / "emulator.log").open("a") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        while not env_file.exists():
-            if proc.poll() is not None:
-                raise RuntimeError(f"the emulator did not start; see {folder / 'emulator.log'}")
-            time.sleep(0.05)
-        yield env_file
-    finally:
-        proc.terminate()
-        proc.wait()
 
 
 # -- the services, in this process -----------------------------------------------------------
@@ -176,12 +151,6 @@ def visit(context, url: str, total: int, *, complete: bool) -> tuple[float, floa
     return rows, done
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time a process has used so far (user + system), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def idle_load(context, url: str, total: int, server: Server, seconds: float) -> float:
     """The server's CPU per second while one tab sits open on the drawn page, untouched."""
     page = context.new_page()
@@ -239,67 +208,6 @@ class HistoryWatch:
                 raise RuntimeError("the worker did not bring every status into the history")
             time.sleep(0.05)
         return self.complete
-
-
-class Stack:
-    """The worker, the dashboard and the floor page on one database, each restartable."""
-
-    def __init__(
-        self, env_file: Path, database: Path, folder: Path, orgs: int, options: tuple[str, ...] = ()
-    ) -> None:
-        self.database, self.folder, self.options = database, folder, options
-        common = {
-            "DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
-            "DASHBOARD_EMULATOR_ENV_FILE": str(env_file),
-        }
-        self.worker_env = browser.clean_environment(common)
-        self.dashboard_env = browser.clean_environment(
-            common | {"DASHBOARD_WORKER": "off", "DASHBOARD_EMULATOR_ORGS": str(orgs)}
-        )
-        self.floor_env = browser.clean_environment({})
-        self.worker: subprocess.Popen | None = None
-        self.dashboard: Server | None = None
-        self.floor: Server | None = None
-
-    def start_worker(self) -> None:
-        self.stop_worker()
-        with (self.folder / "worker.log").open("a") as log:
-            self.worker = subprocess.Popen(
-                [sys.executable, "-m", "dashboard.worker"],
-                cwd=ROOT, env=self.worker_env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-
-    def stop_worker(self) -> None:
-        if self.worker is not None:
-            self.worker.terminate()  # the worker releases its lease: the next one sweeps at once
-            self.worker.wait(timeout=60)
-            self.worker = None
-
-    def start_dashboard(self) -> str:
-        if self.dashboard is not None:
-            self.dashboard.stop()
-        self.dashboard = browser.serve(
-            "server.py", self.dashboard_env, self.folder / "dashboard.log", options=self.options
-        )
-        return self.dashboard.url
-
-    def start_floor(self) -> str:
-        if self.floor is not None:
-            self.floor.stop()
-        self.floor = browser.serve(
-            "bench/floor_page.py",
-            self.floor_env,
-            self.folder / "floor.log",
-            (str(self.database), ENVIRONMENT),
-            self.options,
-        )
-        return self.floor.url
-
-    def stop(self) -> None:
-        self.stop_worker()
-        for server in (self.dashboard, self.floor):
-            if server is not None:
-                server.stop()
 
 
 Results = dict[str, list[float]]
