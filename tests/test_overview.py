@@ -206,3 +206,22 @@ def test_changes_since_the_last_visit_are_marked() -> None:
     assert list(frame["SSO"])[2] == overview.CHECKING and list(frame["Directory sync"])[2] == "None"
     first_visit = overview.organization_frame(orgs, statuses, {}, since=None)
     assert first_visit["Changed"].isna().all() and set(first_visit["New"]) == {""}  # nothing to compare with
+
+
+def test_one_table_serves_every_visit_each_marked_for_its_own() -> None:
+    """The page builds the table once per history version and marks each visit on it: the
+    result is the table built for that visit, and the shared table is left unmarked."""
+    orgs = [org(1), org(2), org(3)]
+    statuses = {
+        "org_1": dataclasses.replace(status(1, "enabled"), changed_at=NOW - dt.timedelta(hours=2)),
+        "org_2": dataclasses.replace(status(2, "draft"), changed_at=NOW - dt.timedelta(days=3)),
+    }
+    shared = overview.base_frame(orgs, statuses, {})
+    for since, opened in [
+        (NOW - dt.timedelta(hours=5), NOW - dt.timedelta(hours=3)),
+        (None, NOW),
+        (NOW, None),
+    ]:
+        built = overview.organization_frame(orgs, statuses, {}, since=since, watching_since=opened)
+        assert overview.mark_changes(shared, since, opened).equals(built)
+    assert shared["Changed"].isna().all() and set(shared["New"]) == {""}
