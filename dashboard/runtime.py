@@ -138,17 +138,32 @@ def mailer(config: Settings) -> Mailer | None:
 
 
 def board(config: Settings, history: History) -> organizations.Board:
-    """Every organization with its status and invitations, as the history holds it; read again
-    when the history's board version moves (or a minute passes: invitations expire), shared by
-    every session."""
+    """Every organization with its status and invitations, as the history holds it, shared by
+    every session: the organizations and statuses read again only when the history's board
+    version moves, the invitations' summaries also once a minute (invitations expire)."""
     env = config.environment_host
+    version = history.board_version(env)
     minute = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-    return _board(config.database_url, env, (*history.board_version(env), minute), history)
+    kept = _snapshot(config.database_url, env, version, history)
+    return _board(config.database_url, env, (*version, minute), kept, history)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _snapshot(
+    database_url: str, environment: str, version: tuple, _history: History
+) -> organizations.board.Snapshot:
+    return organizations.board.snapshot(_history, environment)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _board(database_url: str, environment: str, version: tuple, _history: History) -> organizations.Board:
-    return organizations.board.read(_history, environment, version)
+def _board(
+    database_url: str,
+    environment: str,
+    version: tuple,
+    _kept: organizations.board.Snapshot,
+    _history: History,
+) -> organizations.Board:
+    return organizations.board.read(_history, environment, version, _kept)
 
 
 def background(config: Settings, history: History) -> organizations.Background:
@@ -203,6 +218,7 @@ def organization_detail(gateway: ScalekitGateway, org_id: str, deadline_s: float
 def forget_listings() -> None:
     """Drop every cached listing and detail (between tests)."""
     _board.clear()
+    _snapshot.clear()
     _demo_history.clear()
     _search.clear()
     _detail.clear()

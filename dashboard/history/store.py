@@ -110,8 +110,9 @@ class History:
             sa.select(sa.func.count()).select_from(org_status).where(known),
             sa.select(sa.func.max(s.fetched_at)).where(known),
             sa.select(sa.func.max(s.changed_at)).where(known),
-            *(sa.select(sa.func.max(t.c.id)).where(t.c.environment == environment)
-              for t in (invitation, link_issuance, activity)),
+            # The newest row of each, any environment's: read off the end of the table's own key
+            # at once (one history serves one environment; another's news costs a redraw).
+            *(sa.select(sa.func.max(t.c.id)) for t in (invitation, link_issuance, activity)),
         ]  # fmt: skip
         statement = sa.select(*(figure.scalar_subquery() for figure in figures))
         with guard("read the history"), self.engine.connect() as conn:

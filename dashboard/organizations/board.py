@@ -27,16 +27,35 @@ class Board:
         return self.listed_at is not None
 
 
-def read(history: History, environment: str, version: tuple[object, ...]) -> Board:
-    """Everything the table needs, read at once (callers cache it by ``version``)."""
-    now = dt.datetime.now(dt.UTC)
+@dataclass(frozen=True)
+class Snapshot:
+    """The heavy part of a board: every organization and status (10,000 of each at scale), read
+    only when the history's version moves."""
+
+    organizations: tuple[Organization, ...]
+    statuses: Mapping[str, OnboardingStatus]
+    listed_at: dt.datetime | None
+
+
+def snapshot(history: History, environment: str) -> Snapshot:
     found = history.listing.load(environment)
     orgs, listed_at = found if found is not None else ([], None)
+    return Snapshot(tuple(orgs), history.statuses.load(environment), listed_at)
+
+
+def read(
+    history: History, environment: str, version: tuple[object, ...], kept: Snapshot | None = None
+) -> Board:
+    """Everything the table needs (callers cache it by ``version``); the invitations' summaries
+    are read afresh (one query: they depend on the time, as invitations expire), the snapshot is
+    ``kept`` when given."""
+    now = dt.datetime.now(dt.UTC)
+    base = kept if kept is not None else snapshot(history, environment)
     return Board(
-        organizations=tuple(orgs),
-        statuses=history.statuses.load(environment),
+        organizations=base.organizations,
+        statuses=base.statuses,
         summaries=history.invitations.summaries(environment, now),
-        listed_at=listed_at,
+        listed_at=base.listed_at,
         version=version,
         read_at=now,
     )

