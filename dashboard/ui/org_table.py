@@ -203,7 +203,7 @@ def live_tables(view: ListView, filters: Filters) -> None:
                 column_order=drawn.columns,
                 column_config=COLUMN_CONFIG,
                 hide_index=True,
-                height=TABLE_HEIGHT,
+                height=min(TABLE_HEIGHT, 38 + 35 * max(len(drawn.shown), 1)),
                 on_select="rerun",
                 selection_mode="single-row",
                 key="org_table",
