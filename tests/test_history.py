@@ -241,7 +241,7 @@ def test_upgrading_a_version_four_database_keeps_every_row(tmp_path: Path) -> No
 
 
 @contextmanager
-def loaded_machine(burners: int = 2) -> Iterator[None]:
+def loaded_machine(burners: int = 1) -> Iterator[None]:
     """CPU-burning processes for the block's duration: a loaded CI box, where SQLite's busy
     handler (sleeping 1, 2, 5 … 100 ms between tries) made waiters miss the lock's free moments."""
     procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(burners)]
