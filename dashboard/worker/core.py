@@ -88,17 +88,22 @@ class Worker:
         except PortalDeskError as error:
             log.warning("Portal Desk's worker could not renew its lease: %s", error)
             held = False  # a busy or unreachable history: do nothing rather than sweep twice
-        if held and not self._holding:
+        gained, lost = held and not self._holding, self._holding and not held
+        self._holding = held
+        if gained:
             log.warning("Portal Desk's worker %s now sweeps %s", self.holder, self.environment)
+            self._drop_board()
             self._board = self._new_board()
-            state = self.history.sweepers.state(self.environment)
-            if state is not None and state.notify_since is None:
-                # What happened before the first worker ever ran is history, not news.
-                self.history.sweepers.note(self.environment, self.holder, notify_since=now)
-        elif not held and self._holding:
+            try:
+                state = self.history.sweepers.state(self.environment)
+                if state is not None and state.notify_since is None:
+                    # What happened before the first worker ever ran is history, not news.
+                    self.history.sweepers.note(self.environment, self.holder, notify_since=now)
+            except PortalDeskError as error:  # tell() records it on its next pass
+                log.warning("Portal Desk's worker could not read its state: %s", error)
+        elif lost:
             log.warning("Portal Desk's worker %s handed %s over", self.holder, self.environment)
             self._drop_board()
-        self._holding = held
         return held
 
     def release(self) -> None:
@@ -238,7 +243,8 @@ class Worker:
             return
         state = self.history.sweepers.state(self.environment)
         since = state.notify_since if state is not None else None
-        if since is None:
+        if since is None:  # the start could not record it: news begins now
+            self._note(notify_since=self._clock())
             return
         self.teller.find(since, self._clock())
         self.teller.deliver(self._clock())
