@@ -254,15 +254,8 @@ def refresh_listings(config: Settings, history: History) -> bool:
     return history.sweepers.request_refresh(config.environment_host, dt.datetime.now(dt.UTC))
 
 
-def organization_changed(
-    gateway: ScalekitGateway, changed: Organization | None = None, gone: str | None = None
-) -> None:
-    """After a change to one organization from Portal Desk (patched into the history's listing by
-    the service): its cached detail is stale."""
-    _detail.clear()
-
-
-def status_changed(gateway: ScalekitGateway, store: History, environment: str, org_id: str) -> None:
-    """The portal reported an SSO or directory change: the organization is on the worker's watch
-    list (a link was minted for it), so its status follows within a watch interval."""
+def forget_detail() -> None:
+    """After a change to an organization from Portal Desk (the service patched the history's
+    listing), or a change the portal reported (the organization is on the worker's watch list):
+    its cached detail is stale."""
     _detail.clear()

@@ -75,7 +75,7 @@ with (
         except PortalDeskError as error:
             show_error(error)
         else:
-            runtime.organization_changed(gateway, changed=org)
+            runtime.forget_detail()
             st.query_params["org"] = org.id
             st.rerun()
 

@@ -102,8 +102,8 @@ try:
         raw_events, history, org_id=org.id, environment=config.environment_host, actor=operator.name or ""
     )
     if any(event.event_type in preview.STATUS_EVENTS for event in fresh):
-        # Refetch this organization's status, so the Organizations page shows the change.
-        runtime.status_changed(gateway, history, config.environment_host, org.id)
+        # The worker polls this organization (a link was minted for it); its detail is stale now.
+        runtime.forget_detail()
 except PortalDeskError as error:
     show_error(error)
 

@@ -33,7 +33,7 @@ def _edit(
         )
         if st.form_submit_button("Save", type="primary"):
             try:
-                changed = organizations.update(
+                organizations.update(
                     gateway,
                     history,
                     operator,
@@ -45,7 +45,7 @@ def _edit(
             except PortalDeskError as error:
                 show_error(error)
                 return
-            runtime.organization_changed(gateway, changed=changed)
+            runtime.forget_detail()
             flash("success", "Saved.")
             st.rerun()
 
@@ -67,7 +67,7 @@ def _delete(
         except PortalDeskError as error:
             show_error(error)
             return
-        runtime.organization_changed(gateway, gone=org.id)
+        runtime.forget_detail()
         flash("success", f"{org.display_name} was deleted.")
         _leave()
         st.rerun()

@@ -32,7 +32,7 @@ def _toggle(
 ) -> None:
     enabled = st.session_state[f"feature-{feature}-{org_id}"]
     try:
-        changed = organizations.set_feature(
+        organizations.set_feature(
             gateway,
             history,
             operator,
@@ -43,11 +43,11 @@ def _toggle(
         )
     except PortalDeskError as error:
         flash("error", str(error))
-        runtime.organization_changed(gateway)
+        runtime.forget_detail()
     else:
         state = "Enabled" if enabled else "Disabled"
         flash("success", f"{state} {FEATURE_LABELS[feature]} in this organization's admin portal.")
-        runtime.organization_changed(gateway, changed=changed)
+        runtime.forget_detail()
 
 
 DATES = {
