@@ -29,6 +29,18 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["DASHBOARD_DOTENV"] = ""
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what needs a PostgreSQL server or Chromium, so `make check` can leave them out."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        values = [v for value in params.values() for v in (value if isinstance(value, tuple) else (value,))]
+        if names & {"postgres_server", "postgres_url"} or "postgresql" in values:
+            item.add_marker(pytest.mark.postgres)
+        if "page" in names or "browser" in names or "context" in names:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
     with Emulator(orgs=SESSION_ORGS, seed=11) as emu:

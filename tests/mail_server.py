@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import ssl
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -14,7 +17,6 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from dashboard.mailer import SmtpSettings, parse_smtp_url
 from scalekit_emulator.tls import issue_server_certificate, process_ca
 
-from .ports import free_port
 
 
 class Inbox:
@@ -34,6 +36,18 @@ def _authenticator(server, session, envelope, mechanism, auth_data) -> AuthResul
     return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
 
 
+class _Controller(Controller):
+    """aiosmtpd's controller on a socket the kernel gave a free port (port 0) and that stays
+    bound: choosing a port, closing it and binding it again could lose it to another process."""
+
+    def __init__(self, handler: Inbox, **kwargs: Any) -> None:
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        super().__init__(handler, hostname="127.0.0.1", port=self._socket.getsockname()[1], **kwargs)
+
+    def _create_server(self) -> Awaitable[asyncio.AbstractServer]:
+        return self.loop.create_server(self._factory_invoker, sock=self._socket, ssl=self.ssl_context)
+
+
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int, Path]]:
     ca = process_ca()
@@ -41,11 +55,8 @@ def smtp() -> Iterator[tuple[Inbox, int, Path]]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert.cert_file, cert.key_file)
     inbox = Inbox()
-    port = free_port()  # aiosmtpd checks its own port once started: give it a real one
-    controller = Controller(
+    controller = _Controller(
         inbox,
-        hostname="127.0.0.1",
-        port=port,
         tls_context=context,
         require_starttls=True,
         authenticator=_authenticator,
@@ -53,7 +64,7 @@ def smtp() -> Iterator[tuple[Inbox, int, Path]]:
     )
     controller.start()
     try:
-        yield inbox, port, ca.ca_file
+        yield inbox, controller.port, ca.ca_file
     finally:
         controller.stop()
 

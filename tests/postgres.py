@@ -67,7 +67,6 @@ def running_server() -> Iterator[PostgresServer]:
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
         shutil.chown(sockets, "postgres", "postgres")
-    port = free_port()
     subprocess.run(
         _as_server_user(
             [initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]
@@ -75,14 +74,22 @@ def running_server() -> Iterator[PostgresServer]:
         check=True,
         capture_output=True,
     )
-    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-    subprocess.run(
-        _as_server_user(
-            [pg_ctl, "-D", str(data), "-o", options, "-l", str(folder / "server.log"), "-w", "start"]
-        ),
-        check=True,
-        capture_output=True,
-    )
+    # PostgreSQL cannot bind port 0 and say which it got; it refuses to start on a taken port,
+    # so a port another process took between our choosing and its binding costs one more try.
+    for attempt in range(5):
+        port = free_port()
+        options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        started = subprocess.run(
+            _as_server_user(
+                [pg_ctl, "-D", str(data), "-o", options, "-l", str(folder / "server.log"), "-w", "start"]
+            ),
+            capture_output=True,
+        )
+        if started.returncode == 0:
+            break
+        log = (folder / "server.log").read_text(errors="replace")
+        if "Address already in use" not in log or attempt == 4:
+            raise RuntimeError(f"PostgreSQL did not start: {started.stderr!r}\n{log}")
     try:
         yield PostgresServer(port, f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres")
     finally:

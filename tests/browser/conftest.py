@@ -53,7 +53,6 @@ class Dashboard:
 def running_dashboard(folder: Path, **extra_env: str) -> Iterator[Dashboard]:
     """`streamlit run server.py`: with no Scalekit credentials, on the emulator it starts beside
     itself (as `make run` does); ``extra_env`` may point it elsewhere or set anything else."""
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCALEKIT_", "DASHBOARD_"))}
     env.update(
         DASHBOARD_DOTENV="",
@@ -64,26 +63,17 @@ def running_dashboard(folder: Path, **extra_env: str) -> Iterator[Dashboard]:
     )
     env.update(extra_env)
     log = folder / "streamlit.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "server.py",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    # Not port 0: the server must know its address before it binds (sign-in's redirect and the
+    # emulator's allowed frame origins). Streamlit binds before it starts anything, and exits
+    # when a port set on its command line is taken, so a port lost to another process between
+    # our choosing and its binding costs one more try, never a failed test.
+    for _ in range(5):
+        port = free_port()
+        server = _start_streamlit(port, env, log)
+        if _listening_or_refused(server, log) == "listening":
+            break
+    else:
+        raise AssertionError(f"the dashboard found no free port in 5 tries:\n{log.read_text()}")
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -101,6 +91,29 @@ def running_dashboard(folder: Path, **extra_env: str) -> Iterator[Dashboard]:
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def _start_streamlit(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("w") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+
+def _listening_or_refused(server: subprocess.Popen[bytes], log: Path) -> str:
+    """Whether Streamlit bound its port ("URL: …" printed) or exited because it was taken."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        text = log.read_text()
+        if "is not available" in text and server.wait(timeout=15) is not None:
+            return "refused"
+        if "URL: http" in text:
+            return "listening"
+        assert server.poll() is None, text
+        time.sleep(0.1)
+    raise AssertionError(f"the dashboard printed no address within 60 s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="module")
