@@ -28,7 +28,9 @@ def once(count: int) -> tuple[float, float, int, float]:
     emulator = Emulator(orgs=count, seed=7).start()
     start_s = time.perf_counter() - t0
     trust_ca_bundle(str(emulator.ca_bundle_file))
-    gateway = ScalekitGateway.connect(Settings(), emulator.env_url, emulator.client_id, emulator.client_secret)
+    gateway = ScalekitGateway.connect(
+        Settings(), emulator.env_url, emulator.client_id, emulator.client_secret
+    )
     t0 = time.perf_counter()
     listed = len(gateway.list_organizations())
     list_s = time.perf_counter() - t0

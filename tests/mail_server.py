@@ -18,7 +18,6 @@ from dashboard.mailer import SmtpSettings, parse_smtp_url
 from scalekit_emulator.tls import issue_server_certificate, process_ca
 
 
-
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], bytes]] = []

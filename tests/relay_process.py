@@ -53,10 +53,11 @@ def standalone_relay(emulator: Emulator, database_url: str) -> Iterator[RelayPro
                 relay.url = relay.url or url_file.read_text().strip()
                 requests.get(f"{relay.url}/healthz", timeout=1)
                 break
-            except (FileNotFoundError, requests.ConnectionError):
+            except (FileNotFoundError, requests.ConnectionError) as error:
                 if time.monotonic() > deadline:
                     process.kill()
-                    raise AssertionError(f"the relay did not answer within 90 s: {process.communicate()[0]}")
+                    output = process.communicate()[0]
+                    raise AssertionError(f"the relay did not answer within 90 s: {output}") from error
                 time.sleep(0.1)
         yield relay
     finally:

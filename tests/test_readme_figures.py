@@ -36,7 +36,10 @@ def test_every_performance_figure_is_in_a_bench_block() -> None:
 
 
 def test_a_typed_figure_is_found() -> None:
-    section = "\n## Performance\n\nThe relay answers in 6 ms.\n<!-- bench: python -m bench.relay -->\n| 1 |\n<!-- /bench -->\n"
+    section = (
+        "\n## Performance\n\nThe relay answers in 6 ms.\n"
+        "<!-- bench: python -m bench.relay -->\n| 1 |\n<!-- /bench -->\n"
+    )
     assert figures_outside_blocks(section) == ["The relay answers in 6 ms."]
 
 
@@ -63,7 +66,10 @@ def test_the_script_puts_back_what_the_bench_printed(tmp_path: Path) -> None:
 
 
 def test_progress_lines_are_left_out() -> None:
-    output = "  filled 300 rows in 2 s\n\nTitle\n\n| a | b |\n| --- | ---: |\n| x | 1 |\n\nLoad average at the end: 1.0\n"
+    output = (
+        "  filled 300 rows in 2 s\n\nTitle\n\n| a | b |\n| --- | ---: |\n| x | 1 |\n\n"
+        "Load average at the end: 1.0\n"
+    )
     assert readme.printed_figures(output) == (
         "Title\n\n| a | b |\n| --- | ---: |\n| x | 1 |\n\nLoad average at the end: 1.0\n"
     )
