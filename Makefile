@@ -1,11 +1,12 @@
 # Two commands do all the setup on a fresh machine with Python 3.11+ and make:
 #   make run    the dashboard (on the embedded Scalekit emulator when no credentials are set)
 #   make test   lint and every test
+# For developers, often: make check (lint, types, and the tests that need no Chromium or PostgreSQL).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run dev test lint emulator relay worker bench clean
+.PHONY: run dev test check lint emulator relay worker bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,9 @@ lint: $(VENV)/.test
 
 test: lint
 	$(PY) -m pytest
+
+check: lint
+	$(PY) -m pytest -q -m "not browser and not postgres"
 
 # The emulator on its own, for any team testing a Scalekit integration.
 emulator: $(VENV)/.runtime
