@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run dev test check lint emulator relay worker bench clean
+.PHONY: run dev test check bench-readme lint emulator relay worker bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ relay: $(VENV)/.runtime
 # workers run apart): every background call to Scalekit, and the notifications.
 worker: $(VENV)/.runtime
 	$(PY) -m dashboard.worker
+
+# The README's performance figures, printed again by the benches that produce them (slow: minutes).
+bench-readme: $(VENV)/.test
+	$(PY) -m bench.readme
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache build *.egg-info

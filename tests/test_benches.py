@@ -50,6 +50,14 @@ def test_organizations_bench() -> None:
     assert "floor" in out
 
 
+@pytest.mark.browser
+def test_streamlit_settings_bench() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    out = bench("bench.streamlit_settings", "--orgs", "20", "--repeat", "1", timeout=400)
+    assert re.search(r"^\| both off \(make run\) \| [\d.]+ / [\d.]+ \|", out, re.M), out
+
+
 def test_sdk_suite_bench_says_what_it_needs() -> None:
     out = bench("bench.sdk_suite")  # no vendor checkout here: it says so and runs nothing
     assert "SCALEKIT_SDK_PYTHON_DIR" in out or "checkout" in out
