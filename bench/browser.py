@@ -5,7 +5,6 @@ its own process (``Stack``), for benches that restart one of them."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,16 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.servers import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("PORTAL_DESK_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu"]
 ENVIRONMENT = "emulator"  # where the history files what the emulator serves
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def clean_environment(settings: dict[str, str]) -> dict[str, str]:
@@ -69,26 +64,36 @@ def serve(
     script: str, env: dict[str, str], log: Path, args: tuple[str, ...] = (), options: tuple[str, ...] = ()
 ) -> Server:
     """Start ``streamlit run script -- args`` on a free port and return once it answers;
-    ``options``: Streamlit's own, as ``section.name=value``."""
-    port = free_port()
-    with log.open("a") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             *(f"--{option}" for option in options), *(("--", *args) if args else ())],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    server = Server(process, f"http://127.0.0.1:{port}", log)
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2):
-                return server
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                server.stop()
-                raise RuntimeError(f"{script} did not start; see {log}") from None
-            time.sleep(0.05)
+    ``options``: Streamlit's own, as ``section.name=value``. Streamlit exits when a port given
+    on its command line is taken (the dashboard must know its port before it binds: sign-in and
+    the emulator's frame origins), so a port lost between our choosing and its binding costs
+    one more try."""
+    for _ in range(5):
+        port = free_port()
+        with log.open("a") as out:
+            start = out.tell()
+            process = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                 *(f"--{option}" for option in options), *(("--", *args) if args else ())],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        server = Server(process, f"http://127.0.0.1:{port}", log)
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2):
+                    return server
+            except OSError:
+                if process.poll() is not None:
+                    if f"Port {port} is not available" in log.read_text()[start:]:
+                        break  # taken meanwhile: another port
+                    raise RuntimeError(f"{script} did not start; see {log}") from None
+                if time.monotonic() > deadline:
+                    server.stop()
+                    raise RuntimeError(f"{script} did not start; see {log}") from None
+                time.sleep(0.05)
+    raise RuntimeError(f"{script} found no free port in 5 tries; see {log}")
 
 
 @contextmanager

@@ -236,7 +236,7 @@ def histories(db: str, rows: int, folder: Path) -> Iterator[dict[str, str]]:
         urls = {size: f"sqlite:///{folder / f'{size}.db'}" for size in ("large", "small")}
         yield _filled(urls, rows)
         return
-    from tests.postgres import create_database, running_server
+    from bench.servers import create_database, running_server
 
     with running_server() as server:
         yield _filled({size: server.url(create_database(server)) for size in ("large", "small")}, rows)

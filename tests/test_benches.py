@@ -54,7 +54,7 @@ def test_organizations_bench() -> None:
 def test_streamlit_settings_bench() -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}")
-    out = bench("bench.streamlit_settings", "--orgs", "20", "--repeat", "1", timeout=400)
+    out = bench("bench.streamlit_settings", "--orgs", "20", "--repeat", "1", timeout=900)
     assert re.search(r"^\| both off \(make run\) \| [\d.]+ / [\d.]+ \|", out, re.M), out
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ..ports import free_port
+from bench.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
