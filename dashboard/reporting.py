@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from . import activity
 from .errors import NotPermitted
 from .history import History
-from .history.stats import IssuanceStats, StatsFilter
+from .history.issued import StatsFilter
+from .history.stats import IssuanceStats
 from .models import Activity, Operator
 from .permissions import can, require
 from .spreadsheet import cell

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -17,7 +18,7 @@ from .schema import activity
 c = activity.c
 
 
-def _activity(row: sa.Row) -> Activity:
+def _activity(row: sa.Row[*tuple[Any, ...]]) -> Activity:
     return Activity(**row._mapping)
 
 
@@ -64,7 +65,7 @@ class ActivityLog:
         actors: Sequence[str] = (),
         actions: Sequence[str] = (),
         organization_id: str | None = None,
-    ) -> sa.Select:
+    ) -> sa.Select[*tuple[Any, ...]]:
         where = [c.environment == environment]
         if start is not None:
             where.append(c.at >= start)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -29,7 +30,7 @@ def issued_items(environment: str, kinds: Iterable[str] = LINK_KINDS) -> sa.Subq
     return (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery("issued")
 
 
-def branches(environment: str, kinds: Iterable[str] = LINK_KINDS) -> list[sa.Select]:
+def branches(environment: str, kinds: Iterable[str] = LINK_KINDS) -> list[sa.Select[*tuple[Any, ...]]]:
     """The selects ``issued_items`` unites: the invitations, the issued links, or both."""
     kinds = set(kinds)
     invitations = sa.select(
@@ -71,7 +72,7 @@ def branches(environment: str, kinds: Iterable[str] = LINK_KINDS) -> list[sa.Sel
     return [invitations, links]
 
 
-def utc(column: sa.ColumnElement) -> sa.ColumnElement:
+def utc(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     """Columns of a UNION lose their type, and with it the conversion to aware UTC datetimes."""
     return sa.type_coerce(column, UTCDateTime)
 

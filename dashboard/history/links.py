@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -52,7 +53,7 @@ class NewLink:
     invitation_index: int | None = None
 
 
-def _issuance(row: sa.Row) -> Issuance:
+def _issuance(row: sa.Row[*tuple[Any, ...]]) -> Issuance:
     values = dict(row._mapping)
     return Issuance(**{**values, "features": tuple(f for f in values["features"].split(",") if f)})
 
@@ -148,7 +149,7 @@ class LinkLog:
 
     # -- reads -------------------------------------------------------------------------------
 
-    def _select(self, action: str, statement: sa.Select) -> list[Issuance]:
+    def _select(self, action: str, statement: sa.Select[*tuple[Any, ...]]) -> list[Issuance]:
         with guard(action), self._engine.connect() as conn:
             return [_issuance(row) for row in conn.execute(statement)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -161,9 +162,9 @@ def needs_attention(
     An organization whose status is still being checked is listed; it may well need attention.
     """
     by_id = {org.id: org for org in orgs}
-    unopened: list[tuple] = []
-    started: list[tuple] = []
-    lapsed: list[tuple] = []
+    unopened: list[tuple[Any, ...]] = []
+    started: list[tuple[Any, ...]] = []
+    lapsed: list[tuple[Any, ...]] = []
     for org_id, summary in links.items():
         org = by_id.get(org_id)
         status = statuses.get(org_id)

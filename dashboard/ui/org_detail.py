@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -55,7 +57,7 @@ DATES = {
 }
 
 
-def _table(rows: list[dict], empty: str, missing: str | None = None) -> None:
+def _table(rows: list[dict[str, Any]], empty: str, missing: str | None = None) -> None:
     if missing:
         st.warning(f"{md(missing, None)} Reload the page to try again.", icon=":material/cloud_off:")
     elif rows:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -92,7 +93,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _base(version: tuple, _board: Board) -> pd.DataFrame:
+def _base(version: tuple[object, ...], _board: Board) -> pd.DataFrame:
     """The whole table for one board version, before anyone's marks: built once, shared by every
     redraw and session."""
     return readable(organizations.table.base_frame(_board.organizations, _board.statuses, _board.summaries))
@@ -103,7 +104,7 @@ class _Drawn:
     """What this session drew last: redrawn with no news, the same Arrow table goes out again
     (serializing 10,000 rows anew costs tens of milliseconds a redraw)."""
 
-    key: tuple
+    key: tuple[Any, ...]
     shown: pd.DataFrame
     arrow: pa.Table
     columns: list[str]
