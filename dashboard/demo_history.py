@@ -15,7 +15,7 @@ from .activity import entry
 from .errors import ScalekitError
 from .gateway import ScalekitGateway
 from .history import History, NewInvitation, NewLink, fingerprint
-from .models import Activity, Operator
+from .models import Activity, Feature, Operator, Role
 
 # A few reps do most of the work: the skew a manager expects to see. The first three are the reps
 # the emulator signs in (so a demo rep sees their own work); the last two have left the team.
@@ -42,7 +42,7 @@ def _mint(
     rng: random.Random,
     org_id: str,
     name: str,
-    features: tuple[str, ...],
+    features: tuple[Feature, ...],
     kind: str,
     by: str,
     at: dt.datetime,
@@ -80,7 +80,7 @@ def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int =
     links: list[NewLink] = []
     observations: list[tuple[str, str, object, str]] = []
     for org in picks:
-        features = tuple(f for f in ("sso", "dir_sync") if f in org.enabled_features) or ("sso",)
+        features = org.enabled_features or (Feature.SSO,)
         owner = rng.choices(reps, weights)[0]
         first = _workday(rng, now - dt.timedelta(days=rng.uniform(3, DAYS)))
         first_open: dt.datetime | None = None
@@ -164,7 +164,7 @@ def _activities(invitations: list[NewInvitation], links: list[NewLink]) -> list[
     done: list[Activity] = []
 
     def did(by: str, action: str, at: dt.datetime, org_id: str, name: str, **details: object) -> None:
-        rep = Operator(by, "rep", "sign-in")
+        rep = Operator(by, Role.REP, "sign-in")
         done.append(
             entry(
                 rep,

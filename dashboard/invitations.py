@@ -21,7 +21,7 @@ from .history import History, NewInvitation, fingerprint
 from .links import revoke_live, wanted_features
 from .mailer import Mailer
 from .messages import invitation_email
-from .models import FEATURES, INVITATION_DAYS, Activity, Invitation, Operator, Organization
+from .models import FEATURES, INVITATION_DAYS, Activity, Feature, Invitation, Operator, Organization
 from .permissions import require, revoking
 
 # Pragmatic, not RFC 5322: one @, no spaces or Markdown/HTML punctuation, a dot in the domain.
@@ -38,7 +38,7 @@ class IssuedInvitation:
     url: str = field(repr=False)  # holds the token: show it once, never store or log it
     # Features the organization had switched off when the invitation was made, so it opens less
     # of the portal than it could; the card says so rather than leave the rep to notice.
-    switched_off: tuple[str, ...] = ()
+    switched_off: tuple[Feature, ...] = ()
 
 
 def check_email(email: str | None) -> str | None:

@@ -28,7 +28,7 @@ from .activity import entry
 from .errors import InvalidInput, NotFound, ScalekitError, StoreError, TimedOut, Unavailable
 from .gateway import ScalekitGateway
 from .history import History, NewLink, fingerprint
-from .models import FEATURE_LABELS, FEATURES, Activity, Issuance, Operator, Organization, PortalLink
+from .models import FEATURE_LABELS, FEATURES, Activity, Feature, Issuance, Operator, Organization, PortalLink
 from .permissions import require
 
 
@@ -38,7 +38,7 @@ class MintedLink:
     record: Issuance
 
 
-def wanted_features(organization: Organization, features: Iterable[str]) -> tuple[str, ...]:
+def wanted_features(organization: Organization, features: Iterable[str]) -> tuple[Feature, ...]:
     """The features asked for, in order; refused when none, or when one is off for the org."""
     wanted = tuple(f for f in FEATURES if f in set(features))
     if not wanted:
@@ -58,7 +58,7 @@ def mint(
     *,
     environment: str,
     organization: Organization,
-    features: Sequence[str],
+    features: Sequence[Feature],
     kind: str,
     issued_by: str,
     invitation_id: int | None = None,

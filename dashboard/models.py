@@ -1,6 +1,8 @@
 """Frozen dataclasses that cross module boundaries. No protobuf or SQL types leak past here.
 
-Every timestamp is timezone-aware UTC.
+Every timestamp is timezone-aware UTC. The words Portal Desk stores and compares (features,
+roles, kinds, states, statuses, outcomes) are StrEnums, each with its labels beside it: a member
+equals its string, so the history and the wire keep the words they always had.
 """
 
 from __future__ import annotations
@@ -8,14 +10,53 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
 
-FEATURE_LABELS = {"sso": "SSO", "dir_sync": "Directory sync"}
-FEATURES = tuple(FEATURE_LABELS)  # the admin portal's features, in display order
+
+class Feature(StrEnum):
+    """An admin portal feature, as Scalekit names it."""
+
+    SSO = "sso"
+    DIR_SYNC = "dir_sync"
 
 
-# Who may do what, in order: each role can do all the one before it can.
-ROLES = ("viewer", "rep", "manager", "admin")
-ROLE_LABELS = {"viewer": "Viewer", "rep": "Rep", "manager": "Manager", "admin": "Admin"}
+FEATURE_LABELS: dict[Feature, str] = {Feature.SSO: "SSO", Feature.DIR_SYNC: "Directory sync"}
+# Where a toggle has room to say which directory sync it is.
+FEATURE_SETTING_LABELS: dict[Feature, str] = {Feature.SSO: "SSO", Feature.DIR_SYNC: "Directory sync (SCIM)"}
+FEATURES: tuple[Feature, ...] = tuple(Feature)  # the admin portal's features, in display order
+
+
+class Role(StrEnum):
+    """Who may do what, in order: each role can do all the one before it can."""
+
+    VIEWER = "viewer"
+    REP = "rep"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+ROLES: tuple[Role, ...] = tuple(Role)
+ROLE_LABELS: dict[Role, str] = {
+    Role.VIEWER: "Viewer",
+    Role.REP: "Rep",
+    Role.MANAGER: "Manager",
+    Role.ADMIN: "Admin",
+}
+
+# How Portal Desk knows who is acting.
+OperatorSource = Literal["sign-in", "environment", "typed", "unknown"]
+
+
+class Region(StrEnum):
+    """Where Scalekit keeps an organization's data: chosen when it is created."""
+
+    US = "US"
+    EU = "EU"
+
+
+REGION_LABELS: dict[Region, str] = {Region.US: "US", Region.EU: "EU"}
+REGIONS: tuple[Region, ...] = tuple(Region)
 
 
 @dataclass(frozen=True)
@@ -23,8 +64,8 @@ class Operator:
     """Who is acting, and how Portal Desk knows it."""
 
     name: str | None  # the signed-in email, DASHBOARD_OPERATOR, or a typed name; None: unknown
-    role: str = "viewer"  # one of ROLES
-    source: str = "unknown"  # "sign-in", "environment", "typed" or "unknown"
+    role: Role = Role.VIEWER
+    source: OperatorSource = "unknown"
     display_name: str | None = None  # from the identity provider, when it says
 
     @property
@@ -51,7 +92,7 @@ class Organization:
     id: str
     display_name: str
     external_id: str | None
-    region: str  # "US", "EU" or "" when Scalekit doesn't say
+    region: str  # Scalekit's region code ("US", "EU": see Region), or "" when it doesn't say
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
     sso_feature: bool = False  # the admin portal may show SSO settings
@@ -59,9 +100,11 @@ class Organization:
     metadata: tuple[tuple[str, str], ...] = ()
 
     @property
-    def enabled_features(self) -> tuple[str, ...]:
+    def enabled_features(self) -> tuple[Feature, ...]:
         return tuple(
-            name for name, on in (("sso", self.sso_feature), ("dir_sync", self.dir_sync_feature)) if on
+            name
+            for name, on in ((Feature.SSO, self.sso_feature), (Feature.DIR_SYNC, self.dir_sync_feature))
+            if on
         )
 
 
@@ -128,8 +171,13 @@ KIND_LABELS = {
 MINT_STATES = ("pending", "minted", "failed", "unknown")
 
 
-def features_text(features: tuple[str, ...]) -> str:
-    return " + ".join(FEATURE_LABELS.get(name, name) for name in features)
+def stored_features(text: str) -> tuple[Feature, ...]:
+    """The features a history row keeps as "sso,dir_sync"."""
+    return tuple(Feature(name) for name in text.split(",") if name)
+
+
+def features_text(features: tuple[Feature, ...]) -> str:
+    return " + ".join(FEATURE_LABELS[name] for name in features)
 
 
 @dataclass(frozen=True)
@@ -140,7 +188,7 @@ class Issuance:
     link_id: str | None  # kept only while the link can be opened
     organization_id: str
     organization_name: str
-    features: tuple[str, ...]
+    features: tuple[Feature, ...]
     kind: str  # one of LINK_KINDS
     issued_by: str
     issued_at: dt.datetime
@@ -179,7 +227,7 @@ class Invitation:
     environment: str
     organization_id: str
     organization_name: str
-    features: tuple[str, ...]
+    features: tuple[Feature, ...]
     issued_by: str
     issued_at: dt.datetime
     expires_at: dt.datetime
@@ -290,7 +338,7 @@ class Activity:
     environment: str
     at: dt.datetime
     actor: str
-    role: str
+    role: Role
     action: str  # a key of ACTIVITY_LABELS
     organization_id: str | None = None
     organization_name: str | None = None

@@ -6,21 +6,21 @@ Roles are ordered: a manager can do all a rep can, an admin all a manager can.
 from __future__ import annotations
 
 from .errors import NotPermitted
-from .models import ROLE_LABELS, ROLES, Operator
+from .models import ROLE_LABELS, ROLES, Operator, Role
 
 # action -> the least role that may take it
-REQUIRED = {
-    "read": "viewer",
-    "invite": "rep",  # create, send, extend and resend invitations
-    "direct_link": "rep",
-    "preview": "rep",
-    "revoke_own": "rep",  # revoke, extend or resend one's own invitation
-    "revoke_any": "manager",  # ... or anyone's
-    "stats_all": "manager",  # a rep sees their own work
-    "export": "manager",
-    "activity": "manager",
-    "create_organization": "admin",
-    "organization_settings": "admin",  # features, name, external id, deletion
+REQUIRED: dict[str, Role] = {
+    "read": Role.VIEWER,
+    "invite": Role.REP,  # create, send, extend and resend invitations
+    "direct_link": Role.REP,
+    "preview": Role.REP,
+    "revoke_own": Role.REP,  # revoke, extend or resend one's own invitation
+    "revoke_any": Role.MANAGER,  # ... or anyone's
+    "stats_all": Role.MANAGER,  # a rep sees their own work
+    "export": Role.MANAGER,
+    "activity": Role.MANAGER,
+    "create_organization": Role.ADMIN,
+    "organization_settings": Role.ADMIN,  # features, name, external id, deletion
 }
 DOING = {
     "invite": "create or change invitations",

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..models import Activity, Invitation, InvitationSummary, reference_for
+from ..models import Activity, Feature, Invitation, InvitationSummary, reference_for, stored_features
 from .activity import insert as record_activity
 from .database import guard, writing
 from .schema import invitation, replaced_token
@@ -27,7 +27,7 @@ class NewInvitation:
     environment: str
     organization_id: str
     organization_name: str
-    features: tuple[str, ...]
+    features: tuple[Feature, ...]
     issued_by: str
     issued_at: dt.datetime
     expires_at: dt.datetime
@@ -58,7 +58,7 @@ def count_open(invitation_id: int, at: dt.datetime) -> sa.Update:
 
 def _invitation(row: sa.Row[*tuple[Any, ...]]) -> Invitation:
     values = {k: v for k, v in row._mapping.items() if k != "token_hash"}
-    return Invitation(**{**values, "features": tuple(f for f in values["features"].split(",") if f)})
+    return Invitation(**{**values, "features": stored_features(values["features"])})
 
 
 class InvitationBook:

@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..models import FEATURE_LABELS, KIND_LABELS, LINK_KINDS
+from ..models import KIND_LABELS, LINK_KINDS, features_text, stored_features
 from .schema import UTCDateTime, invitation, link_issuance
 
 DEFAULT_KINDS = ("invitation", "direct", "shareable")  # what counts when no kind is picked
@@ -112,7 +112,7 @@ def kind_label(kind: str) -> str:
 
 
 def feature_label(features: str) -> str:
-    return " + ".join(FEATURE_LABELS.get(name, name) for name in features.split(",") if name)
+    return features_text(stored_features(features))
 
 
 assert set(DEFAULT_KINDS) <= set(LINK_KINDS)

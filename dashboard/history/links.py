@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ..models import Activity, Issuance
+from ..models import Activity, Feature, Issuance, stored_features
 from .activity import insert as record_activity
 from .database import guard, writing
 from .invitations import count_open
@@ -37,7 +37,7 @@ SESSION_LIFETIME = dt.timedelta(hours=6)
 class NewLink:
     organization_id: str
     organization_name: str
-    features: tuple[str, ...]
+    features: tuple[Feature, ...]
     kind: str
     issued_by: str
     issued_at: dt.datetime
@@ -55,7 +55,7 @@ class NewLink:
 
 def _issuance(row: sa.Row[*tuple[Any, ...]]) -> Issuance:
     values = dict(row._mapping)
-    return Issuance(**{**values, "features": tuple(f for f in values["features"].split(",") if f)})
+    return Issuance(**{**values, "features": stored_features(values["features"])})
 
 
 class LinkLog:

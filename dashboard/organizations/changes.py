@@ -11,10 +11,9 @@ from ..activity import entry, record
 from ..errors import InvalidInput, StoreError
 from ..gateway import ScalekitGateway
 from ..history import History
-from ..models import FEATURE_LABELS, Activity, Operator, Organization
+from ..models import FEATURE_LABELS, REGION_LABELS, REGIONS, Activity, Feature, Operator, Organization, Region
 from ..permissions import require
 
-REGIONS = ("US", "EU")
 NAME_MAX = 200
 EXTERNAL_ID_MAX = 255
 
@@ -49,13 +48,13 @@ def create(
     environment: str,
     display_name: str,
     external_id: str = "",
-    region: str = "US",
+    region: str = Region.US,
 ) -> Organization:
     """Create at Scalekit; an empty name is refused here, a duplicate external id by Scalekit."""
     require(operator, "create_organization")
     name = _name(display_name)
     if region not in REGIONS:
-        raise InvalidInput("Choose the organization's region: US or EU.")
+        raise InvalidInput(f"Choose the organization's region: {' or '.join(REGION_LABELS.values())}.")
     org = gateway.create_organization(name, external_id=external_id.strip() or None, region=region)
     made = entry(operator, "organization_created", environment, organization=org, details={"region": region})
     _logged(history, made, f"{org.display_name} was created", changed=org)
@@ -69,7 +68,7 @@ def set_feature(
     *,
     environment: str,
     organization_id: str,
-    feature: str,
+    feature: Feature,
     enabled: bool,
 ) -> Organization:
     """Turn an admin portal feature (SSO or directory sync) on or off for one organization."""

@@ -15,7 +15,7 @@ from ..errors import InvalidRequest, NotFound, ScalekitError
 from ..gateway import ScalekitGateway
 from ..history import History, fingerprint
 from ..links import mint, revoke_live
-from ..models import FEATURE_LABELS, Invitation, Organization
+from ..models import FEATURE_LABELS, Feature, Invitation, Organization
 
 OUTCOMES = (
     "portal",
@@ -35,7 +35,7 @@ class Opened:
     invitation: Invitation | None = None
     location: str | None = field(default=None, repr=False)  # the fresh link: redirect to it, once
     detail: str = ""  # the features switched off since, in words ("Directory sync")
-    features: tuple[str, ...] = ()  # what opens (or would open): fewer than asked when some are off
+    features: tuple[Feature, ...] = ()  # what opens (or would open): fewer than asked when some are off
 
 
 def look_up(history: History, token: str, environment: str, now: dt.datetime | None = None) -> Opened:
@@ -52,7 +52,7 @@ def look_up(history: History, token: str, environment: str, now: dt.datetime | N
     return Opened("portal", found, features=found.features)
 
 
-def _words(features: tuple[str, ...]) -> str:
+def _words(features: tuple[Feature, ...]) -> str:
     return " and ".join(FEATURE_LABELS[f] for f in features)
 
 
@@ -125,7 +125,7 @@ def _mint(
     gateway: ScalekitGateway,
     history: History,
     found: Invitation,
-    features: tuple[str, ...],
+    features: tuple[Feature, ...],
     environment: str,
     now: dt.datetime,
     off: str = "",
@@ -137,8 +137,8 @@ def _mint(
         region="",
         created_at=None,
         updated_at=None,
-        sso_feature="sso" in features,
-        dir_sync_feature="dir_sync" in features,
+        sso_feature=Feature.SSO in features,
+        dir_sync_feature=Feature.DIR_SYNC in features,
     )
     minted = mint(
         gateway,

@@ -1,0 +1,39 @@
+"""One vocabulary: every word Portal Desk stores or compares has a label, and each label table
+names exactly the members of its enum (a new member without a label fails here)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import pytest
+
+from dashboard import models
+
+LABELLED: list[tuple[type[StrEnum], dict[str, str]]] = [
+    (models.Feature, models.FEATURE_LABELS),
+    (models.Feature, models.FEATURE_SETTING_LABELS),
+    (models.Role, models.ROLE_LABELS),
+    (models.Region, models.REGION_LABELS),
+]
+
+
+@pytest.mark.parametrize(("enum", "labels"), LABELLED, ids=lambda v: getattr(v, "__name__", ""))
+def test_every_member_has_a_label_and_every_label_a_member(
+    enum: type[StrEnum], labels: dict[str, str]
+) -> None:
+    assert set(labels) == set(enum)
+    assert all(label.strip() for label in labels.values())
+
+
+@pytest.mark.parametrize(("enum", "labels"), LABELLED, ids=lambda v: getattr(v, "__name__", ""))
+def test_labels_are_in_the_enum_order(enum: type[StrEnum], labels: dict[str, str]) -> None:
+    # Pickers and tables list the labels in this order.
+    assert list(labels) == list(enum)
+
+
+def test_members_are_the_words_the_history_always_stored() -> None:
+    assert models.FEATURES == ("sso", "dir_sync")
+    assert models.ROLES == ("viewer", "rep", "manager", "admin")
+    assert models.REGIONS == ("US", "EU")
+    assert models.stored_features("sso,dir_sync") == (models.Feature.SSO, models.Feature.DIR_SYNC)
+    assert models.features_text(models.stored_features("dir_sync")) == "Directory sync"
