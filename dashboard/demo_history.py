@@ -15,7 +15,7 @@ from .activity import entry
 from .errors import ScalekitError
 from .gateway import ScalekitGateway
 from .history import History, NewInvitation, NewLink, fingerprint
-from .models import Activity, Feature, Operator, Role
+from .models import Activity, Feature, LinkKind, Operator, Role
 
 # A few reps do most of the work: the skew a manager expects to see. The first three are the reps
 # the emulator signs in (so a demo rep sees their own work); the last two have left the team.
@@ -43,7 +43,7 @@ def _mint(
     org_id: str,
     name: str,
     features: tuple[Feature, ...],
-    kind: str,
+    kind: LinkKind,
     by: str,
     at: dt.datetime,
     invitation_index: int | None = None,
@@ -125,7 +125,8 @@ def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int =
                 )
             )
             links += [
-                _mint(rng, org.id, org.display_name, features, "invitation", owner, t, index) for t in opens
+                _mint(rng, org.id, org.display_name, features, LinkKind.INVITATION, owner, t, index)
+                for t in opens
             ]
             if opens and first_open is None:
                 first_open = opens[0]
@@ -136,7 +137,7 @@ def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int =
                     org.id,
                     org.display_name,
                     features,
-                    "direct",
+                    LinkKind.DIRECT,
                     owner,
                     _workday(rng, first + dt.timedelta(days=rng.uniform(1, 30))),
                 )
@@ -147,7 +148,13 @@ def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int =
             if when < now:
                 links.append(
                     _mint(
-                        rng, org.id, org.display_name, features, "embed", rng.choices(reps, weights)[0], when
+                        rng,
+                        org.id,
+                        org.display_name,
+                        features,
+                        LinkKind.EMBED,
+                        rng.choices(reps, weights)[0],
+                        when,
                     )
                 )
         if org.id in enabled:
@@ -193,7 +200,7 @@ def _activities(invitations: list[NewInvitation], links: list[NewLink]) -> list[
         if item.revoked_at and item.revoked_by:
             did(item.revoked_by, "invitation_revoked", item.revoked_at, *org, issued_by=item.issued_by)
     for link in links:
-        action = {"direct": "direct_link", "embed": "preview_started"}.get(link.kind)
+        action = {LinkKind.DIRECT: "direct_link", LinkKind.EMBED: "preview_started"}.get(link.kind)
         if action:
             did(link.issued_by, action, link.issued_at, link.organization_id, link.organization_name,
                 features=list(link.features))  # fmt: skip

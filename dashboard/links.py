@@ -28,7 +28,17 @@ from .activity import entry
 from .errors import InvalidInput, NotFound, ScalekitError, StoreError, TimedOut, Unavailable
 from .gateway import ScalekitGateway
 from .history import History, NewLink, fingerprint
-from .models import FEATURE_LABELS, FEATURES, Activity, Feature, Issuance, Operator, Organization, PortalLink
+from .models import (
+    FEATURE_LABELS,
+    FEATURES,
+    Activity,
+    Feature,
+    Issuance,
+    LinkKind,
+    Operator,
+    Organization,
+    PortalLink,
+)
 from .permissions import require
 
 
@@ -59,7 +69,7 @@ def mint(
     environment: str,
     organization: Organization,
     features: Sequence[Feature],
-    kind: str,
+    kind: LinkKind,
     issued_by: str,
     invitation_id: int | None = None,
     activity: Activity | None = None,
@@ -135,7 +145,7 @@ def open_now(
     operator: Operator,
 ) -> MintedLink:
     """A direct link for a rep on a call with the customer: open it at once, it lives a minute."""
-    return _for_rep(gateway, history, environment, organization, features, operator, "direct")
+    return _for_rep(gateway, history, environment, organization, features, operator, LinkKind.DIRECT)
 
 
 def start_preview(
@@ -148,10 +158,13 @@ def start_preview(
     operator: Operator,
 ) -> MintedLink:
     """A link for the Portal preview: the customer's live portal, in the rep's own session."""
-    return _for_rep(gateway, history, environment, organization, features, operator, "embed")
+    return _for_rep(gateway, history, environment, organization, features, operator, LinkKind.EMBED)
 
 
-_ACTIONS = {"direct": ("direct_link", "direct_link"), "embed": ("preview", "preview_started")}
+_ACTIONS: dict[LinkKind, tuple[str, str]] = {
+    LinkKind.DIRECT: ("direct_link", "direct_link"),
+    LinkKind.EMBED: ("preview", "preview_started"),
+}
 
 
 def _for_rep(
@@ -161,7 +174,7 @@ def _for_rep(
     organization: Organization | None,
     features: Iterable[str],
     operator: Operator,
-    kind: str,
+    kind: LinkKind,
 ) -> MintedLink:
     permission, action = _ACTIONS[kind]
     issued_by = require(operator, permission)

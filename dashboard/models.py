@@ -155,20 +155,61 @@ class Domain:
     created_at: dt.datetime | None
 
 
-# What a link minted at Scalekit was for. "shareable" is the kind of the 7-day links of earlier
-# versions, kept in old histories; new links are minted for an invitation's open, for a rep who
-# opens the portal now ("direct"), or for the Portal preview ("embed").
-LINK_KINDS = ("invitation", "direct", "embed", "shareable")
-KIND_LABELS = {
-    "invitation": "Invitation",
-    "direct": "Direct link",
-    "embed": "Preview",
-    "shareable": "Shareable link (legacy)",
+class LinkKind(StrEnum):
+    """What a link minted at Scalekit was for. "shareable" is the kind of the 7-day links of
+    earlier versions, kept in old histories; new links are minted for an invitation's open, for a
+    rep who opens the portal now ("direct"), or for the Portal preview ("embed")."""
+
+    INVITATION = "invitation"
+    DIRECT = "direct"
+    EMBED = "embed"
+    SHAREABLE = "shareable"
+
+
+LINK_KINDS: tuple[LinkKind, ...] = tuple(LinkKind)
+KIND_LABELS: dict[LinkKind, str] = {
+    LinkKind.INVITATION: "Invitation",
+    LinkKind.DIRECT: "Direct link",
+    LinkKind.EMBED: "Preview",
+    LinkKind.SHAREABLE: "Shareable link (legacy)",
 }
-# Where a mint stands: written "pending" before Scalekit is asked, "minted" with the answer,
-# "failed" when Scalekit refused, "unknown" when no answer came (a time-out, a crash) and the
-# link's minute has passed, so it can no longer be opened whatever happened.
-MINT_STATES = ("pending", "minted", "failed", "unknown")
+
+
+class MintState(StrEnum):
+    """Where a mint stands: written "pending" before Scalekit is asked, "minted" with the answer,
+    "failed" when Scalekit refused, "unknown" when no answer came (a time-out, a crash) and the
+    link's minute has passed, so it can no longer be opened whatever happened."""
+
+    PENDING = "pending"
+    MINTED = "minted"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+MINT_STATES: tuple[MintState, ...] = tuple(MintState)
+
+
+class LinkStatus(StrEnum):
+    """A minted link's status now: its mint state until minted, then revoked, expired or active."""
+
+    PENDING = "pending"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    ACTIVE = "active"
+
+
+class InvitationStatus(StrEnum):
+    """An invitation's status now."""
+
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    OPENED = "opened"
+    NOT_OPENED = "not opened"
+
+
+USABLE: frozenset[InvitationStatus] = frozenset({InvitationStatus.OPENED, InvitationStatus.NOT_OPENED})
 
 
 def stored_features(text: str) -> tuple[Feature, ...]:
@@ -189,7 +230,7 @@ class Issuance:
     organization_id: str
     organization_name: str
     features: tuple[Feature, ...]
-    kind: str  # one of LINK_KINDS
+    kind: LinkKind
     issued_by: str
     issued_at: dt.datetime
     expires_at: dt.datetime | None
@@ -200,18 +241,17 @@ class Issuance:
     revoked_at: dt.datetime | None = None
     revoked_by: str | None = None
     invitation_id: int | None = None
-    state: str = "minted"  # one of MINT_STATES
+    state: MintState = MintState.MINTED
 
-    def status(self, now: dt.datetime | None = None) -> str:
-        """ "pending", "failed", "unknown", "revoked", "expired" or "active"."""
-        if self.state != "minted":
-            return self.state
+    def status(self, now: dt.datetime | None = None) -> LinkStatus:
+        if self.state != MintState.MINTED:
+            return LinkStatus(self.state.value)
         if self.revoked_at is not None:
-            return "revoked"
+            return LinkStatus.REVOKED
         now = now or dt.datetime.now(dt.UTC)
         if self.expires_at is not None and self.expires_at <= now:
-            return "expired"
-        return "active"
+            return LinkStatus.EXPIRED
+        return LinkStatus.ACTIVE
 
 
 INVITATION_DAYS = (1, 30)  # the lifetimes a rep may choose
@@ -240,16 +280,15 @@ class Invitation:
     last_opened_at: dt.datetime | None = None
     open_count: int = 0
 
-    def status(self, now: dt.datetime | None = None) -> str:
-        """ "revoked", "expired", "opened" or "not opened"."""
+    def status(self, now: dt.datetime | None = None) -> InvitationStatus:
         if self.revoked_at is not None:
-            return "revoked"
+            return InvitationStatus.REVOKED
         if self.expires_at <= (now or dt.datetime.now(dt.UTC)):
-            return "expired"
-        return "opened" if self.open_count else "not opened"
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.OPENED if self.open_count else InvitationStatus.NOT_OPENED
 
     def usable(self, now: dt.datetime | None = None) -> bool:
-        return self.status(now) in ("opened", "not opened")
+        return self.status(now) in USABLE
 
 
 def reference_for(invitation_id: int) -> str:

@@ -3,6 +3,8 @@ names exactly the members of its enum (a new member without a label fails here).
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from enum import StrEnum
 
 import pytest
@@ -14,6 +16,7 @@ LABELLED: list[tuple[type[StrEnum], dict[str, str]]] = [
     (models.Feature, models.FEATURE_SETTING_LABELS),
     (models.Role, models.ROLE_LABELS),
     (models.Region, models.REGION_LABELS),
+    (models.LinkKind, models.KIND_LABELS),
 ]
 
 
@@ -35,5 +38,29 @@ def test_members_are_the_words_the_history_always_stored() -> None:
     assert models.FEATURES == ("sso", "dir_sync")
     assert models.ROLES == ("viewer", "rep", "manager", "admin")
     assert models.REGIONS == ("US", "EU")
+    assert models.LINK_KINDS == ("invitation", "direct", "embed", "shareable")
+    assert models.MINT_STATES == ("pending", "minted", "failed", "unknown")
     assert models.stored_features("sso,dir_sync") == (models.Feature.SSO, models.Feature.DIR_SYNC)
     assert models.features_text(models.stored_features("dir_sync")) == "Directory sync"
+
+
+def test_a_link_is_its_mint_state_until_minted_then_revoked_expired_or_active() -> None:
+    now = dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC)
+    link = models.Issuance(
+        id=1,
+        link_id="lnk_1",
+        organization_id="org_1",
+        organization_name="Acme",
+        features=(models.Feature.SSO,),
+        kind=models.LinkKind.DIRECT,
+        issued_by="rep@example.com",
+        issued_at=now,
+        expires_at=now + dt.timedelta(minutes=1),
+        environment="emulator",
+        link_fingerprint=None,
+    )
+    assert link.status(now) is models.LinkStatus.ACTIVE
+    assert link.status(now + dt.timedelta(minutes=1)) is models.LinkStatus.EXPIRED
+    assert dataclasses.replace(link, revoked_at=now).status(now) is models.LinkStatus.REVOKED
+    for state in (models.MintState.PENDING, models.MintState.FAILED, models.MintState.UNKNOWN):
+        assert dataclasses.replace(link, state=state).status(now) == state

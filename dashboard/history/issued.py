@@ -16,10 +16,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..models import KIND_LABELS, LINK_KINDS, features_text, stored_features
+from ..models import KIND_LABELS, LINK_KINDS, LinkKind, features_text, stored_features
 from .schema import UTCDateTime, invitation, link_issuance
 
-DEFAULT_KINDS = ("invitation", "direct", "shareable")  # what counts when no kind is picked
+# What counts when no kind is picked.
+DEFAULT_KINDS: tuple[LinkKind, ...] = (LinkKind.INVITATION, LinkKind.DIRECT, LinkKind.SHAREABLE)
 i, k = invitation.c, link_issuance.c
 
 
@@ -108,7 +109,7 @@ class StatsFilter:
 
 
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+    return KIND_LABELS[LinkKind(kind)]
 
 
 def feature_label(features: str) -> str:

@@ -15,7 +15,7 @@ from ..errors import InvalidRequest, NotFound, ScalekitError
 from ..gateway import ScalekitGateway
 from ..history import History, fingerprint
 from ..links import mint, revoke_live
-from ..models import FEATURE_LABELS, Feature, Invitation, Organization
+from ..models import FEATURE_LABELS, Feature, Invitation, LinkKind, Organization
 
 OUTCOMES = (
     "portal",
@@ -146,7 +146,7 @@ def _mint(
         environment=environment,
         organization=organization,
         features=features,
-        kind="invitation",
+        kind=LinkKind.INVITATION,
         issued_by=found.issued_by,
         invitation_id=found.id,
         now=now,

@@ -25,6 +25,7 @@ from ..models import (
     DEFAULT_INVITATION_DAYS,
     INVITATION_DAYS,
     Invitation,
+    InvitationStatus,
     Operator,
     Organization,
     features_text,
@@ -104,14 +105,14 @@ def _drop_reissued() -> None:
 def status_line(item: Invitation, now: dt.datetime) -> str:
     """ "Opened 2× · last 3 hours ago", "Not opened yet", "Expired 2 days ago", "Revoked by …"."""
     status = item.status(now)
-    if status == "revoked":
+    if status == InvitationStatus.REVOKED:
         return f"Revoked {ago(item.revoked_at, now)} by {md(item.revoked_by or 'someone')}"
     opened = (
         f"Opened {item.open_count}× · last {ago(item.last_opened_at, now)}"
         if item.open_count
         else "Not opened"
     )
-    if status == "expired":
+    if status == InvitationStatus.EXPIRED:
         return f"{opened} · expired {ago(item.expires_at, now)}"
     return f"{opened} · {countdown(item.expires_at, now)}"
 
