@@ -123,13 +123,21 @@ class PortalLink:
         return self.expires_at - (now or dt.datetime.now(dt.UTC))
 
 
+class ConnectionStatus(StrEnum):
+    """How far a connection's setup has got, as Scalekit reports it."""
+
+    DRAFT = "draft"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
 @dataclass(frozen=True)
 class Connection:
     id: str
     organization_id: str
     provider: str  # display name: "Okta", "Microsoft Entra ID", ...
     type: str  # "SAML", "OIDC", ...
-    status: str  # "draft", "in_progress", "completed"
+    status: str  # a ConnectionStatus, or "unknown" when this SDK does not name it
     enabled: bool
     created_at: dt.datetime | None
 
@@ -295,16 +303,48 @@ def reference_for(invitation_id: int) -> str:
     return f"INV-{invitation_id:06d}"
 
 
-# How far an organization's SSO setup has got, in order.
-SSO_STATES = ("none", "draft", "in_progress", "configured", "enabled")
-SSO_LABELS = {
-    "none": "None",
-    "draft": "Draft",
-    "in_progress": "In progress",
-    "configured": "Configured, off",
-    "enabled": "Enabled",
+class SsoState(StrEnum):
+    """How far an organization's SSO setup has got, in order."""
+
+    NONE = "none"
+    DRAFT = "draft"
+    IN_PROGRESS = "in_progress"
+    CONFIGURED = "configured"
+    ENABLED = "enabled"
+
+
+SSO_STATES: tuple[SsoState, ...] = tuple(SsoState)
+SSO_LABELS: dict[SsoState, str] = {
+    SsoState.NONE: "None",
+    SsoState.DRAFT: "Draft",
+    SsoState.IN_PROGRESS: "In progress",
+    SsoState.CONFIGURED: "Configured, off",
+    SsoState.ENABLED: "Enabled",
 }
-SCIM_STATES = ("none", "disabled", "enabled")
+
+# What each status says of the organization's SSO: a completed connection is "enabled" only
+# when it is switched on.
+SSO_STATE_OF: dict[ConnectionStatus, SsoState] = {
+    ConnectionStatus.DRAFT: SsoState.DRAFT,
+    ConnectionStatus.IN_PROGRESS: SsoState.IN_PROGRESS,
+    ConnectionStatus.COMPLETED: SsoState.CONFIGURED,
+}
+
+
+class ScimState(StrEnum):
+    """Whether an organization's directory sync is on."""
+
+    NONE = "none"
+    DISABLED = "disabled"
+    ENABLED = "enabled"
+
+
+SCIM_STATES: tuple[ScimState, ...] = tuple(ScimState)
+SCIM_LABELS: dict[ScimState, str] = {
+    ScimState.NONE: "None",
+    ScimState.DISABLED: "Disabled",
+    ScimState.ENABLED: "Enabled",
+}
 
 
 @dataclass(frozen=True)
@@ -312,9 +352,9 @@ class OnboardingStatus:
     """An organization's SSO and directory sync state, derived from its connections/directories."""
 
     organization_id: str
-    sso: str | None  # one of SSO_STATES; None: not known yet
+    sso: SsoState | None  # None: not known yet
     sso_provider: str | None
-    scim: str | None  # one of SCIM_STATES; None: not known yet
+    scim: ScimState | None  # None: not known yet
     scim_users: int | None
     fetched_at: dt.datetime
     changed_at: dt.datetime | None = None  # when sso, provider or scim last changed (the snapshot)

@@ -10,6 +10,7 @@ from enum import StrEnum
 import pytest
 
 from dashboard import models
+from dashboard.organizations import sso_state
 
 LABELLED: list[tuple[type[StrEnum], dict[str, str]]] = [
     (models.Feature, models.FEATURE_LABELS),
@@ -17,6 +18,8 @@ LABELLED: list[tuple[type[StrEnum], dict[str, str]]] = [
     (models.Role, models.ROLE_LABELS),
     (models.Region, models.REGION_LABELS),
     (models.LinkKind, models.KIND_LABELS),
+    (models.SsoState, models.SSO_LABELS),
+    (models.ScimState, models.SCIM_LABELS),
 ]
 
 
@@ -40,6 +43,8 @@ def test_members_are_the_words_the_history_always_stored() -> None:
     assert models.REGIONS == ("US", "EU")
     assert models.LINK_KINDS == ("invitation", "direct", "embed", "shareable")
     assert models.MINT_STATES == ("pending", "minted", "failed", "unknown")
+    assert models.SSO_STATES == ("none", "draft", "in_progress", "configured", "enabled")
+    assert models.SCIM_STATES == ("none", "disabled", "enabled")
     assert models.stored_features("sso,dir_sync") == (models.Feature.SSO, models.Feature.DIR_SYNC)
     assert models.features_text(models.stored_features("dir_sync")) == "Directory sync"
 
@@ -64,3 +69,15 @@ def test_a_link_is_its_mint_state_until_minted_then_revoked_expired_or_active() 
     assert dataclasses.replace(link, revoked_at=now).status(now) is models.LinkStatus.REVOKED
     for state in (models.MintState.PENDING, models.MintState.FAILED, models.MintState.UNKNOWN):
         assert dataclasses.replace(link, state=state).status(now) == state
+
+
+def test_every_connection_status_says_how_far_sso_has_got() -> None:
+    assert set(models.SSO_STATE_OF) == set(models.ConnectionStatus)
+
+
+def test_a_connection_status_this_sdk_does_not_name_counts_as_no_sso() -> None:
+    now = dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC)
+    odd = models.Connection("conn_1", "org_1", "Okta", "SAML", "unknown", False, now)
+    assert sso_state([odd]) == (models.SsoState.NONE, None)
+    draft = dataclasses.replace(odd, status=models.ConnectionStatus.DRAFT)
+    assert sso_state([draft, odd]) == (models.SsoState.DRAFT, "Okta")

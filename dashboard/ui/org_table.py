@@ -22,7 +22,7 @@ from ..config import Settings
 from ..errors import PortalDeskError
 from ..formatting import DATE, DATE_TIME, ago
 from ..history import History
-from ..models import SCIM_STATES, SSO_LABELS, SSO_STATES
+from ..models import SCIM_LABELS, SCIM_STATES, SSO_LABELS, SSO_STATES
 from ..organizations import Background, Board, Filters
 from ..organizations.table import SHOWN
 from .feedback import last_resort, show_error
@@ -67,7 +67,9 @@ def filter_controls(regions: list[str]) -> Filters:
     sso, scim, region, active = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
     return Filters(
         sso=sso.multiselect("SSO status", SSO_STATES, format_func=SSO_LABELS.__getitem__, placeholder="Any"),
-        scim=scim.multiselect("Directory sync", SCIM_STATES, format_func=str.capitalize, placeholder="Any"),
+        scim=scim.multiselect(
+            "Directory sync", SCIM_STATES, format_func=SCIM_LABELS.__getitem__, placeholder="Any"
+        ),
         regions=region.multiselect("Region", regions, placeholder="Any"),
         active_link_only=active.checkbox("Has an open invitation"),
     )
