@@ -299,6 +299,20 @@ class Invitation:
         return self.status(now) in USABLE
 
 
+class Outcome(StrEnum):
+    """What an IT admin's open of an invitation comes to at the relay: the portal, or why not
+    (each has its page in relay/pages.py)."""
+
+    PORTAL = "portal"
+    UNKNOWN = "unknown"
+    REPLACED = "replaced"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    ORGANIZATION_GONE = "organization_gone"
+    FEATURE_OFF = "feature_off"
+    UNAVAILABLE = "unavailable"
+
+
 def reference_for(invitation_id: int) -> str:
     return f"INV-{invitation_id:06d}"
 

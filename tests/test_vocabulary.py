@@ -11,6 +11,7 @@ import pytest
 
 from dashboard import models
 from dashboard.organizations import sso_state
+from dashboard.relay.pages import OUTCOME_PAGES
 
 LABELLED: list[tuple[type[StrEnum], dict[str, str]]] = [
     (models.Feature, models.FEATURE_LABELS),
@@ -81,3 +82,8 @@ def test_a_connection_status_this_sdk_does_not_name_counts_as_no_sso() -> None:
     assert sso_state([odd]) == (models.SsoState.NONE, None)
     draft = dataclasses.replace(odd, status=models.ConnectionStatus.DRAFT)
     assert sso_state([draft, odd]) == (models.SsoState.DRAFT, "Okta")
+
+
+def test_every_outcome_of_an_open_but_the_portal_has_its_page() -> None:
+    assert set(models.Outcome) - {models.Outcome.PORTAL} <= set(OUTCOME_PAGES)
+    assert models.Outcome.PORTAL not in OUTCOME_PAGES

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..errors import PortalDeskError
 from ..gateway import ScalekitGateway
 from ..history import History
+from ..models import Outcome
 from . import opening, pages
 from .limits import RateLimiter
 from .logs import install as install_log_filters
@@ -133,7 +134,7 @@ def create_app(context: RelayContext, limiter: RateLimiter | None = None) -> Sta
             context.environment,
             now,
         )
-        if seen.outcome != "portal" or seen.invitation is None:
+        if seen.outcome != Outcome.PORTAL or seen.invitation is None:
             return outcome_page(seen.outcome, seen.detail)
         return HTMLResponse(pages.interstitial(seen, context.brand, now))
 
@@ -148,8 +149,8 @@ def create_app(context: RelayContext, limiter: RateLimiter | None = None) -> Sta
             request.path_params["token"],
             environment=context.environment,
         )
-        if opened.outcome != "portal" or opened.location is None:
-            retry = RETRY_AFTER_S if opened.outcome == "unavailable" else None
+        if opened.outcome != Outcome.PORTAL or opened.location is None:
+            retry = RETRY_AFTER_S if opened.outcome == Outcome.UNAVAILABLE else None
             return outcome_page(opened.outcome, opened.detail, retry_after=retry)
         return RedirectResponse(opened.location, status_code=303)
 
