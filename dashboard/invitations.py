@@ -21,7 +21,16 @@ from .history import History, NewInvitation, fingerprint
 from .links import revoke_live, wanted_features
 from .mailer import Mailer
 from .messages import invitation_email
-from .models import FEATURES, INVITATION_DAYS, Activity, Feature, Invitation, Operator, Organization
+from .models import (
+    FEATURES,
+    MAX_INVITATION_DAYS,
+    MIN_INVITATION_DAYS,
+    Activity,
+    Feature,
+    Invitation,
+    Operator,
+    Organization,
+)
 from .permissions import require, revoking
 
 # Pragmatic, not RFC 5322: one @, no spaces or Markdown/HTML punctuation, a dot in the domain.
@@ -58,9 +67,11 @@ def check_note(note: str | None) -> str | None:
 
 
 def check_days(days: int) -> int:
-    low, high = INVITATION_DAYS
-    if not low <= days <= high:
-        raise InvalidInput(f"An invitation lasts {low} to {high} days; choose a lifetime in that range.")
+    if not MIN_INVITATION_DAYS <= days <= MAX_INVITATION_DAYS:
+        raise InvalidInput(
+            f"An invitation lasts {MIN_INVITATION_DAYS} to {MAX_INVITATION_DAYS} days; "
+            "choose a lifetime in that range."
+        )
     return days
 
 

@@ -262,7 +262,9 @@ class Issuance:
         return LinkStatus.ACTIVE
 
 
-INVITATION_DAYS = (1, 30)  # the lifetimes a rep may choose
+# The lifetimes a rep may choose for an invitation: any whole number of days in this range.
+MIN_INVITATION_DAYS = 1
+MAX_INVITATION_DAYS = 30
 DEFAULT_INVITATION_DAYS = 7
 
 

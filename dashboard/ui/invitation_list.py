@@ -23,7 +23,8 @@ from ..invitations import IssuedInvitation
 from ..mailer import Mailer
 from ..models import (
     DEFAULT_INVITATION_DAYS,
-    INVITATION_DAYS,
+    MAX_INVITATION_DAYS,
+    MIN_INVITATION_DAYS,
     Invitation,
     InvitationStatus,
     Operator,
@@ -285,8 +286,8 @@ def _items(desk: InvitationDesk, org: Organization, sender_name: str, limit: int
             ):
                 st.number_input(
                     "Works for (days from now)",
-                    min_value=INVITATION_DAYS[0],
-                    max_value=INVITATION_DAYS[1],
+                    min_value=MIN_INVITATION_DAYS,
+                    max_value=MAX_INVITATION_DAYS,
                     value=DEFAULT_INVITATION_DAYS,
                     key=f"extend-days-{item.id}",
                 )
