@@ -26,6 +26,7 @@ from .models import (
     MAX_INVITATION_DAYS,
     MIN_INVITATION_DAYS,
     Activity,
+    ActivityAction,
     Feature,
     Invitation,
     Operator,
@@ -89,7 +90,7 @@ def _relay(relay_url: str | None) -> str:
 
 
 def _done(
-    operator: Operator, action: str, invitation: Invitation, at: dt.datetime, **details: object
+    operator: Operator, action: ActivityAction, invitation: Invitation, at: dt.datetime, **details: object
 ) -> Activity:
     """The activity entry for ``action`` on ``invitation`` (its reference is added as it is written)."""
     return entry(
@@ -146,7 +147,7 @@ def create(
     )
     did = entry(
         operator,
-        "invitation_created",
+        ActivityAction.INVITATION_CREATED,
         environment,
         organization=organization,
         at=now,
@@ -182,7 +183,7 @@ def revoke(
     now = now or dt.datetime.now(dt.UTC)
     current = _existing(history, environment, invitation_id)
     by = require(operator, revoking(operator, current.issued_by))
-    did = _done(operator, "invitation_revoked", current, now, issued_by=current.issued_by)
+    did = _done(operator, ActivityAction.INVITATION_REVOKED, current, now, issued_by=current.issued_by)
     revoked = history.invitations.revoke(environment, invitation_id, by, now, activity=did)
     if revoked is None:
         raise InvalidInput(f"{current.reference} was already revoked.")
@@ -207,7 +208,7 @@ def extend(
     lifetime = dt.timedelta(days=check_days(days))
     current = _existing(history, environment, invitation_id)
     require(operator, revoking(operator, current.issued_by))
-    did = _done(operator, "invitation_extended", current, now, days=days)
+    did = _done(operator, ActivityAction.INVITATION_EXTENDED, current, now, days=days)
     extended = history.invitations.extend(environment, invitation_id, now + lifetime, activity=did)
     if extended is None:
         raise InvalidInput(f"{current.reference} was revoked; create a new invitation instead.")
@@ -234,7 +235,7 @@ def replace_link(
             f"{current.reference} is {current.status()}; extend it first, or create a new one."
         )
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    did = _done(operator, "invitation_resent", current, now or dt.datetime.now(dt.UTC))
+    did = _done(operator, ActivityAction.INVITATION_RESENT, current, now or dt.datetime.now(dt.UTC))
     replaced = history.invitations.replace_token(environment, invitation_id, fingerprint(token), activity=did)
     if replaced is None:
         raise InvalidInput(f"{current.reference} was revoked meanwhile.")
@@ -258,7 +259,7 @@ def send(
     subject, body = invitation_email(issued.invitation, issued.url, sender_name)
     mailer.send(recipient, subject, body)
     now = now or dt.datetime.now(dt.UTC)
-    did = _done(operator, "invitation_sent", issued.invitation, now, recipient=recipient)
+    did = _done(operator, ActivityAction.INVITATION_SENT, issued.invitation, now, recipient=recipient)
     sent = history.invitations.mark_sent(
         issued.invitation.environment, issued.invitation.id, now, activity=did
     )

@@ -32,6 +32,7 @@ from .models import (
     FEATURE_LABELS,
     FEATURES,
     Activity,
+    ActivityAction,
     Feature,
     Issuance,
     LinkKind,
@@ -161,9 +162,9 @@ def start_preview(
     return _for_rep(gateway, history, environment, organization, features, operator, LinkKind.EMBED)
 
 
-_ACTIONS: dict[LinkKind, tuple[str, str]] = {
-    LinkKind.DIRECT: ("direct_link", "direct_link"),
-    LinkKind.EMBED: ("preview", "preview_started"),
+_ACTIONS: dict[LinkKind, tuple[str, ActivityAction]] = {
+    LinkKind.DIRECT: ("direct_link", ActivityAction.DIRECT_LINK),
+    LinkKind.EMBED: ("preview", ActivityAction.PREVIEW_STARTED),
 }
 
 

@@ -408,21 +408,38 @@ class OrganizationDetail:
         return dict(self.missing).get(part)
 
 
-# What the activity log records: one row per action a person took in Portal Desk.
-ACTIVITY_LABELS = {
-    "signed_in": "Signed in",
-    "invitation_created": "Invitation created",
-    "invitation_sent": "Invitation emailed",
-    "invitation_extended": "Invitation extended",
-    "invitation_resent": "Invitation resent with a new link",
-    "invitation_revoked": "Invitation revoked",
-    "direct_link": "Portal opened for a call",
-    "preview_started": "Preview session started",
-    "organization_created": "Organization created",
-    "organization_updated": "Organization updated",
-    "organization_deleted": "Organization deleted",
-    "feature_toggled": "Admin portal feature changed",
-    "csv_exported": "CSV exported",
+class ActivityAction(StrEnum):
+    """What the activity log records: one row per action a person took in Portal Desk."""
+
+    SIGNED_IN = "signed_in"
+    INVITATION_CREATED = "invitation_created"
+    INVITATION_SENT = "invitation_sent"
+    INVITATION_EXTENDED = "invitation_extended"
+    INVITATION_RESENT = "invitation_resent"
+    INVITATION_REVOKED = "invitation_revoked"
+    DIRECT_LINK = "direct_link"
+    PREVIEW_STARTED = "preview_started"
+    ORGANIZATION_CREATED = "organization_created"
+    ORGANIZATION_UPDATED = "organization_updated"
+    ORGANIZATION_DELETED = "organization_deleted"
+    FEATURE_TOGGLED = "feature_toggled"
+    CSV_EXPORTED = "csv_exported"
+
+
+ACTIVITY_LABELS: dict[ActivityAction, str] = {
+    ActivityAction.SIGNED_IN: "Signed in",
+    ActivityAction.INVITATION_CREATED: "Invitation created",
+    ActivityAction.INVITATION_SENT: "Invitation emailed",
+    ActivityAction.INVITATION_EXTENDED: "Invitation extended",
+    ActivityAction.INVITATION_RESENT: "Invitation resent with a new link",
+    ActivityAction.INVITATION_REVOKED: "Invitation revoked",
+    ActivityAction.DIRECT_LINK: "Portal opened for a call",
+    ActivityAction.PREVIEW_STARTED: "Preview session started",
+    ActivityAction.ORGANIZATION_CREATED: "Organization created",
+    ActivityAction.ORGANIZATION_UPDATED: "Organization updated",
+    ActivityAction.ORGANIZATION_DELETED: "Organization deleted",
+    ActivityAction.FEATURE_TOGGLED: "Admin portal feature changed",
+    ActivityAction.CSV_EXPORTED: "CSV exported",
 }
 
 
@@ -434,24 +451,27 @@ class Activity:
     at: dt.datetime
     actor: str
     role: Role
-    action: str  # a key of ACTIVITY_LABELS
+    action: ActivityAction
     organization_id: str | None = None
     organization_name: str | None = None
     details: str = "{}"  # JSON
     id: int | None = None
 
 
-# The eight UI events Scalekit's docs list for the embedded portal.
-PORTAL_EVENT_TYPES = (
-    "ORGANIZATION_SSO_ENABLED",
-    "ORGANIZATION_SSO_DISABLED",
-    "ORGANIZATION_DIRECTORY_ENABLED",
-    "ORGANIZATION_DIRECTORY_DISABLED",
-    "PORTAL_LOAD_SUCCESS",
-    "PORTAL_LOAD_FAILURE",  # data.error_code (e.g. SESSION_EXPIRED); no organization_id
-    "PORTAL_SESSION_WARNING",  # five minutes before the end; data.expiry
-    "PORTAL_SESSION_EXPIRY",  # data.expiry
-)
+class PortalEventType(StrEnum):
+    """The eight UI events Scalekit's docs list for the embedded portal."""
+
+    ORGANIZATION_SSO_ENABLED = "ORGANIZATION_SSO_ENABLED"
+    ORGANIZATION_SSO_DISABLED = "ORGANIZATION_SSO_DISABLED"
+    ORGANIZATION_DIRECTORY_ENABLED = "ORGANIZATION_DIRECTORY_ENABLED"
+    ORGANIZATION_DIRECTORY_DISABLED = "ORGANIZATION_DIRECTORY_DISABLED"
+    PORTAL_LOAD_SUCCESS = "PORTAL_LOAD_SUCCESS"
+    PORTAL_LOAD_FAILURE = "PORTAL_LOAD_FAILURE"  # data.error_code (e.g. SESSION_EXPIRED); no organization_id
+    PORTAL_SESSION_WARNING = "PORTAL_SESSION_WARNING"  # five minutes before the end; data.expiry
+    PORTAL_SESSION_EXPIRY = "PORTAL_SESSION_EXPIRY"  # data.expiry
+
+
+PORTAL_EVENT_TYPES: tuple[PortalEventType, ...] = tuple(PortalEventType)
 
 
 @dataclass(frozen=True)
@@ -459,7 +479,7 @@ class PortalEvent:
     """A UI event the embedded admin portal posted to the preview page."""
 
     organization_id: str
-    event_type: str  # one of PORTAL_EVENT_TYPES
+    event_type: PortalEventType
     message: str
     payload: str  # the event as received, JSON
     received_at: dt.datetime

@@ -16,7 +16,7 @@ from .errors import NotPermitted
 from .history import History
 from .history.issued import StatsFilter
 from .history.stats import IssuanceStats
-from .models import Activity, Operator
+from .models import Activity, ActivityAction, Operator
 from .permissions import can, require
 from .spreadsheet import cell
 
@@ -43,7 +43,7 @@ def issued_csv(history: History, operator: Operator, wanted: StatsFilter) -> str
         history,
         activity.entry(
             operator,
-            "csv_exported",
+            ActivityAction.CSV_EXPORTED,
             wanted.environment,
             details={"export": "issued items", "rows": rows, "period": period},
         ),
@@ -63,7 +63,10 @@ def activity_csv(history: History, operator: Operator, environment: str, rows: S
     activity.record(
         history,
         activity.entry(
-            operator, "csv_exported", environment, details={"export": "activity", "rows": len(frame)}
+            operator,
+            ActivityAction.CSV_EXPORTED,
+            environment,
+            details={"export": "activity", "rows": len(frame)},
         ),
     )
     return out.getvalue()

@@ -21,6 +21,7 @@ LABELLED: list[tuple[type[StrEnum], dict[str, str]]] = [
     (models.LinkKind, models.KIND_LABELS),
     (models.SsoState, models.SSO_LABELS),
     (models.ScimState, models.SCIM_LABELS),
+    (models.ActivityAction, models.ACTIVITY_LABELS),
 ]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..models import Activity, Role
+from ..models import Activity, ActivityAction, Role
 from .database import guard, writing
 from .schema import activity
 
@@ -19,7 +19,7 @@ c = activity.c
 
 
 def _activity(row: sa.Row[*tuple[Any, ...]]) -> Activity:
-    return Activity(**{**row._mapping, "role": Role(row.role)})
+    return Activity(**{**row._mapping, "role": Role(row.role), "action": ActivityAction(row.action)})
 
 
 def insert(conn: Connection, entry: Activity, **more: object) -> None:

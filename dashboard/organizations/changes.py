@@ -11,7 +11,17 @@ from ..activity import entry, record
 from ..errors import InvalidInput, StoreError
 from ..gateway import ScalekitGateway
 from ..history import History
-from ..models import FEATURE_LABELS, REGION_LABELS, REGIONS, Activity, Feature, Operator, Organization, Region
+from ..models import (
+    FEATURE_LABELS,
+    REGION_LABELS,
+    REGIONS,
+    Activity,
+    ActivityAction,
+    Feature,
+    Operator,
+    Organization,
+    Region,
+)
 from ..permissions import require
 
 NAME_MAX = 200
@@ -56,7 +66,13 @@ def create(
     if region not in REGIONS:
         raise InvalidInput(f"Choose the organization's region: {' or '.join(REGION_LABELS.values())}.")
     org = gateway.create_organization(name, external_id=external_id.strip() or None, region=region)
-    made = entry(operator, "organization_created", environment, organization=org, details={"region": region})
+    made = entry(
+        operator,
+        ActivityAction.ORGANIZATION_CREATED,
+        environment,
+        organization=org,
+        details={"region": region},
+    )
     _logged(history, made, f"{org.display_name} was created", changed=org)
     return org
 
@@ -78,7 +94,7 @@ def set_feature(
     org = gateway.update_organization_settings(organization_id, **{feature: enabled})
     made = entry(
         operator,
-        "feature_toggled",
+        ActivityAction.FEATURE_TOGGLED,
         environment,
         organization=org,
         details={"feature": FEATURE_LABELS[feature], "enabled": enabled},
@@ -113,7 +129,7 @@ def update(
     fields = [key.replace("_", " ") for key, value in changed.items() if value is not None]
     made = entry(
         operator,
-        "organization_updated",
+        ActivityAction.ORGANIZATION_UPDATED,
         environment,
         organization=org,
         details={"changed": fields, "was": organization.display_name},
@@ -136,5 +152,5 @@ def delete(
     if confirmation.strip() != organization.display_name.strip():
         raise InvalidInput("Type the organization's display name exactly to confirm the deletion.")
     gateway.delete_organization(organization.id)
-    made = entry(operator, "organization_deleted", environment, organization=organization)
+    made = entry(operator, ActivityAction.ORGANIZATION_DELETED, environment, organization=organization)
     _logged(history, made, f"{organization.display_name} was deleted", gone=organization.id)
