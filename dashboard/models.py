@@ -486,3 +486,47 @@ class PortalEvent:
     environment: str
     id: int | None = None  # set once stored
     actor: str | None = None  # the rep in whose preview session it happened
+
+
+class NoticeKind(StrEnum):
+    """What the worker tells reps and their team about."""
+
+    FIRST_OPEN = "first_open"
+    SSO_ENABLED = "sso_enabled"
+    SCIM_ENABLED = "scim_enabled"
+    EXPIRING = "expiring"
+
+
+NOTICE_KIND_LABELS: dict[NoticeKind, str] = {
+    NoticeKind.FIRST_OPEN: "Invitation opened",
+    NoticeKind.SSO_ENABLED: "SSO switched on",
+    NoticeKind.SCIM_ENABLED: "Directory sync switched on",
+    NoticeKind.EXPIRING: "Expiring unopened",
+}
+
+
+class NoticeState(StrEnum):
+    """Where a notice stands: waiting (or retrying), delivered, given up, or without a channel."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+NOTICE_STATE_LABELS: dict[NoticeState, str] = {
+    NoticeState.PENDING: "Waiting to send",
+    NoticeState.SENT: "Sent",
+    NoticeState.FAILED: "Gave up",
+    NoticeState.SKIPPED: "No channel",
+}
+
+
+class Channel(StrEnum):
+    """Where a notice goes: the team's channel (DASHBOARD_NOTIFY_URLS) or the rep's email."""
+
+    TEAM = "team"
+    EMAIL = "email"
+
+
+CHANNEL_LABELS: dict[Channel, str] = {Channel.TEAM: "Team channel", Channel.EMAIL: "Email to the rep"}

@@ -22,6 +22,9 @@ LABELLED: list[tuple[type[StrEnum], dict[str, str]]] = [
     (models.SsoState, models.SSO_LABELS),
     (models.ScimState, models.SCIM_LABELS),
     (models.ActivityAction, models.ACTIVITY_LABELS),
+    (models.NoticeKind, models.NOTICE_KIND_LABELS),
+    (models.NoticeState, models.NOTICE_STATE_LABELS),
+    (models.Channel, models.CHANNEL_LABELS),
 ]
 
 
