@@ -40,7 +40,7 @@ from .models import (
     Organization,
     PortalLink,
 )
-from .permissions import require
+from .permissions import Permission, require
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def start_preview(
     return _for_rep(gateway, history, environment, organization, features, operator, LinkKind.EMBED)
 
 
-_ACTIONS: dict[LinkKind, tuple[str, ActivityAction]] = {
+_ACTIONS: dict[LinkKind, tuple[Permission, ActivityAction]] = {
     LinkKind.DIRECT: ("direct_link", ActivityAction.DIRECT_LINK),
     LinkKind.EMBED: ("preview", ActivityAction.PREVIEW_STARTED),
 }

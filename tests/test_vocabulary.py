@@ -6,10 +6,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from enum import StrEnum
+from typing import get_args
 
 import pytest
 
-from dashboard import models
+from dashboard import models, permissions
 from dashboard.organizations import sso_state
 from dashboard.relay.pages import OUTCOME_PAGES
 
@@ -91,3 +92,8 @@ def test_a_connection_status_this_sdk_does_not_name_counts_as_no_sso() -> None:
 def test_every_outcome_of_an_open_but_the_portal_has_its_page() -> None:
     assert set(models.Outcome) - {models.Outcome.PORTAL} <= set(OUTCOME_PAGES)
     assert models.Outcome.PORTAL not in OUTCOME_PAGES
+
+
+def test_every_permission_names_the_least_role_that_has_it() -> None:
+    assert set(get_args(permissions.Permission)) == set(permissions.REQUIRED)
+    assert set(permissions.DOING) == set(permissions.REQUIRED) - {"read"}
