@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .history import History
-from .models import ACTIVITY_LABELS, ROLE_LABELS, Activity, Operator, Organization
+from .models import ACTIVITY_LABELS, ROLE_LABELS, Activity, ActivityAction, Operator, Organization
 from .permissions import require
 
 COLUMNS = ("When (UTC)", "Who", "Role", "Action", "Organization", "Details", "Organization id")
@@ -19,7 +19,7 @@ COLUMNS = ("When (UTC)", "Who", "Role", "Action", "Organization", "Details", "Or
 
 def entry(
     operator: Operator,
-    action: str,
+    action: ActivityAction,
     environment: str,
     *,
     organization: Organization | None = None,
@@ -61,7 +61,7 @@ def record_sign_in(
     provider = claims.get("iss")
     made = entry(
         operator,
-        "signed_in",
+        ActivityAction.SIGNED_IN,
         environment,
         at=at,
         details={"provider": provider if isinstance(provider, str) else ""},

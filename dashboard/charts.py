@@ -8,7 +8,7 @@ against Vega-Lite's schema once, so the page need not on every run.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
@@ -77,7 +77,7 @@ def status_breakdown(frame: pd.DataFrame) -> alt.Chart:
     """Each issued item in exactly one slice (revoked, else expired, else active and opened or
     not), so the slices add up to the items issued. Only invitations count their opens: an
     active link is "not opened". Mints that never became a link are not issued items."""
-    return (
+    chart: alt.Chart = (
         alt.Chart(frame)
         .mark_arc(innerRadius=55)
         .encode(
@@ -87,6 +87,7 @@ def status_breakdown(frame: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=240)
     )
+    return chart
 
 
 def funnel_by_rep(frame: pd.DataFrame) -> alt.LayerChart:
@@ -105,7 +106,7 @@ def funnel_by_rep(frame: pd.DataFrame) -> alt.LayerChart:
     return alt.LayerChart(layer=[base.mark_bar(), labels]).properties(height=max(140, 60 * len(frame)))
 
 
-def spec(chart: alt.TopLevelMixin) -> dict:
+def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """The chart's Vega-Lite specification, its data inline. Unvalidated: Altair's schema check
     costs more than building the chart, and these charts are fixed code the tests validate."""
     return chart.to_dict(validate=False)

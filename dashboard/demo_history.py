@@ -15,7 +15,7 @@ from .activity import entry
 from .errors import ScalekitError
 from .gateway import ScalekitGateway
 from .history import History, NewInvitation, NewLink, fingerprint
-from .models import Activity, Operator
+from .models import Activity, ActivityAction, Feature, LinkKind, Operator, Role
 
 # A few reps do most of the work: the skew a manager expects to see. The first three are the reps
 # the emulator signs in (so a demo rep sees their own work); the last two have left the team.
@@ -42,8 +42,8 @@ def _mint(
     rng: random.Random,
     org_id: str,
     name: str,
-    features: tuple[str, ...],
-    kind: str,
+    features: tuple[Feature, ...],
+    kind: LinkKind,
     by: str,
     at: dt.datetime,
     invitation_index: int | None = None,
@@ -80,7 +80,7 @@ def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int =
     links: list[NewLink] = []
     observations: list[tuple[str, str, object, str]] = []
     for org in picks:
-        features = tuple(f for f in ("sso", "dir_sync") if f in org.enabled_features) or ("sso",)
+        features = org.enabled_features or (Feature.SSO,)
         owner = rng.choices(reps, weights)[0]
         first = _workday(rng, now - dt.timedelta(days=rng.uniform(3, DAYS)))
         first_open: dt.datetime | None = None
@@ -125,7 +125,8 @@ def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int =
                 )
             )
             links += [
-                _mint(rng, org.id, org.display_name, features, "invitation", owner, t, index) for t in opens
+                _mint(rng, org.id, org.display_name, features, LinkKind.INVITATION, owner, t, index)
+                for t in opens
             ]
             if opens and first_open is None:
                 first_open = opens[0]
@@ -136,7 +137,7 @@ def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int =
                     org.id,
                     org.display_name,
                     features,
-                    "direct",
+                    LinkKind.DIRECT,
                     owner,
                     _workday(rng, first + dt.timedelta(days=rng.uniform(1, 30))),
                 )
@@ -147,7 +148,13 @@ def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int =
             if when < now:
                 links.append(
                     _mint(
-                        rng, org.id, org.display_name, features, "embed", rng.choices(reps, weights)[0], when
+                        rng,
+                        org.id,
+                        org.display_name,
+                        features,
+                        LinkKind.EMBED,
+                        rng.choices(reps, weights)[0],
+                        when,
                     )
                 )
         if org.id in enabled:
@@ -159,12 +166,17 @@ def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int =
     return len(invitations) + len(links)
 
 
+_LINK_ACTIONS = {LinkKind.DIRECT: ActivityAction.DIRECT_LINK, LinkKind.EMBED: ActivityAction.PREVIEW_STARTED}
+
+
 def _activities(invitations: list[NewInvitation], links: list[NewLink]) -> list[Activity]:
     """What the reps did, as the activity log would have recorded it."""
     done: list[Activity] = []
 
-    def did(by: str, action: str, at: dt.datetime, org_id: str, name: str, **details: object) -> None:
-        rep = Operator(by, "rep", "sign-in")
+    def did(
+        by: str, action: ActivityAction, at: dt.datetime, org_id: str, name: str, **details: object
+    ) -> None:
+        rep = Operator(by, Role.REP, "sign-in")
         done.append(
             entry(
                 rep,
@@ -182,18 +194,20 @@ def _activities(invitations: list[NewInvitation], links: list[NewLink]) -> list[
         days = round((item.expires_at - item.issued_at) / dt.timedelta(days=1))
         did(
             item.issued_by,
-            "invitation_created",
+            ActivityAction.INVITATION_CREATED,
             item.issued_at,
             *org,
             features=list(item.features),
             days=days,
         )
         if item.sent_at:
-            did(item.issued_by, "invitation_sent", item.sent_at, *org, recipient=item.recipient_email or "")
+            sent = ActivityAction.INVITATION_SENT
+            did(item.issued_by, sent, item.sent_at, *org, recipient=item.recipient_email or "")
         if item.revoked_at and item.revoked_by:
-            did(item.revoked_by, "invitation_revoked", item.revoked_at, *org, issued_by=item.issued_by)
+            revoked = ActivityAction.INVITATION_REVOKED
+            did(item.revoked_by, revoked, item.revoked_at, *org, issued_by=item.issued_by)
     for link in links:
-        action = {"direct": "direct_link", "embed": "preview_started"}.get(link.kind)
+        action = _LINK_ACTIONS.get(link.kind)
         if action:
             did(link.issued_by, action, link.issued_at, link.organization_id, link.organization_name,
                 features=list(link.features))  # fmt: skip

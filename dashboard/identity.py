@@ -16,17 +16,17 @@ from collections.abc import Mapping
 import streamlit as st
 
 from .config import Settings
-from .models import ROLES, Operator
+from .models import ROLES, Operator, Role
 
 TYPED_KEY, TYPED_ROLE_KEY = "operator_name", "operator_role"
 
 
-def _best(roles: list[str]) -> str | None:
-    known = [r for r in roles if r in ROLES]
+def _best(roles: list[str]) -> Role | None:
+    known = [Role(r) for r in roles if r in ROLES]
     return max(known, key=ROLES.index) if known else None
 
 
-def role_for(email: str, claims: Mapping[str, object], mapping: Mapping[str, object]) -> str:
+def role_for(email: str, claims: Mapping[str, object], mapping: Mapping[str, object]) -> Role:
     """The role ``[roles]`` gives this person: an email listed, else their email domain
     (``@example.com``), else the ID-token claim ``mapping["claim"]`` names; else viewer."""
     address = email.strip().lower()
@@ -49,7 +49,7 @@ def role_for(email: str, claims: Mapping[str, object], mapping: Mapping[str, obj
         found = _best(roles)
         if found:
             return found
-    return "viewer"
+    return Role.VIEWER
 
 
 def resolve(
@@ -70,10 +70,10 @@ def resolve(
         role = role_for(email, claims or {}, role_mapping)
         return Operator(email, role, "sign-in", name if isinstance(name, str) else None)
     if settings.operator:
-        return Operator(settings.operator, settings.operator_role, "environment")
+        return Operator(settings.operator, Role(settings.operator_role), "environment")
     typed = (typed_name or "").strip()
     if settings.uses_emulator and typed:
-        return Operator(typed, typed_role if typed_role in ROLES else "rep", "typed")
+        return Operator(typed, Role(typed_role) if typed_role in ROLES else Role.REP, "typed")
     return Operator(None)
 
 

@@ -21,7 +21,17 @@ from .history import History, NewInvitation, fingerprint
 from .links import revoke_live, wanted_features
 from .mailer import Mailer
 from .messages import invitation_email
-from .models import FEATURES, INVITATION_DAYS, Activity, Invitation, Operator, Organization
+from .models import (
+    FEATURES,
+    MAX_INVITATION_DAYS,
+    MIN_INVITATION_DAYS,
+    Activity,
+    ActivityAction,
+    Feature,
+    Invitation,
+    Operator,
+    Organization,
+)
 from .permissions import require, revoking
 
 # Pragmatic, not RFC 5322: one @, no spaces or Markdown/HTML punctuation, a dot in the domain.
@@ -38,7 +48,7 @@ class IssuedInvitation:
     url: str = field(repr=False)  # holds the token: show it once, never store or log it
     # Features the organization had switched off when the invitation was made, so it opens less
     # of the portal than it could; the card says so rather than leave the rep to notice.
-    switched_off: tuple[str, ...] = ()
+    switched_off: tuple[Feature, ...] = ()
 
 
 def check_email(email: str | None) -> str | None:
@@ -58,9 +68,11 @@ def check_note(note: str | None) -> str | None:
 
 
 def check_days(days: int) -> int:
-    low, high = INVITATION_DAYS
-    if not low <= days <= high:
-        raise InvalidInput(f"An invitation lasts {low} to {high} days; choose a lifetime in that range.")
+    if not MIN_INVITATION_DAYS <= days <= MAX_INVITATION_DAYS:
+        raise InvalidInput(
+            f"An invitation lasts {MIN_INVITATION_DAYS} to {MAX_INVITATION_DAYS} days; "
+            "choose a lifetime in that range."
+        )
     return days
 
 
@@ -78,7 +90,7 @@ def _relay(relay_url: str | None) -> str:
 
 
 def _done(
-    operator: Operator, action: str, invitation: Invitation, at: dt.datetime, **details: object
+    operator: Operator, action: ActivityAction, invitation: Invitation, at: dt.datetime, **details: object
 ) -> Activity:
     """The activity entry for ``action`` on ``invitation`` (its reference is added as it is written)."""
     return entry(
@@ -135,7 +147,7 @@ def create(
     )
     did = entry(
         operator,
-        "invitation_created",
+        ActivityAction.INVITATION_CREATED,
         environment,
         organization=organization,
         at=now,
@@ -171,7 +183,7 @@ def revoke(
     now = now or dt.datetime.now(dt.UTC)
     current = _existing(history, environment, invitation_id)
     by = require(operator, revoking(operator, current.issued_by))
-    did = _done(operator, "invitation_revoked", current, now, issued_by=current.issued_by)
+    did = _done(operator, ActivityAction.INVITATION_REVOKED, current, now, issued_by=current.issued_by)
     revoked = history.invitations.revoke(environment, invitation_id, by, now, activity=did)
     if revoked is None:
         raise InvalidInput(f"{current.reference} was already revoked.")
@@ -196,7 +208,7 @@ def extend(
     lifetime = dt.timedelta(days=check_days(days))
     current = _existing(history, environment, invitation_id)
     require(operator, revoking(operator, current.issued_by))
-    did = _done(operator, "invitation_extended", current, now, days=days)
+    did = _done(operator, ActivityAction.INVITATION_EXTENDED, current, now, days=days)
     extended = history.invitations.extend(environment, invitation_id, now + lifetime, activity=did)
     if extended is None:
         raise InvalidInput(f"{current.reference} was revoked; create a new invitation instead.")
@@ -223,7 +235,7 @@ def replace_link(
             f"{current.reference} is {current.status()}; extend it first, or create a new one."
         )
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    did = _done(operator, "invitation_resent", current, now or dt.datetime.now(dt.UTC))
+    did = _done(operator, ActivityAction.INVITATION_RESENT, current, now or dt.datetime.now(dt.UTC))
     replaced = history.invitations.replace_token(environment, invitation_id, fingerprint(token), activity=did)
     if replaced is None:
         raise InvalidInput(f"{current.reference} was revoked meanwhile.")
@@ -247,7 +259,7 @@ def send(
     subject, body = invitation_email(issued.invitation, issued.url, sender_name)
     mailer.send(recipient, subject, body)
     now = now or dt.datetime.now(dt.UTC)
-    did = _done(operator, "invitation_sent", issued.invitation, now, recipient=recipient)
+    did = _done(operator, ActivityAction.INVITATION_SENT, issued.invitation, now, recipient=recipient)
     sent = history.invitations.mark_sent(
         issued.invitation.environment, issued.invitation.id, now, activity=did
     )

@@ -28,8 +28,19 @@ from .activity import entry
 from .errors import InvalidInput, NotFound, ScalekitError, StoreError, TimedOut, Unavailable
 from .gateway import ScalekitGateway
 from .history import History, NewLink, fingerprint
-from .models import FEATURE_LABELS, FEATURES, Activity, Issuance, Operator, Organization, PortalLink
-from .permissions import require
+from .models import (
+    FEATURE_LABELS,
+    FEATURES,
+    Activity,
+    ActivityAction,
+    Feature,
+    Issuance,
+    LinkKind,
+    Operator,
+    Organization,
+    PortalLink,
+)
+from .permissions import Permission, require
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,7 @@ class MintedLink:
     record: Issuance
 
 
-def wanted_features(organization: Organization, features: Iterable[str]) -> tuple[str, ...]:
+def wanted_features(organization: Organization, features: Iterable[str]) -> tuple[Feature, ...]:
     """The features asked for, in order; refused when none, or when one is off for the org."""
     wanted = tuple(f for f in FEATURES if f in set(features))
     if not wanted:
@@ -58,8 +69,8 @@ def mint(
     *,
     environment: str,
     organization: Organization,
-    features: Sequence[str],
-    kind: str,
+    features: Sequence[Feature],
+    kind: LinkKind,
     issued_by: str,
     invitation_id: int | None = None,
     activity: Activity | None = None,
@@ -135,7 +146,7 @@ def open_now(
     operator: Operator,
 ) -> MintedLink:
     """A direct link for a rep on a call with the customer: open it at once, it lives a minute."""
-    return _for_rep(gateway, history, environment, organization, features, operator, "direct")
+    return _for_rep(gateway, history, environment, organization, features, operator, LinkKind.DIRECT)
 
 
 def start_preview(
@@ -148,10 +159,13 @@ def start_preview(
     operator: Operator,
 ) -> MintedLink:
     """A link for the Portal preview: the customer's live portal, in the rep's own session."""
-    return _for_rep(gateway, history, environment, organization, features, operator, "embed")
+    return _for_rep(gateway, history, environment, organization, features, operator, LinkKind.EMBED)
 
 
-_ACTIONS = {"direct": ("direct_link", "direct_link"), "embed": ("preview", "preview_started")}
+_ACTIONS: dict[LinkKind, tuple[Permission, ActivityAction]] = {
+    LinkKind.DIRECT: ("direct_link", ActivityAction.DIRECT_LINK),
+    LinkKind.EMBED: ("preview", ActivityAction.PREVIEW_STARTED),
+}
 
 
 def _for_rep(
@@ -161,7 +175,7 @@ def _for_rep(
     organization: Organization | None,
     features: Iterable[str],
     operator: Operator,
-    kind: str,
+    kind: LinkKind,
 ) -> MintedLink:
     permission, action = _ACTIONS[kind]
     issued_by = require(operator, permission)

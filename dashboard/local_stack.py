@@ -71,7 +71,7 @@ def _kept(path: Path) -> dict[str, str] | None:
 
 @dataclass
 class LocalStack:
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     env_file: Path
     secrets: dict[str, Any] = field(default_factory=dict, repr=False)  # for Streamlit's secrets
     log: Path | None = None
@@ -160,7 +160,7 @@ def _clean_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(("SCALEKIT_", "GRPC_DEFAULT_SSL"))}
 
 
-def start_worker(env_file: Path | None) -> subprocess.Popen:
+def start_worker(env_file: Path | None) -> subprocess.Popen[bytes]:
     """The worker in its own process, beside the server (``make run``): it lists, polls and
     notifies, so the server's pages only read. ``env_file``: the emulator's settings, on the
     emulator. Its log lines go where the server's go; it stops when the server does, or by
@@ -172,7 +172,7 @@ def start_worker(env_file: Path | None) -> subprocess.Popen:
     return subprocess.Popen(command, env=env)
 
 
-def start_relay(env_file: Path) -> tuple[subprocess.Popen, str]:
+def start_relay(env_file: Path) -> tuple[subprocess.Popen[bytes], str]:
     """The relay in its own process on a free loopback port (``make run`` on the emulator), so the
     server runs no web service of its own; returns the process and its address."""
     url_file = env_file.parent / "relay.url"
@@ -188,7 +188,7 @@ def start_relay(env_file: Path) -> tuple[subprocess.Popen, str]:
     return process, url_file.read_text().strip()
 
 
-def stop_process(process: subprocess.Popen, timeout_s: float = 10) -> None:
+def stop_process(process: subprocess.Popen[bytes], timeout_s: float = 10) -> None:
     if process.poll() is None:
         process.terminate()
         try:

@@ -13,17 +13,9 @@ import pandas as pd
 
 from .history import History
 from .history.notifications import Notice
-from .models import Operator
+from .models import CHANNEL_LABELS, NOTICE_KIND_LABELS, NOTICE_STATE_LABELS, Operator
 from .permissions import require
 
-KIND_LABELS = {
-    "first_open": "Invitation opened",
-    "sso_enabled": "SSO switched on",
-    "scim_enabled": "Directory sync switched on",
-    "expiring": "Expiring unopened",
-}
-STATE_LABELS = {"pending": "Waiting to send", "sent": "Sent", "failed": "Gave up", "skipped": "No channel"}
-CHANNEL_LABELS = {"team": "Team channel", "email": "Email to the rep"}
 COLUMNS = ("When (UTC)", "What", "Organization", "Channel", "To", "State", "Message", "Attempts", "Problem")
 
 
@@ -38,11 +30,11 @@ def table(notices: Sequence[Notice]) -> pd.DataFrame:
         [
             {
                 "When (UTC)": n.created_at.astimezone(dt.UTC).replace(tzinfo=None),
-                "What": KIND_LABELS.get(n.kind, n.kind),
+                "What": NOTICE_KIND_LABELS[n.kind],
                 "Organization": n.organization_name or "",
-                "Channel": CHANNEL_LABELS.get(n.channel, n.channel),
+                "Channel": CHANNEL_LABELS[n.channel],
                 "To": n.recipient,
-                "State": STATE_LABELS.get(n.state, n.state),
+                "State": NOTICE_STATE_LABELS[n.state],
                 "Message": n.body,
                 "Attempts": n.attempts,
                 "Problem": n.last_error or "",

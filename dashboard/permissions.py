@@ -5,24 +5,41 @@ Roles are ordered: a manager can do all a rep can, an admin all a manager can.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from .errors import NotPermitted
-from .models import ROLE_LABELS, ROLES, Operator
+from .models import ROLE_LABELS, ROLES, Operator, Role
+
+# What an operator may be allowed to do: a misspelt permission is a type error, not a refusal.
+Permission = Literal[
+    "read",
+    "invite",
+    "direct_link",
+    "preview",
+    "revoke_own",
+    "revoke_any",
+    "stats_all",
+    "export",
+    "activity",
+    "create_organization",
+    "organization_settings",
+]
 
 # action -> the least role that may take it
-REQUIRED = {
-    "read": "viewer",
-    "invite": "rep",  # create, send, extend and resend invitations
-    "direct_link": "rep",
-    "preview": "rep",
-    "revoke_own": "rep",  # revoke, extend or resend one's own invitation
-    "revoke_any": "manager",  # ... or anyone's
-    "stats_all": "manager",  # a rep sees their own work
-    "export": "manager",
-    "activity": "manager",
-    "create_organization": "admin",
-    "organization_settings": "admin",  # features, name, external id, deletion
+REQUIRED: dict[Permission, Role] = {
+    "read": Role.VIEWER,
+    "invite": Role.REP,  # create, send, extend and resend invitations
+    "direct_link": Role.REP,
+    "preview": Role.REP,
+    "revoke_own": Role.REP,  # revoke, extend or resend one's own invitation
+    "revoke_any": Role.MANAGER,  # ... or anyone's
+    "stats_all": Role.MANAGER,  # a rep sees their own work
+    "export": Role.MANAGER,
+    "activity": Role.MANAGER,
+    "create_organization": Role.ADMIN,
+    "organization_settings": Role.ADMIN,  # features, name, external id, deletion
 }
-DOING = {
+DOING: dict[Permission, str] = {
     "invite": "create or change invitations",
     "direct_link": "open the portal for a call",
     "preview": "preview the admin portal",
@@ -36,13 +53,13 @@ DOING = {
 }
 
 
-def can(operator: Operator, action: str) -> bool:
+def can(operator: Operator, action: Permission) -> bool:
     if not operator.known:
         return action == "read"
     return ROLES.index(operator.role) >= ROLES.index(REQUIRED[action])
 
 
-def require(operator: Operator, action: str) -> str:
+def require(operator: Operator, action: Permission) -> str:
     """The operator's name, or NotPermitted saying which role it takes."""
     if not operator.known:
         raise NotPermitted(f"Sign in (or tell Portal Desk who you are) to {DOING[action]}.")
@@ -56,14 +73,14 @@ def require(operator: Operator, action: str) -> str:
     return operator.name or ""
 
 
-def revoking(operator: Operator, issued_by: str) -> str:
+def revoking(operator: Operator, issued_by: str) -> Permission:
     """The permission revoking, extending or resending an invitation takes: a rep's own, or
     anyone's. The three go together: extending a colleague's invitation keeps alive a URL they
     meant to let lapse, and resending it kills the URL they emailed."""
     return "revoke_own" if operator.known and issued_by == operator.name else "revoke_any"
 
 
-def reason(operator: Operator, action: str) -> str | None:
+def reason(operator: Operator, action: Permission) -> str | None:
     """Why a button is disabled, or None when the operator may use it (for the UI's help text)."""
     try:
         require(operator, action)

@@ -22,16 +22,16 @@ from limits import RateLimitItemPerSecond
 
 from .history import History
 from .history.events import PREVIEW
-from .models import PORTAL_EVENT_TYPES, PortalEvent, PortalLink
+from .models import PORTAL_EVENT_TYPES, PortalEvent, PortalEventType, PortalLink
 from .ratelimits import Windows
 
 MIN_HEIGHT = 600  # Scalekit's minimum recommended iframe height
 # Events that change the organization's SSO or directory status (the page refetches it).
 STATUS_EVENTS = frozenset(t for t in PORTAL_EVENT_TYPES if t.startswith("ORGANIZATION_"))
 # Events after which the frame shows no working portal: the page offers a new session.
-ENDING_EVENTS = frozenset({"PORTAL_SESSION_EXPIRY", "PORTAL_LOAD_FAILURE"})
+ENDING_EVENTS = frozenset({PortalEventType.PORTAL_SESSION_EXPIRY, PortalEventType.PORTAL_LOAD_FAILURE})
 # The docs' payload of these has no organization_id.
-WITHOUT_ORGANIZATION = frozenset({"PORTAL_LOAD_FAILURE"})
+WITHOUT_ORGANIZATION = frozenset({PortalEventType.PORTAL_LOAD_FAILURE})
 
 
 def origin_of(location: str) -> str:
@@ -96,7 +96,7 @@ def parse_event(
     }
     return PortalEvent(
         organization_id=org_id,
-        event_type=str(event_type),
+        event_type=PortalEventType(event_type),
         message=str(payload["message"]),
         payload=json.dumps(payload, allow_nan=False),
         received_at=now or dt.datetime.now(dt.UTC),
@@ -151,9 +151,9 @@ def record_new_events(
         if event is None or not budget.allow():
             continue
         stored.append(history.events.record(dataclasses.replace(event, actor=actor)))
-        if event.event_type == "ORGANIZATION_SSO_ENABLED":
+        if event.event_type == PortalEventType.ORGANIZATION_SSO_ENABLED:
             history.events.observe_sso_enabled(environment, org_id, event.received_at, PREVIEW)
-        elif event.event_type == "ORGANIZATION_SSO_DISABLED":
+        elif event.event_type == PortalEventType.ORGANIZATION_SSO_DISABLED:
             history.events.forget_preview_sighting(environment, org_id)
     return stored
 
@@ -197,7 +197,7 @@ class PreviewSession:
         last = next((e for e in reversed(self.events) if e.event_type in ENDING_EVENTS), None)
         if last is None:
             return None
-        if last.event_type == "PORTAL_SESSION_EXPIRY":
+        if last.event_type == PortalEventType.PORTAL_SESSION_EXPIRY:
             return "The portal session has expired."
         code = json.loads(last.payload).get("data", {}).get("error_code")
         why = {

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from . import activity
 from .errors import NotPermitted
 from .history import History
-from .history.stats import IssuanceStats, StatsFilter
-from .models import Activity, Operator
+from .history.issued import StatsFilter
+from .history.stats import IssuanceStats
+from .models import Activity, ActivityAction, Operator
 from .permissions import can, require
 from .spreadsheet import cell
 
@@ -42,7 +43,7 @@ def issued_csv(history: History, operator: Operator, wanted: StatsFilter) -> str
         history,
         activity.entry(
             operator,
-            "csv_exported",
+            ActivityAction.CSV_EXPORTED,
             wanted.environment,
             details={"export": "issued items", "rows": rows, "period": period},
         ),
@@ -62,7 +63,10 @@ def activity_csv(history: History, operator: Operator, environment: str, rows: S
     activity.record(
         history,
         activity.entry(
-            operator, "csv_exported", environment, details={"export": "activity", "rows": len(frame)}
+            operator,
+            ActivityAction.CSV_EXPORTED,
+            environment,
+            details={"export": "activity", "rows": len(frame)},
         ),
     )
     return out.getvalue()

@@ -22,7 +22,8 @@ from .demo_history import seed_demo_history
 from .errors import PortalDeskError
 from .gateway import ScalekitGateway
 from .history import History
-from .history.stats import IssuanceStats, StatsFilter, StatsReport
+from .history.issued import StatsFilter
+from .history.stats import IssuanceStats, StatsReport
 from .local_stack import running_emulator
 from .mailer import Mailer
 from .models import Organization, OrganizationDetail
@@ -150,7 +151,7 @@ def board(config: Settings, history: History) -> organizations.Board:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _snapshot(
-    database_url: str, environment: str, version: tuple, _history: History
+    database_url: str, environment: str, version: tuple[object, ...], _history: History
 ) -> organizations.board.Snapshot:
     return organizations.board.snapshot(_history, environment)
 
@@ -159,7 +160,7 @@ def _snapshot(
 def _board(
     database_url: str,
     environment: str,
-    version: tuple,
+    version: tuple[object, ...],
     _kept: organizations.board.Snapshot,
     _history: History,
 ) -> organizations.Board:

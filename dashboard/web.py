@@ -12,6 +12,7 @@ from typing import Any
 
 import anyio
 from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import config as streamlit_config
 from streamlit.runtime.secrets import secrets_singleton
 
@@ -31,14 +32,14 @@ DATA = Path("data")  # git-ignored, beside the default history database
 class FrameGuard:
     """Adds FRAME_HEADERS to every HTTP response of the dashboard."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001 - an ASGI app
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - the ASGI signature
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 
-        async def send_guarded(message) -> None:  # noqa: ANN001
+        async def send_guarded(message: Message) -> None:
             if message["type"] == "http.response.start":
                 MutableHeaders(scope=message).update(FRAME_HEADERS)
             await send(message)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import identity, organizations, runtime
 from dashboard.errors import PortalDeskError
-from dashboard.models import is_organization_id
+from dashboard.models import REGION_LABELS, REGIONS, is_organization_id
 from dashboard.permissions import reason
 from dashboard.ui.feedback import show_error
 from dashboard.ui.invitation_list import show_flash
@@ -60,7 +60,7 @@ with (
 ):
     name = st.text_input("Display name", max_chars=200)
     external_id = st.text_input("External id (optional)", help="Your CRM's id; unique in the environment")
-    region = st.selectbox("Region", ["US", "EU"])
+    region = st.selectbox("Region", REGIONS, format_func=REGION_LABELS.__getitem__)
     if st.form_submit_button("Create", type="primary"):
         try:
             org = organizations.create(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import identity, links, preview, runtime
 from dashboard.errors import PortalDeskError
-from dashboard.models import FEATURE_LABELS
+from dashboard.models import FEATURE_LABELS, SsoState
 from dashboard.organizations import sso_state
 from dashboard.permissions import reason
 from dashboard.ui.feedback import show_error
@@ -56,7 +56,7 @@ if not demo:
 try:
     detail = runtime.organization_detail(gateway, org.id, config.call_timeout_s)
     # Connections that did not arrive: whether SSO is live is unknown, so ask as if it were.
-    sso_on = detail.lacks("connections") is not None or sso_state(detail.connections)[0] == "enabled"
+    sso_on = detail.lacks("connections") is not None or sso_state(detail.connections)[0] == SsoState.ENABLED
 except PortalDeskError as error:
     show_error(error)
     st.stop()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import identity, invitations, links, runtime
 from dashboard.errors import PortalDeskError
-from dashboard.models import DEFAULT_INVITATION_DAYS, INVITATION_DAYS
+from dashboard.models import DEFAULT_INVITATION_DAYS, MAX_INVITATION_DAYS, MIN_INVITATION_DAYS
 from dashboard.permissions import reason
 from dashboard.ui.countdown import countdown
 from dashboard.ui.feedback import show_error
@@ -54,7 +54,13 @@ invite, now_tab = st.tabs(["Invite the IT admin", "Open the portal now"])
 with invite, st.form("invite"):
     st.markdown("**Features the portal opens**")
     features = feature_boxes(org, "invite")
-    days = st.slider("Works for (days)", *INVITATION_DAYS, value=DEFAULT_INVITATION_DAYS, key="invite-days")
+    days = st.slider(
+        "Works for (days)",
+        MIN_INVITATION_DAYS,
+        MAX_INVITATION_DAYS,
+        value=DEFAULT_INVITATION_DAYS,
+        key="invite-days",
+    )
     email = st.text_input(
         "IT admin's email (optional)", placeholder="it-admin@customer.com", key="invite-email"
     )

@@ -10,6 +10,7 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict
+from typing import Any
 
 from .backends import Backends
 from .faults import Fault, FaultRegistry
@@ -26,7 +27,7 @@ class Control:
         faults: FaultRegistry,
         tokens: TokenAuthority,
         guard: Guard,
-        describe: Callable[[], dict],
+        describe: Callable[[], dict[str, Any]],
     ) -> None:
         self._backends = backends
         self._faults = faults
@@ -97,7 +98,7 @@ class Control:
             raise ValueError("latency must not be negative")
         self._guard.latency_s = milliseconds / 1000
 
-    def status(self) -> dict:
+    def status(self) -> dict[str, Any]:
         return {
             **self._describe(),
             "organizations": self._backends.organizations.count,

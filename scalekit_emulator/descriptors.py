@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from google.protobuf.descriptor import Descriptor, ServiceDescriptor
+from google.protobuf.descriptor import Descriptor, MethodDescriptor, ServiceDescriptor
 from scalekit.v1.connections import connections_pb2
 from scalekit.v1.directories import directories_pb2
 from scalekit.v1.domains import domains_pb2
@@ -51,17 +51,17 @@ class MethodRule:
 
     @property
     def authentication_name(self) -> str:
-        return AuthenticationType.Name(self.authentication)
+        return str(AuthenticationType.Name(self.authentication))
 
     @property
     def open_to_anyone(self) -> bool:
-        return self.authentication == NO_AUTHENTICATION
+        return bool(self.authentication == NO_AUTHENTICATION)
 
     def allows(self, caller: int) -> bool:
         return bool(self.authentication & caller)
 
 
-def _rule(service: ServiceDescriptor, method) -> MethodRule:  # noqa: ANN001 - a MethodDescriptor
+def _rule(service: ServiceDescriptor, method: MethodDescriptor) -> MethodRule:
     options = method.GetOptions()
     fields = {field.name: value for field, value in options.ListFields()}
     auth = fields.get("auth_option")

@@ -49,7 +49,8 @@ class TLSFront:
 
     async def _listen(self) -> int:
         self._server = await asyncio.start_server(self._serve, self._host, self._port, ssl=self._ssl)
-        return self._server.sockets[0].getsockname()[1]
+        port: int = self._server.sockets[0].getsockname()[1]
+        return port
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         ssl_object = writer.get_extra_info("ssl_object")

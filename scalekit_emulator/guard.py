@@ -30,6 +30,7 @@ import grpc
 import protovalidate
 from google.protobuf.any_pb2 import Any as AnyMessage
 from google.protobuf.duration_pb2 import Duration
+from google.protobuf.message import Message
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 from scalekit.v1.errdetails.errdetails_pb2 import ErrorInfo
@@ -63,7 +64,10 @@ def abort(
 
 
 class _Status(
-    NamedTuple("_Status", [("code", Any), ("details", str), ("trailing_metadata", tuple)]), grpc.Status
+    NamedTuple(
+        "_Status", [("code", Any), ("details", str), ("trailing_metadata", tuple[tuple[str, str], ...])]
+    ),
+    grpc.Status,
 ):
     pass
 
@@ -161,7 +165,11 @@ class Guard(grpc.ServerInterceptor):
         with self._counting:
             self.calls.clear()
 
-    def intercept_service(self, continuation, handler_call_details):  # noqa: ANN001, ANN201 - grpc's API
+    def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler | None:
         path = handler_call_details.method
         guarded = self._guarded.get(path)
         if guarded is None:
@@ -200,14 +208,14 @@ class Guard(grpc.ServerInterceptor):
             f"{rule.authentication_name} callers only"
         )
 
-        def guarded(request, context):  # noqa: ANN001 - grpc's handler signature
+        def guarded(request: Message, context: grpc.ServicerContext) -> Message:
             with self._counting:
                 self.calls[rule.name] += 1
             if not rule.open_to_anyone:
                 caller = self._caller(context)
                 if caller is None:
                     abort(context, "UNAUTHENTICATED", "access token is missing, invalid or expired")
-                if not rule.allows(caller):
+                elif not rule.allows(caller):
                     abort(
                         context,
                         "PERMISSION_DENIED",

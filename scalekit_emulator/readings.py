@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class Readings:
         for group in _GROUPS:
             if len(flags & set(group)) > 1:
                 raise ValueError(f"readings {' and '.join(sorted(flags & set(group)))} contradict")
-        values: dict = {}
+        values: dict[str, Any] = {}
         lost: dict[str, int | None] = {}
         for name in chosen:
             key, _, value = name.partition("=")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 FEATURES = ("sso", "dir_sync")
 
@@ -133,5 +134,5 @@ class SessionPolicyRecord:
 @dataclass
 class BrandingRecord:
     source: str = "BRANDING_SOURCE_ENVIRONMENT"  # BrandingSource name
-    customization: dict = field(default_factory=dict)
+    customization: dict[str, Any] = field(default_factory=dict)
     update_time: dt.datetime | None = None

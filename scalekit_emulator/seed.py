@@ -154,7 +154,8 @@ def anchor_time() -> dt.datetime:
 
 def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
     names, weights = zip(*weighted, strict=True)
-    return rng.choices(names, weights=weights)[0]
+    picked: str = rng.choices(names, weights=weights)[0]
+    return picked
 
 
 def _company_names(rng: random.Random, count: int) -> list[str]:

@@ -10,12 +10,13 @@ import threading
 from collections.abc import Iterable
 from concurrent import futures
 from pathlib import Path
+from typing import Any
 
 import grpc
 
-from .backends import LINK_TTL, SESSION_TTL, Backends
+from .backends import Backends
 from .backends.identity import IdentityProvider, OidcClient
-from .backends.portal import web_origin
+from .backends.portal import LINK_TTL, SESSION_TTL, web_origin
 from .control import Control
 from .descriptors import method_rules
 from .faults import FaultRegistry
@@ -176,7 +177,7 @@ class Emulator:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def _describe(self) -> dict:
+    def _describe(self) -> dict[str, Any]:
         return {"env_url": self.env_url, "portal_url": self.portal_url}
 
     # -- pointing other processes at it ------------------------------------------------------

@@ -12,13 +12,14 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .descriptors import CLIENT, WORKSPACE
 
-_KINDS = {"client": CLIENT, "workspace": WORKSPACE}
+_KINDS: dict[str, int] = {"client": CLIENT, "workspace": WORKSPACE}
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,6 @@ class TokenAuthority:
             self._generation += 1
             self._verified.clear()
 
-    def jwks(self) -> dict:
+    def jwks(self) -> dict[str, Any]:
         public = jwt.algorithms.RSAAlgorithm.to_jwk(self._key.public_key(), as_dict=True)
         return {"keys": [{**public, "kid": self._kid, "use": "sig", "alg": "RS256"}]}

@@ -35,7 +35,8 @@ def provider_name(enum_name: str) -> str:
 def time(message: Message, name: str) -> dt.datetime | None:
     if not message.HasField(name):
         return None
-    return getattr(message, name).ToDatetime(tzinfo=dt.UTC)
+    when: dt.datetime = getattr(message, name).ToDatetime(tzinfo=dt.UTC)
+    return when
 
 
 # Scalekit's own sources spell the directory-sync feature three ways (the API reference and the

@@ -79,7 +79,7 @@ def retry_after(exc: ScalekitServerException) -> float | None:
         if hasattr(detail, "Is") and detail.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
             info = error_details_pb2.RetryInfo()
             detail.Unpack(info)
-            seconds = info.retry_delay.seconds + info.retry_delay.nanos / 1e9
+            seconds: float = info.retry_delay.seconds + info.retry_delay.nanos / 1e9
             if seconds > 0:
                 return seconds
     error = exc.args[0] if exc.args else None

@@ -6,19 +6,20 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..models import Activity
+from ..models import Activity, ActivityAction, Role
 from .database import guard, writing
 from .schema import activity
 
 c = activity.c
 
 
-def _activity(row: sa.Row) -> Activity:
-    return Activity(**row._mapping)
+def _activity(row: sa.Row[*tuple[Any, ...]]) -> Activity:
+    return Activity(**{**row._mapping, "role": Role(row.role), "action": ActivityAction(row.action)})
 
 
 def insert(conn: Connection, entry: Activity, **more: object) -> None:
@@ -64,7 +65,7 @@ class ActivityLog:
         actors: Sequence[str] = (),
         actions: Sequence[str] = (),
         organization_id: str | None = None,
-    ) -> sa.Select:
+    ) -> sa.Select[*tuple[Any, ...]]:
         where = [c.environment == environment]
         if start is not None:
             where.append(c.at >= start)

@@ -12,6 +12,7 @@ lets them run beside a write. PostgreSQL waits as long for a row lock, then says
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import weakref
 from collections import deque
@@ -22,6 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from ..errors import ConfigError, StoreBusy, StoreError
 
@@ -80,7 +82,7 @@ def create_engine(url: str, busy_timeout_s: float = 10.0) -> Engine:
     _queues[engine] = (_write_lock(path), busy_timeout_s)
 
     @sa.event.listens_for(engine, "connect")
-    def _configure(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+    def _configure(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         # SQLAlchemy's documented recipe for pysqlite: the driver stops issuing its own BEGIN,
         # so the "begin" hook below decides how each transaction starts.
         dbapi_connection.isolation_level = None

@@ -17,7 +17,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 
-class period_start(FunctionElement):  # noqa: N801 - reads as the SQL function it stands for
+class period_start(FunctionElement[Any]):  # noqa: N801 - reads as the SQL function it stands for
     """``YYYY-MM-DD`` of the UTC day, or of the Monday starting the week, of a timestamp."""
 
     type = sa.String()
@@ -29,7 +29,7 @@ class period_start(FunctionElement):  # noqa: N801 - reads as the SQL function i
         ("grain", InternalTraversal.dp_string),
     ]
 
-    def __init__(self, column: sa.ColumnElement, grain: str) -> None:
+    def __init__(self, column: sa.ColumnElement[Any], grain: str) -> None:
         if grain not in ("day", "week"):
             raise ValueError(f"unknown grain {grain!r}")
         self.grain = grain

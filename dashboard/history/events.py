@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ..models import PortalEvent
+from ..models import PortalEvent, PortalEventType
 from . import dialects
 from .database import guard, writing
 from .schema import portal_event, sso_observation
@@ -61,7 +61,7 @@ class EventLog:
         return [
             PortalEvent(
                 organization_id=row.organization_id,
-                event_type=row.event_type,
+                event_type=PortalEventType(row.event_type),
                 message=_message(row.payload),
                 payload=row.payload,
                 received_at=row.received_at,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -40,8 +41,8 @@ def _utc_value(value: dt.datetime) -> dt.datetime:
 FUNNEL_COLUMNS = ["rep", "issued", "opened", "sso_enabled", "median_hours_to_open", "median_days_open_to_sso"]
 
 
-def funnel_frame(rows: list[sa.Row], by_rep: bool) -> pd.DataFrame:
-    groups: dict[str, list[sa.Row]] = {}
+def funnel_frame(rows: list[sa.Row[*tuple[Any, ...]]], by_rep: bool) -> pd.DataFrame:
+    groups: dict[str, list[sa.Row[*tuple[Any, ...]]]] = {}
     for row in rows:
         groups.setdefault(row.issued_by if by_rep else "everyone", []).append(row)
     records = []

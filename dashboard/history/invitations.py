@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..models import Activity, Invitation, InvitationSummary, reference_for
+from ..models import Activity, Feature, Invitation, InvitationSummary, reference_for, stored_features
 from .activity import insert as record_activity
 from .database import guard, writing
 from .schema import invitation, replaced_token
@@ -26,7 +27,7 @@ class NewInvitation:
     environment: str
     organization_id: str
     organization_name: str
-    features: tuple[str, ...]
+    features: tuple[Feature, ...]
     issued_by: str
     issued_at: dt.datetime
     expires_at: dt.datetime
@@ -55,9 +56,9 @@ def count_open(invitation_id: int, at: dt.datetime) -> sa.Update:
     )
 
 
-def _invitation(row: sa.Row) -> Invitation:
+def _invitation(row: sa.Row[*tuple[Any, ...]]) -> Invitation:
     values = {k: v for k, v in row._mapping.items() if k != "token_hash"}
-    return Invitation(**{**values, "features": tuple(f for f in values["features"].split(",") if f)})
+    return Invitation(**{**values, "features": stored_features(values["features"])})
 
 
 class InvitationBook:
@@ -69,7 +70,7 @@ class InvitationBook:
     @staticmethod
     def insert(conn: Connection, new: NewInvitation) -> int:
         values = {**asdict(new), "features": ",".join(new.features)}
-        new_id = conn.execute(invitation.insert().values(**values).returning(c.id)).scalar_one()
+        new_id: int = conn.execute(invitation.insert().values(**values).returning(c.id)).scalar_one()
         conn.execute(invitation.update().where(c.id == new_id).values(reference=reference_for(new_id)))
         return new_id
 
@@ -172,7 +173,7 @@ class InvitationBook:
 
     # -- reads -------------------------------------------------------------------------------
 
-    def _select(self, action: str, statement: sa.Select) -> list[Invitation]:
+    def _select(self, action: str, statement: sa.Select[*tuple[Any, ...]]) -> list[Invitation]:
         with guard(action), self._engine.connect() as conn:
             return [_invitation(row) for row in conn.execute(statement)]
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
-from ..models import FEATURE_LABELS, KIND_LABELS, LINK_KINDS
+from ..models import KIND_LABELS, LINK_KINDS, LinkKind, features_text, stored_features
 from .schema import UTCDateTime, invitation, link_issuance
 
-DEFAULT_KINDS = ("invitation", "direct", "shareable")  # what counts when no kind is picked
+# What counts when no kind is picked.
+DEFAULT_KINDS: tuple[LinkKind, ...] = (LinkKind.INVITATION, LinkKind.DIRECT, LinkKind.SHAREABLE)
 i, k = invitation.c, link_issuance.c
 
 
@@ -29,7 +31,7 @@ def issued_items(environment: str, kinds: Iterable[str] = LINK_KINDS) -> sa.Subq
     return (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery("issued")
 
 
-def branches(environment: str, kinds: Iterable[str] = LINK_KINDS) -> list[sa.Select]:
+def branches(environment: str, kinds: Iterable[str] = LINK_KINDS) -> list[sa.Select[*tuple[Any, ...]]]:
     """The selects ``issued_items`` unites: the invitations, the issued links, or both."""
     kinds = set(kinds)
     invitations = sa.select(
@@ -71,7 +73,7 @@ def branches(environment: str, kinds: Iterable[str] = LINK_KINDS) -> list[sa.Sel
     return [invitations, links]
 
 
-def utc(column: sa.ColumnElement) -> sa.ColumnElement:
+def utc(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     """Columns of a UNION lose their type, and with it the conversion to aware UTC datetimes."""
     return sa.type_coerce(column, UTCDateTime)
 
@@ -107,11 +109,11 @@ class StatsFilter:
 
 
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+    return KIND_LABELS[LinkKind(kind)]
 
 
 def feature_label(features: str) -> str:
-    return " + ".join(FEATURE_LABELS.get(name, name) for name in features.split(",") if name)
+    return features_text(stored_features(features))
 
 
 assert set(DEFAULT_KINDS) <= set(LINK_KINDS)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ..models import Activity, Issuance
+from ..models import Activity, Feature, Issuance, LinkKind, MintState, stored_features
 from .activity import insert as record_activity
 from .database import guard, writing
 from .invitations import count_open
@@ -36,8 +37,8 @@ SESSION_LIFETIME = dt.timedelta(hours=6)
 class NewLink:
     organization_id: str
     organization_name: str
-    features: tuple[str, ...]
-    kind: str
+    features: tuple[Feature, ...]
+    kind: LinkKind
     issued_by: str
     issued_at: dt.datetime
     environment: str
@@ -52,9 +53,16 @@ class NewLink:
     invitation_index: int | None = None
 
 
-def _issuance(row: sa.Row) -> Issuance:
+def _issuance(row: sa.Row[*tuple[Any, ...]]) -> Issuance:
     values = dict(row._mapping)
-    return Issuance(**{**values, "features": tuple(f for f in values["features"].split(",") if f)})
+    return Issuance(
+        **{
+            **values,
+            "features": stored_features(values["features"]),
+            "kind": LinkKind(values["kind"]),
+            "state": MintState(values["state"]),
+        }
+    )
 
 
 class LinkLog:
@@ -69,7 +77,8 @@ class LinkLog:
         if index is not None:
             values["invitation_id"] = invitation_ids[index]
         finished = new.link_fingerprint is not None
-        return {**values, "features": ",".join(new.features), "state": "minted" if finished else "pending"}
+        state = MintState.MINTED if finished else MintState.PENDING
+        return {**values, "features": ",".join(new.features), "state": state}
 
     # -- the mint protocol -------------------------------------------------------------------
 
@@ -96,7 +105,12 @@ class LinkLog:
         statement = (
             link_issuance.update()
             .where(c.id == row_id)
-            .values(link_id=link_id, expires_at=expires_at, link_fingerprint=link_fingerprint, state="minted")
+            .values(
+                link_id=link_id,
+                expires_at=expires_at,
+                link_fingerprint=link_fingerprint,
+                state=MintState.MINTED,
+            )
             .returning(link_issuance)
         )
         with guard("record the link in the history"), writing(self._engine) as conn:
@@ -110,7 +124,7 @@ class LinkLog:
     def failed(self, row_id: int) -> None:
         """Scalekit answered with an error: no link exists."""
         with guard("record the failed link"), writing(self._engine) as conn:
-            conn.execute(link_issuance.update().where(c.id == row_id).values(state="failed"))
+            conn.execute(link_issuance.update().where(c.id == row_id).values(state=MintState.FAILED))
 
     def sweep_if_due(self, now: dt.datetime) -> None:
         """Sweep at most every SWEEP_EVERY per process: minting calls this, so no timer is needed."""
@@ -129,8 +143,8 @@ class LinkLog:
             )
             conn.execute(
                 link_issuance.update()
-                .where(c.state == "pending", c.issued_at < now - PENDING_GRACE)
-                .values(state="unknown")
+                .where(c.state == MintState.PENDING, c.issued_at < now - PENDING_GRACE)
+                .values(state=MintState.UNKNOWN)
             )
 
     def revoked(self, row_ids: Iterable[int], revoked_by: str, revoked_at: dt.datetime) -> int:
@@ -148,7 +162,7 @@ class LinkLog:
 
     # -- reads -------------------------------------------------------------------------------
 
-    def _select(self, action: str, statement: sa.Select) -> list[Issuance]:
+    def _select(self, action: str, statement: sa.Select[*tuple[Any, ...]]) -> list[Issuance]:
         with guard(action), self._engine.connect() as conn:
             return [_issuance(row) for row in conn.execute(statement)]
 

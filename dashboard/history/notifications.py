@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from ..models import Channel, NoticeKind, NoticeState
 from . import dialects
 from .database import guard, writing
 from .schema import notification, notify_preference
@@ -26,9 +28,9 @@ n, p = notification.c, notify_preference.c
 class NewNotice:
     environment: str
     event_key: str  # e.g. "first_open:123": one event, however often it is found
-    channel: str  # "team" (DASHBOARD_NOTIFY_URLS) or "email" (the rep, through the mailer)
-    recipient: str  # the rep's email for "email", "" for "team"
-    kind: str
+    channel: Channel
+    recipient: str  # the rep's email for Channel.EMAIL, "" for Channel.TEAM
+    kind: NoticeKind
     title: str
     body: str
     created_at: dt.datetime
@@ -40,11 +42,22 @@ class NewNotice:
 @dataclass(frozen=True)
 class Notice(NewNotice):
     id: int = 0
-    state: str = "pending"
+    state: NoticeState = NoticeState.PENDING
     attempts: int = 0
     next_attempt_at: dt.datetime | None = None
     sent_at: dt.datetime | None = None
     last_error: str | None = None
+
+
+def _notice(row: sa.Row[*tuple[Any, ...]]) -> Notice:
+    return Notice(
+        **{
+            **row._mapping,
+            "channel": Channel(row.channel),
+            "kind": NoticeKind(row.kind),
+            "state": NoticeState(row.state),
+        }
+    )
 
 
 class Notifications:
@@ -56,7 +69,8 @@ class Notifications:
         if not notices:
             return 0
         rows = [
-            {**asdict(x), "state": "pending", "attempts": 0, "next_attempt_at": x.created_at} for x in notices
+            {**asdict(x), "state": NoticeState.PENDING, "attempts": 0, "next_attempt_at": x.created_at}
+            for x in notices
         ]
         statement = dialects.insert(self._engine, notification).on_conflict_do_nothing(
             index_elements=[n.environment, n.event_key, n.channel, n.recipient]
@@ -67,26 +81,26 @@ class Notifications:
     def due(self, environment: str, now: dt.datetime, limit: int = 50) -> list[Notice]:
         statement = (
             sa.select(notification)
-            .where(n.environment == environment, n.state == "pending", n.next_attempt_at <= now)
+            .where(n.environment == environment, n.state == NoticeState.PENDING, n.next_attempt_at <= now)
             .order_by(n.id)
             .limit(limit)
         )
         with guard("read the notifications"), self._engine.connect() as conn:
-            return [Notice(**row._mapping) for row in conn.execute(statement)]
+            return [_notice(row) for row in conn.execute(statement)]
 
     def sent(self, notice_id: int, at: dt.datetime) -> None:
-        self._set(notice_id, state="sent", sent_at=at, attempts=n.attempts + 1, last_error=None)
+        self._set(notice_id, state=NoticeState.SENT, sent_at=at, attempts=n.attempts + 1, last_error=None)
 
     def retry(self, notice_id: int, error: str, next_at: dt.datetime | None) -> None:
         """A failed attempt: tried again at ``next_at``, or given up (None)."""
-        state = "pending" if next_at is not None else "failed"
+        state = NoticeState.PENDING if next_at is not None else NoticeState.FAILED
         self._set(
             notice_id, state=state, attempts=n.attempts + 1, next_attempt_at=next_at, last_error=error[:500]
         )
 
     def skip(self, notice_id: int, reason: str) -> None:
         """Nowhere to send it (no channel configured): listed, never retried."""
-        self._set(notice_id, state="skipped", last_error=reason[:500])
+        self._set(notice_id, state=NoticeState.SKIPPED, last_error=reason[:500])
 
     def _set(self, notice_id: int, **values: object) -> None:
         with guard("record the notification's delivery"), writing(self._engine) as conn:
@@ -100,7 +114,7 @@ class Notifications:
             .limit(limit)
         )
         with guard("read the notifications"), self._engine.connect() as conn:
-            return [Notice(**row._mapping) for row in conn.execute(statement)]
+            return [_notice(row) for row in conn.execute(statement)]
 
     # -- preferences -------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 
-class UTCDateTime(sa.types.TypeDecorator):
+class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
     """Aware UTC datetimes in, aware UTC datetimes out; stored naive (ISO text in SQLite), which
     keeps SQL date functions and index range scans working on the raw column."""
 

@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -87,7 +88,7 @@ class IssuanceStats:
     def __init__(self, history: History) -> None:
         self.history = history
 
-    def _rows(self, action: str, statement: sa.Executable) -> list[sa.Row]:
+    def _rows(self, action: str, statement: sa.Executable) -> list[sa.Row[*tuple[Any, ...]]]:
         return self.history.read(action, statement)
 
     # -- choices for the filters -------------------------------------------------------------
@@ -193,7 +194,7 @@ class IssuanceStats:
                 days.append(days_between(row.enabled_at, start))
         return days
 
-    def _funnel_rows(self, f: StatsFilter) -> list[sa.Row]:
+    def _funnel_rows(self, f: StatsFilter) -> list[sa.Row[*tuple[Any, ...]]]:
         """Each invitation in the filter: who issued it, when, its first open, and when its
         organization's SSO was first seen enabled by the customer."""
         rel = issued_items(f.environment, ("invitation",))
@@ -302,7 +303,7 @@ class IssuanceStats:
 
     # -- the rows themselves -----------------------------------------------------------------
 
-    def _rows_statement(self, f: StatsFilter, limit: int | None = None) -> sa.Select:
+    def _rows_statement(self, f: StatsFilter, limit: int | None = None) -> sa.Select[*tuple[Any, ...]]:
         """The filtered items, newest first. With a limit, each table gives its newest ``limit``
         through its (environment, issued at) index before they are merged: the database never
         sorts the whole range."""

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ..models import OnboardingStatus
+from ..models import OnboardingStatus, ScimState, SsoState
 from . import dialects
 from .database import guard, writing
 from .schema import org_status, status_visit
@@ -35,9 +35,9 @@ class StatusSnapshot:
             return {
                 row.organization_id: OnboardingStatus(
                     organization_id=row.organization_id,
-                    sso=row.sso,
+                    sso=SsoState(row.sso),
                     sso_provider=row.sso_provider,
-                    scim=row.scim,
+                    scim=ScimState(row.scim),
                     scim_users=row.scim_users,
                     fetched_at=row.fetched_at,
                     changed_at=row.changed_at,
@@ -108,16 +108,24 @@ class StatusSnapshot:
         ).where(
             s.environment == environment,
             sa.or_(
-                sa.and_(s.sso == "enabled", s.sso_changed_at >= since),
-                sa.and_(s.scim == "enabled", s.scim_changed_at >= since),
+                sa.and_(s.sso == SsoState.ENABLED, s.sso_changed_at >= since),
+                sa.and_(s.scim == ScimState.ENABLED, s.scim_changed_at >= since),
             ),
         )
         found: list[tuple[str, str, str | None, dt.datetime]] = []
         with guard("read the status snapshot"), self._engine.connect() as conn:
             for row in conn.execute(statement):
-                if row.sso == "enabled" and row.sso_changed_at is not None and row.sso_changed_at >= since:
+                if (
+                    row.sso == SsoState.ENABLED
+                    and row.sso_changed_at is not None
+                    and row.sso_changed_at >= since
+                ):
                     found.append((row.organization_id, "sso", row.sso_provider, row.sso_changed_at))
-                if row.scim == "enabled" and row.scim_changed_at is not None and row.scim_changed_at >= since:
+                if (
+                    row.scim == ScimState.ENABLED
+                    and row.scim_changed_at is not None
+                    and row.scim_changed_at >= since
+                ):
                     found.append((row.organization_id, "scim", None, row.scim_changed_at))
         return found
 

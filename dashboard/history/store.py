@@ -8,8 +8,9 @@ portal link's location never reaches this package, nor an invitation's token: on
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -76,12 +77,14 @@ class History:
 
     # -- reads for the stats -----------------------------------------------------------------
 
-    def read(self, action: str, statement: sa.Executable) -> list[sa.Row]:
+    def read(self, action: str, statement: sa.Executable) -> list[sa.Row[*tuple[Any, ...]]]:
         """Run a query composed elsewhere in this package (the stats); errors become sentences."""
         with guard(action), self.engine.connect() as conn:
             return list(conn.execute(statement))
 
-    def stream(self, action: str, statement: sa.Executable, chunk: int = 5000):  # noqa: ANN201 - a generator
+    def stream(
+        self, action: str, statement: sa.Executable, chunk: int = 5000
+    ) -> Iterator[sa.Row[*tuple[Any, ...]]]:
         """Rows of a large query, fetched in chunks (CSV exports)."""
         with guard(action), self.engine.connect() as conn:
             yield from conn.execution_options(yield_per=chunk).execute(statement)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -17,7 +18,7 @@ from .schema import invitation, link_issuance, org_status, organization_listing
 i, lk = invitation.c, link_issuance.c
 
 
-def _invitations(rows: Iterable[sa.Row]) -> list[Invitation]:
+def _invitations(rows: Iterable[sa.Row[*tuple[Any, ...]]]) -> list[Invitation]:
     found = []
     for row in rows:
         values = {k: v for k, v in row._mapping.items() if k != "token_hash"}

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from ..errors import NotFound, PortalDeskError, StoreError
 from ..gateway import SEARCH_MIN_LENGTH, ScalekitGateway
 from ..history import History
-from ..models import OnboardingStatus, Operator, Organization, OrganizationDetail
+from ..models import OnboardingStatus, Operator, Organization, OrganizationDetail, SsoState
 from .board import Background, Board
 from .changes import create, delete, set_feature, update
 from .detail import load_detail
@@ -86,7 +86,7 @@ def noticed(history: History, environment: str, detail: OrganizationDetail) -> N
         if not detail.missing:
             seen = OnboardingStatus(detail.organization.id, sso, provider, scim, users, now)
             history.statuses.save(environment, [seen])
-        if sso == "enabled":
+        if sso == SsoState.ENABLED:
             history.events.observe_sso_enabled(environment, detail.organization.id, now, "status")
 
 

@@ -11,10 +11,19 @@ from ..activity import entry, record
 from ..errors import InvalidInput, StoreError
 from ..gateway import ScalekitGateway
 from ..history import History
-from ..models import FEATURE_LABELS, Activity, Operator, Organization
+from ..models import (
+    FEATURE_LABELS,
+    REGION_LABELS,
+    REGIONS,
+    Activity,
+    ActivityAction,
+    Feature,
+    Operator,
+    Organization,
+    Region,
+)
 from ..permissions import require
 
-REGIONS = ("US", "EU")
 NAME_MAX = 200
 EXTERNAL_ID_MAX = 255
 
@@ -49,15 +58,21 @@ def create(
     environment: str,
     display_name: str,
     external_id: str = "",
-    region: str = "US",
+    region: str = Region.US,
 ) -> Organization:
     """Create at Scalekit; an empty name is refused here, a duplicate external id by Scalekit."""
     require(operator, "create_organization")
     name = _name(display_name)
     if region not in REGIONS:
-        raise InvalidInput("Choose the organization's region: US or EU.")
+        raise InvalidInput(f"Choose the organization's region: {' or '.join(REGION_LABELS.values())}.")
     org = gateway.create_organization(name, external_id=external_id.strip() or None, region=region)
-    made = entry(operator, "organization_created", environment, organization=org, details={"region": region})
+    made = entry(
+        operator,
+        ActivityAction.ORGANIZATION_CREATED,
+        environment,
+        organization=org,
+        details={"region": region},
+    )
     _logged(history, made, f"{org.display_name} was created", changed=org)
     return org
 
@@ -69,7 +84,7 @@ def set_feature(
     *,
     environment: str,
     organization_id: str,
-    feature: str,
+    feature: Feature,
     enabled: bool,
 ) -> Organization:
     """Turn an admin portal feature (SSO or directory sync) on or off for one organization."""
@@ -79,7 +94,7 @@ def set_feature(
     org = gateway.update_organization_settings(organization_id, **{feature: enabled})
     made = entry(
         operator,
-        "feature_toggled",
+        ActivityAction.FEATURE_TOGGLED,
         environment,
         organization=org,
         details={"feature": FEATURE_LABELS[feature], "enabled": enabled},
@@ -114,7 +129,7 @@ def update(
     fields = [key.replace("_", " ") for key, value in changed.items() if value is not None]
     made = entry(
         operator,
-        "organization_updated",
+        ActivityAction.ORGANIZATION_UPDATED,
         environment,
         organization=org,
         details={"changed": fields, "was": organization.display_name},
@@ -137,5 +152,5 @@ def delete(
     if confirmation.strip() != organization.display_name.strip():
         raise InvalidInput("Type the organization's display name exactly to confirm the deletion.")
     gateway.delete_organization(organization.id)
-    made = entry(operator, "organization_deleted", environment, organization=organization)
+    made = entry(operator, ActivityAction.ORGANIZATION_DELETED, environment, organization=organization)
     _logged(history, made, f"{organization.display_name} was deleted", gone=organization.id)

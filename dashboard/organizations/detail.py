@@ -34,7 +34,7 @@ def load_detail(gateway: ScalekitGateway, org_id: str, deadline_s: float) -> Org
             f"Scalekit did not send organization {org_id} within {deadline_s:g} s. Try again in a moment."
         )
     found = organization.result()  # re-raises NotFound and the others
-    parts: dict[str, tuple] = {}
+    parts: dict[str, tuple[Any, ...]] = {}
     missing: list[tuple[str, str]] = []
     for part in PARTS:
         call = calls[part]

@@ -6,33 +6,39 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ..gateway import ScalekitGateway
-from ..models import Connection, Directory, OnboardingStatus
+from ..models import (
+    SSO_STATE_OF,
+    SSO_STATES,
+    Connection,
+    ConnectionStatus,
+    Directory,
+    OnboardingStatus,
+    ScimState,
+    SsoState,
+)
 
-_SSO_RANK = {"draft": 1, "in_progress": 2, "completed": 3}
 
-
-def sso_state(connections: Iterable[Connection]) -> tuple[str, str | None]:
-    """The furthest any connection has got, and its provider."""
-    best, provider = "none", None
-    best_rank = 0
+def sso_state(connections: Iterable[Connection]) -> tuple[SsoState, str | None]:
+    """The furthest any connection has got (SSO_STATES are in order), and its provider."""
+    best, provider = SsoState.NONE, None
     for conn in connections:
-        if conn.enabled and conn.status == "completed":
-            return "enabled", conn.provider
-        rank = _SSO_RANK.get(conn.status, 0)
-        if rank > best_rank:
-            best_rank, provider = rank, conn.provider
-            best = {1: "draft", 2: "in_progress", 3: "configured"}[rank]
+        if conn.enabled and conn.status == ConnectionStatus.COMPLETED:
+            return SsoState.ENABLED, conn.provider
+        known = conn.status in set(ConnectionStatus)
+        state = SSO_STATE_OF[ConnectionStatus(conn.status)] if known else SsoState.NONE
+        if SSO_STATES.index(state) > SSO_STATES.index(best):
+            best, provider = state, conn.provider
     return best, provider
 
 
-def scim_state(directories: Iterable[Directory]) -> tuple[str, int | None]:
+def scim_state(directories: Iterable[Directory]) -> tuple[ScimState, int | None]:
     dirs = list(directories)
     if not dirs:
-        return "none", None
+        return ScimState.NONE, None
     enabled = [d for d in dirs if d.enabled]
     if enabled:
-        return "enabled", sum(d.total_users for d in enabled)
-    return "disabled", None
+        return ScimState.ENABLED, sum(d.total_users for d in enabled)
+    return ScimState.DISABLED, None
 
 
 def fetch_status(gateway: ScalekitGateway, org_id: str) -> OnboardingStatus:

@@ -5,11 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from ..formatting import countdown
-from ..models import SSO_LABELS, InvitationSummary, OnboardingStatus, Organization
+from ..models import (
+    SCIM_LABELS,
+    SSO_LABELS,
+    InvitationSummary,
+    OnboardingStatus,
+    Organization,
+    ScimState,
+    SsoState,
+)
 
 URGENT = dt.timedelta(hours=48)
 CHECKING = "Checking…"
@@ -37,15 +46,17 @@ def _sso_label(status: OnboardingStatus | None) -> str:
     if status is None or status.sso is None:
         return CHECKING
     label = SSO_LABELS[status.sso]
-    return f"{label} · {status.sso_provider}" if status.sso_provider and status.sso != "none" else label
+    if status.sso_provider and status.sso != SsoState.NONE:
+        return f"{label} · {status.sso_provider}"
+    return label
 
 
 def _scim_label(status: OnboardingStatus | None) -> str:
     if status is None or status.scim is None:
         return CHECKING
-    if status.scim == "enabled":
-        return f"Enabled · {status.scim_users or 0:,} users"
-    return {"disabled": "Disabled", "none": "None"}[status.scim]
+    if status.scim == ScimState.ENABLED:
+        return f"{SCIM_LABELS[status.scim]} · {status.scim_users or 0:,} users"
+    return SCIM_LABELS[status.scim]
 
 
 def _short(rep: str | None) -> str:
@@ -120,8 +131,8 @@ def mark_changes(
 
 @dataclass(frozen=True)
 class Filters:
-    sso: Collection[str] = ()  # SSO_STATES values; empty means any
-    scim: Collection[str] = ()  # SCIM_STATES values
+    sso: Collection[SsoState] = ()  # empty means any
+    scim: Collection[ScimState] = ()
     regions: Collection[str] = ()
     active_link_only: bool = False  # an invitation that can still be opened
 
@@ -161,13 +172,13 @@ def needs_attention(
     An organization whose status is still being checked is listed; it may well need attention.
     """
     by_id = {org.id: org for org in orgs}
-    unopened: list[tuple] = []
-    started: list[tuple] = []
-    lapsed: list[tuple] = []
+    unopened: list[tuple[Any, ...]] = []
+    started: list[tuple[Any, ...]] = []
+    lapsed: list[tuple[Any, ...]] = []
     for org_id, summary in links.items():
         org = by_id.get(org_id)
         status = statuses.get(org_id)
-        if org is None or (status is not None and status.sso == "enabled"):
+        if org is None or (status is not None and status.sso == SsoState.ENABLED):
             continue
         sso = _sso_label(status)
         if summary.usable and summary.next_expiry is not None:

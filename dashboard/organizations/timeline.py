@@ -10,16 +10,24 @@ from dataclasses import dataclass
 
 from ..activity import describe
 from ..history import History
-from ..models import ACTIVITY_LABELS, Activity, Invitation, Issuance, PortalEvent, features_text
+from ..models import (
+    ACTIVITY_LABELS,
+    Activity,
+    ActivityAction,
+    Invitation,
+    Issuance,
+    PortalEvent,
+    features_text,
+)
 
 # Activity shown as its own timeline entry; invitations created, emailed and revoked, direct
 # links and previews already have theirs, from the rows they made.
 TIMELINE_ACTIVITY = (
-    "organization_created",
-    "organization_updated",
-    "feature_toggled",
-    "invitation_extended",
-    "invitation_resent",
+    ActivityAction.ORGANIZATION_CREATED,
+    ActivityAction.ORGANIZATION_UPDATED,
+    ActivityAction.FEATURE_TOGGLED,
+    ActivityAction.INVITATION_EXTENDED,
+    ActivityAction.INVITATION_RESENT,
 )
 
 

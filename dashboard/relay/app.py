@@ -22,10 +22,12 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import PortalDeskError
 from ..gateway import ScalekitGateway
 from ..history import History
+from ..models import Outcome
 from . import opening, pages
 from .limits import RateLimiter
 from .logs import install as install_log_filters
@@ -48,14 +50,14 @@ RETRY_AFTER_S = 60
 class SecureHeaders:
     """Adds SECURITY_HEADERS to every response, the framework's own 404 and 405 included."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001 - an ASGI app
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - the ASGI signature
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 
-        async def send_secured(message) -> None:  # noqa: ANN001
+        async def send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 MutableHeaders(scope=message).update(SECURITY_HEADERS)
             await send(message)
@@ -79,16 +81,16 @@ class LastResort:
     header) with a short reference; the log holds the same reference with the traceback. Starlette's
     own handler would answer a bare "Internal Server Error" and log the traceback again."""
 
-    def __init__(self, app, context: RelayContext) -> None:  # noqa: ANN001 - an ASGI app
+    def __init__(self, app: ASGIApp, context: RelayContext) -> None:
         self.app = app
         self.context = context
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - the ASGI signature
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         started = False
 
-        async def watch(message) -> None:  # noqa: ANN001
+        async def watch(message: Message) -> None:
             nonlocal started
             started = started or message["type"] == "http.response.start"
             await send(message)
@@ -132,7 +134,7 @@ def create_app(context: RelayContext, limiter: RateLimiter | None = None) -> Sta
             context.environment,
             now,
         )
-        if seen.outcome != "portal" or seen.invitation is None:
+        if seen.outcome != Outcome.PORTAL or seen.invitation is None:
             return outcome_page(seen.outcome, seen.detail)
         return HTMLResponse(pages.interstitial(seen, context.brand, now))
 
@@ -147,8 +149,8 @@ def create_app(context: RelayContext, limiter: RateLimiter | None = None) -> Sta
             request.path_params["token"],
             environment=context.environment,
         )
-        if opened.outcome != "portal" or opened.location is None:
-            retry = RETRY_AFTER_S if opened.outcome == "unavailable" else None
+        if opened.outcome != Outcome.PORTAL or opened.location is None:
+            retry = RETRY_AFTER_S if opened.outcome == Outcome.UNAVAILABLE else None
             return outcome_page(opened.outcome, opened.detail, retry_after=retry)
         return RedirectResponse(opened.location, status_code=303)
 

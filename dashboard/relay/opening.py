@@ -15,27 +15,16 @@ from ..errors import InvalidRequest, NotFound, ScalekitError
 from ..gateway import ScalekitGateway
 from ..history import History, fingerprint
 from ..links import mint, revoke_live
-from ..models import FEATURE_LABELS, Invitation, Organization
-
-OUTCOMES = (
-    "portal",
-    "unknown",
-    "replaced",
-    "expired",
-    "revoked",
-    "organization_gone",
-    "feature_off",
-    "unavailable",
-)
+from ..models import FEATURE_LABELS, Feature, Invitation, InvitationStatus, LinkKind, Organization, Outcome
 
 
 @dataclass(frozen=True)
 class Opened:
-    outcome: str  # one of OUTCOMES
+    outcome: Outcome
     invitation: Invitation | None = None
     location: str | None = field(default=None, repr=False)  # the fresh link: redirect to it, once
     detail: str = ""  # the features switched off since, in words ("Directory sync")
-    features: tuple[str, ...] = ()  # what opens (or would open): fewer than asked when some are off
+    features: tuple[Feature, ...] = ()  # what opens (or would open): fewer than asked when some are off
 
 
 def look_up(history: History, token: str, environment: str, now: dt.datetime | None = None) -> Opened:
@@ -44,15 +33,15 @@ def look_up(history: History, token: str, environment: str, now: dt.datetime | N
     found = history.invitations.by_token_hash(token_hash) if token else None
     if found is None or found.environment != environment:
         if token and history.invitations.was_replaced(token_hash, environment):
-            return Opened("replaced")
-        return Opened("unknown")
+            return Opened(Outcome.REPLACED)
+        return Opened(Outcome.UNKNOWN)
     status = found.status(now)
-    if status in ("revoked", "expired"):
-        return Opened(status, found)
-    return Opened("portal", found, features=found.features)
+    if status in (InvitationStatus.REVOKED, InvitationStatus.EXPIRED):
+        return Opened(Outcome(status.value), found)
+    return Opened(Outcome.PORTAL, found, features=found.features)
 
 
-def _words(features: tuple[str, ...]) -> str:
+def _words(features: tuple[Feature, ...]) -> str:
     return " and ".join(FEATURE_LABELS[f] for f in features)
 
 
@@ -63,12 +52,12 @@ def current(gateway: ScalekitGateway, invitation: Invitation) -> Opened:
     try:
         organization = gateway.get_organization(invitation.organization_id)
     except NotFound:
-        return Opened("organization_gone", invitation)
+        return Opened(Outcome.ORGANIZATION_GONE, invitation)
     except ScalekitError:
-        return Opened("unavailable", invitation)
+        return Opened(Outcome.UNAVAILABLE, invitation)
     on = tuple(f for f in invitation.features if f in organization.enabled_features)
     off = tuple(f for f in invitation.features if f not in on)
-    return Opened("portal" if on else "feature_off", invitation, detail=_words(off), features=on)
+    return Opened(Outcome.PORTAL if on else Outcome.FEATURE_OFF, invitation, detail=_words(off), features=on)
 
 
 def preview(
@@ -78,10 +67,10 @@ def preview(
     never offers a button that can only fail. Scalekit failing here does not hide the button: the
     open may still work, and says so if not."""
     seen = look_up(history, token, environment, now)
-    if seen.outcome != "portal" or seen.invitation is None:
+    if seen.outcome != Outcome.PORTAL or seen.invitation is None:
         return seen
     now_on = current(gateway, seen.invitation)
-    return seen if now_on.outcome == "unavailable" else now_on
+    return seen if now_on.outcome == Outcome.UNAVAILABLE else now_on
 
 
 def open_invitation(
@@ -96,36 +85,36 @@ def open_invitation(
     A feature switched off since leaves the others to open; none left is said plainly."""
     now = now or dt.datetime.now(dt.UTC)
     seen = look_up(history, token, environment, now)
-    if seen.outcome != "portal" or seen.invitation is None:
+    if seen.outcome != Outcome.PORTAL or seen.invitation is None:
         return seen
     found = seen.invitation
     try:
         return _mint(gateway, history, found, found.features, environment, now)
     except NotFound:
-        return Opened("organization_gone", found)
+        return Opened(Outcome.ORGANIZATION_GONE, found)
     except InvalidRequest:
         pass  # a feature switched off since, or a refusal the organization does not explain
     except ScalekitError as error:
-        return Opened("unavailable", found, detail=str(error))
+        return Opened(Outcome.UNAVAILABLE, found, detail=str(error))
     now_on = current(gateway, found)
-    if now_on.outcome != "portal":
+    if now_on.outcome != Outcome.PORTAL:
         return now_on  # deleted, nothing left switched on, or Scalekit cannot say
     if now_on.features == found.features:
         # Nothing switched off: the refusal is Scalekit's own, so it is worth trying again later.
-        return Opened("unavailable", found)
+        return Opened(Outcome.UNAVAILABLE, found)
     try:
         return _mint(gateway, history, found, now_on.features, environment, now, now_on.detail)
     except NotFound:
-        return Opened("organization_gone", found)
+        return Opened(Outcome.ORGANIZATION_GONE, found)
     except ScalekitError as error:
-        return Opened("unavailable", found, detail=str(error))
+        return Opened(Outcome.UNAVAILABLE, found, detail=str(error))
 
 
 def _mint(
     gateway: ScalekitGateway,
     history: History,
     found: Invitation,
-    features: tuple[str, ...],
+    features: tuple[Feature, ...],
     environment: str,
     now: dt.datetime,
     off: str = "",
@@ -137,8 +126,8 @@ def _mint(
         region="",
         created_at=None,
         updated_at=None,
-        sso_feature="sso" in features,
-        dir_sync_feature="dir_sync" in features,
+        sso_feature=Feature.SSO in features,
+        dir_sync_feature=Feature.DIR_SYNC in features,
     )
     minted = mint(
         gateway,
@@ -146,7 +135,7 @@ def _mint(
         environment=environment,
         organization=organization,
         features=features,
-        kind="invitation",
+        kind=LinkKind.INVITATION,
         issued_by=found.issued_by,
         invitation_id=found.id,
         now=now,
@@ -157,5 +146,5 @@ def _mint(
     again = history.invitations.get(environment, found.id)
     if again is not None and again.revoked_at is not None:
         revoke_live(gateway, history, [minted.record], revoked_by=again.revoked_by or "", now=now)
-        return Opened("revoked", again)
-    return Opened("portal", found, location=minted.link.location, detail=off, features=features)
+        return Opened(Outcome.REVOKED, again)
+    return Opened(Outcome.PORTAL, found, location=minted.link.location, detail=off, features=features)

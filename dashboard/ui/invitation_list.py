@@ -23,8 +23,10 @@ from ..invitations import IssuedInvitation
 from ..mailer import Mailer
 from ..models import (
     DEFAULT_INVITATION_DAYS,
-    INVITATION_DAYS,
+    MAX_INVITATION_DAYS,
+    MIN_INVITATION_DAYS,
     Invitation,
+    InvitationStatus,
     Operator,
     Organization,
     features_text,
@@ -104,14 +106,14 @@ def _drop_reissued() -> None:
 def status_line(item: Invitation, now: dt.datetime) -> str:
     """ "Opened 2× · last 3 hours ago", "Not opened yet", "Expired 2 days ago", "Revoked by …"."""
     status = item.status(now)
-    if status == "revoked":
+    if status == InvitationStatus.REVOKED:
         return f"Revoked {ago(item.revoked_at, now)} by {md(item.revoked_by or 'someone')}"
     opened = (
         f"Opened {item.open_count}× · last {ago(item.last_opened_at, now)}"
         if item.open_count
         else "Not opened"
     )
-    if status == "expired":
+    if status == InvitationStatus.EXPIRED:
         return f"{opened} · expired {ago(item.expires_at, now)}"
     return f"{opened} · {countdown(item.expires_at, now)}"
 
@@ -284,8 +286,8 @@ def _items(desk: InvitationDesk, org: Organization, sender_name: str, limit: int
             ):
                 st.number_input(
                     "Works for (days from now)",
-                    min_value=INVITATION_DAYS[0],
-                    max_value=INVITATION_DAYS[1],
+                    min_value=MIN_INVITATION_DAYS,
+                    max_value=MAX_INVITATION_DAYS,
                     value=DEFAULT_INVITATION_DAYS,
                     key=f"extend-days-{item.id}",
                 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +13,7 @@ from ..errors import NotFound, PortalDeskError
 from ..formatting import DATE_TIME, day
 from ..gateway import ScalekitGateway
 from ..history import History
-from ..models import FEATURE_LABELS, SSO_LABELS, Operator, OrganizationDetail
+from ..models import FEATURE_LABELS, FEATURE_SETTING_LABELS, SSO_LABELS, Feature, Operator, OrganizationDetail
 from ..organizations import scim_state, sso_state
 from ..permissions import reason
 from .feedback import show_error
@@ -28,7 +30,7 @@ def _back() -> None:
 
 
 def _toggle(
-    gateway: ScalekitGateway, history: History, operator: Operator, env: str, org_id: str, feature: str
+    gateway: ScalekitGateway, history: History, operator: Operator, env: str, org_id: str, feature: Feature
 ) -> None:
     enabled = st.session_state[f"feature-{feature}-{org_id}"]
     try:
@@ -55,7 +57,7 @@ DATES = {
 }
 
 
-def _table(rows: list[dict], empty: str, missing: str | None = None) -> None:
+def _table(rows: list[dict[str, Any]], empty: str, missing: str | None = None) -> None:
     if missing:
         st.warning(f"{md(missing, None)} Reload the page to try again.", icon=":material/cloud_off:")
     elif rows:
@@ -120,7 +122,7 @@ def organization_detail_view(
     st.subheader("Admin portal features")
     left, right = st.columns(2)
     may_change = reason(operator, "organization_settings")
-    for column, feature, label in ((left, "sso", "SSO"), (right, "dir_sync", "Directory sync (SCIM)")):
+    for column, (feature, label) in zip((left, right), FEATURE_SETTING_LABELS.items(), strict=True):
         column.toggle(
             label,
             value=getattr(org, f"{feature}_feature"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -21,7 +22,7 @@ from ..config import Settings
 from ..errors import PortalDeskError
 from ..formatting import DATE, DATE_TIME, ago
 from ..history import History
-from ..models import SCIM_STATES, SSO_LABELS, SSO_STATES
+from ..models import SCIM_LABELS, SCIM_STATES, SSO_LABELS, SSO_STATES
 from ..organizations import Background, Board, Filters
 from ..organizations.table import SHOWN
 from .feedback import last_resort, show_error
@@ -66,7 +67,9 @@ def filter_controls(regions: list[str]) -> Filters:
     sso, scim, region, active = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
     return Filters(
         sso=sso.multiselect("SSO status", SSO_STATES, format_func=SSO_LABELS.__getitem__, placeholder="Any"),
-        scim=scim.multiselect("Directory sync", SCIM_STATES, format_func=str.capitalize, placeholder="Any"),
+        scim=scim.multiselect(
+            "Directory sync", SCIM_STATES, format_func=SCIM_LABELS.__getitem__, placeholder="Any"
+        ),
         regions=region.multiselect("Region", regions, placeholder="Any"),
         active_link_only=active.checkbox("Has an open invitation"),
     )
@@ -92,7 +95,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _base(version: tuple, _board: Board) -> pd.DataFrame:
+def _base(version: tuple[object, ...], _board: Board) -> pd.DataFrame:
     """The whole table for one board version, before anyone's marks: built once, shared by every
     redraw and session."""
     return readable(organizations.table.base_frame(_board.organizations, _board.statuses, _board.summaries))
@@ -103,7 +106,7 @@ class _Drawn:
     """What this session drew last: redrawn with no news, the same Arrow table goes out again
     (serializing 10,000 rows anew costs tens of milliseconds a redraw)."""
 
-    key: tuple
+    key: tuple[Any, ...]
     shown: pd.DataFrame
     arrow: pa.Table
     columns: list[str]

@@ -7,7 +7,7 @@ import streamlit as st
 from .. import organizations, runtime
 from ..errors import PortalDeskError
 from ..gateway import ScalekitGateway
-from ..models import FEATURE_LABELS, Organization, is_organization_id
+from ..models import FEATURE_LABELS, Feature, Organization, is_organization_id
 from .feedback import show_error
 from .text import md, plain
 
@@ -92,11 +92,11 @@ def follow_organization(org: Organization | None, prefix: str) -> bool:
     return changed
 
 
-def feature_boxes(org: Organization | None, prefix: str) -> list[str]:
+def feature_boxes(org: Organization | None, prefix: str) -> list[Feature]:
     """One checkbox per feature, keyed ``{prefix}-{feature}``; a feature switched off for the
     organization can't be chosen. Returns the features ticked."""
     enabled = org.enabled_features if org else ()
-    chosen = []
+    chosen: list[Feature] = []
     for column, (name, label) in zip(st.columns(len(FEATURE_LABELS)), FEATURE_LABELS.items(), strict=True):
         off = org is None or name not in enabled
         key = f"{prefix}-{name}"

@@ -3,6 +3,8 @@ hands the portal's UI events back to Python. Inline HTML/JS through st.component
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 # The iframe survives reruns (a height change must not reload a single-use link); it is only
@@ -54,7 +56,7 @@ export default function (component) {
 _portal = st.components.v2.component("portal_desk.admin_portal", js=_JS)
 
 
-def admin_portal(*, link_id: str, src: str, origin: str, height: int) -> list[dict]:
+def admin_portal(*, link_id: str, src: str, origin: str, height: int) -> list[dict[str, Any]]:
     """Mount the portal; returns the latest events this link's portal posted (at most 50), each
     with an increasing ``seq``."""
     result = _portal(

@@ -11,7 +11,9 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from .. import charts
-from ..history.stats import Funnel, Kpis, StatsFilter
+from ..history.funnel import Funnel
+from ..history.issued import StatsFilter
+from ..history.stats import Kpis
 from ..models import FEATURE_LABELS, KIND_LABELS, LINK_KINDS, Operator
 from ..permissions import can
 from .text import plain
@@ -140,7 +142,7 @@ CHARTS: dict[str, Callable[..., Any]] = {
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _spec(name: str, frame: pd.DataFrame, *args: object) -> dict:
+def _spec(name: str, frame: pd.DataFrame, *args: object) -> dict[str, Any]:
     return charts.spec(CHARTS[name](frame, *args))
 
 

@@ -26,7 +26,7 @@ class Backoff:
         jitter on top, so many waiters do not return in the same instant)."""
         if retry_after_s:
             return retry_after_s + random.uniform(0, min(1.0, retry_after_s / 10))
-        return min(self.cap_s, self.base_s * 2**attempt) * random.uniform(0.5, 1.0)
+        return min(self.cap_s, self.base_s * 2.0**attempt) * random.uniform(0.5, 1.0)
 
     def call(self, work: Callable[[], T], sleep: Sleep, stopped: Callable[[], bool] = lambda: False) -> T:
         """``work()``, waiting and trying again while Scalekit rate-limits it."""

@@ -28,7 +28,7 @@ from typing import TypeVar
 from ..errors import NotAllowed, PortalDeskError, RateLimited, ScalekitError
 from ..gateway import ScalekitGateway
 from ..history.statuses import StatusSnapshot
-from ..models import Connection, Directory, OnboardingStatus
+from ..models import Connection, Directory, OnboardingStatus, ScimState, SsoState
 from ..organizations.states import changed_status, fetch_status, scim_state, sso_state
 from .backoff import Backoff, Sleep
 from .rounds import Round
@@ -306,8 +306,8 @@ class StatusBoard:
         self,
         current: Round,
         org_id: str,
-        sso: tuple[str, str | None] | None = None,
-        scim: tuple[str, int | None] | None = None,
+        sso: tuple[SsoState, str | None] | None = None,
+        scim: tuple[ScimState, int | None] | None = None,
     ) -> None:
         with self._lock:
             self.version += 1
@@ -337,8 +337,8 @@ class StatusBoard:
         except ScalekitError as error:
             self._fail([org_id], str(error))
             return
-        self._half(current, org_id, sso=(found.sso or "none", found.sso_provider))
-        self._half(current, org_id, scim=(found.scim or "none", found.scim_users))
+        self._half(current, org_id, sso=(found.sso or SsoState.NONE, found.sso_provider))
+        self._half(current, org_id, scim=(found.scim or ScimState.NONE, found.scim_users))
 
     def _patiently(self, work: Callable[[], T]) -> T:
         """``work()``, backing off while Scalekit rate-limits it."""

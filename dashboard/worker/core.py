@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ..errors import PortalDeskError
 from ..gateway import ScalekitGateway
 from ..history import History
-from ..models import OnboardingStatus
+from ..models import OnboardingStatus, SsoState
 from .backoff import Backoff, Sleep
 from .board import StatusBoard
 from .notify import Teller
@@ -118,7 +118,7 @@ class Worker:
 
     def _new_board(self) -> StatusBoard:
         def remember_sso(batch: list[OnboardingStatus]) -> None:
-            enabled = [(s.organization_id, s.fetched_at) for s in batch if s.sso == "enabled"]
+            enabled = [(s.organization_id, s.fetched_at) for s in batch if s.sso == SsoState.ENABLED]
             self.history.events.observe_many(self.environment, enabled, "status")
 
         def round_end() -> None:

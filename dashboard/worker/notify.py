@@ -26,7 +26,7 @@ from ..history import History
 from ..history.notifications import NewNotice, Notice
 from ..invitations import EMAIL
 from ..mailer import Mailer
-from ..models import Invitation, features_text
+from ..models import Channel, Invitation, NoticeKind, features_text
 
 log = logging.getLogger("portal_desk.worker")
 
@@ -79,7 +79,7 @@ class Teller:
             opened = item.first_opened_at or now
             notices += self._notices(
                 f"first_open:{item.id}",
-                "first_open",
+                NoticeKind.FIRST_OPEN,
                 item,
                 [item.issued_by],
                 f"{item.organization_name} opened {item.reference}",
@@ -97,7 +97,7 @@ class Teller:
             how = f" ({provider})" if provider else ""
             notices += self._notices(
                 f"{half}_on:{org_id}:{at.isoformat()}",
-                f"{half}_enabled",
+                NoticeKind.SSO_ENABLED if half == "sso" else NoticeKind.SCIM_ENABLED,
                 latest,
                 [i.issued_by for i in invited],
                 f"{what} is live for {latest.organization_name}",
@@ -112,7 +112,7 @@ class Teller:
             to = f" to {item.recipient_email}" if item.recipient_email else ""
             notices += self._notices(
                 f"expiring:{item.id}:{item.expires_at.isoformat()}",
-                "expiring",
+                NoticeKind.EXPIRING,
                 item,
                 [item.issued_by],
                 f"{item.reference} for {item.organization_name} expires in {span(item.expires_at - now)}",
@@ -126,14 +126,14 @@ class Teller:
     def _notices(
         self,
         key: str,
-        kind: str,
+        kind: NoticeKind,
         item: Invitation,
         reps: Sequence[str],
         title: str,
         body: str,
         now: dt.datetime,
     ) -> list[NewNotice]:
-        def notice(channel: str, recipient: str) -> NewNotice:
+        def notice(channel: Channel, recipient: str) -> NewNotice:
             return NewNotice(
                 environment=self.environment,
                 event_key=key,
@@ -148,11 +148,13 @@ class Teller:
                 invitation_id=item.id,
             )
 
-        made = [notice("team", "")]
+        made = [notice(Channel.TEAM, "")]
         if self.mailer is not None:
             quiet = self.history.notifications.quiet()
             made += [
-                notice("email", rep) for rep in dict.fromkeys(reps) if EMAIL.match(rep) and rep not in quiet
+                notice(Channel.EMAIL, rep)
+                for rep in dict.fromkeys(reps)
+                if EMAIL.match(rep) and rep not in quiet
             ]
         return made
 
@@ -162,7 +164,7 @@ class Teller:
         """Send what is due; returns how many went out."""
         sent = 0
         for notice in self.history.notifications.due(self.environment, now):
-            if notice.channel == "team" and self.team is None:
+            if notice.channel == Channel.TEAM and self.team is None:
                 self.history.notifications.skip(
                     notice.id, "No team channel: DASHBOARD_NOTIFY_URLS is not set."
                 )
@@ -177,7 +179,7 @@ class Teller:
 
     def _send(self, notice: Notice) -> str | None:
         """None when the channel took it, else why not (kept on the notice, shown to managers)."""
-        if notice.channel == "team" and self.team is not None:
+        if notice.channel == Channel.TEAM and self.team is not None:
             try:
                 ok = bool(self.team.notify(title=notice.title, body=notice.body))
             except Exception as exc:  # a plugin's own failure: retried later, never fatal

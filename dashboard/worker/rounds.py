@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 
-from ..models import Connection
+from ..models import Connection, ScimState, SsoState
 
 
 class Round:
@@ -14,8 +14,8 @@ class Round:
     def __init__(self, org_ids: list[str], first: Iterable[str], *, open_: bool = False) -> None:
         self.org_ids = list(org_ids)
         self.wanted = set(org_ids)
-        self.sso: dict[str, tuple[str, str | None]] = {}
-        self.scim: dict[str, tuple[str, int | None]] = {}
+        self.sso: dict[str, tuple[SsoState, str | None]] = {}
+        self.scim: dict[str, tuple[ScimState, int | None]] = {}
         self.queue: list[str] = []  # directories still to ask for; the next is last (a stack)
         self.done = threading.Event()  # both halves answered (saved or not)
         self.closed = threading.Event()  # every organization is known (the listing is complete)

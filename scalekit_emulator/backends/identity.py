@@ -22,6 +22,7 @@ import secrets
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -133,7 +134,7 @@ class IdentityProvider:
 
     # -- metadata ----------------------------------------------------------------------------
 
-    def discovery(self) -> dict:
+    def discovery(self) -> dict[str, Any]:
         base = self.issuer
         return {
             "issuer": base,
@@ -152,7 +153,7 @@ class IdentityProvider:
             "claims_supported": ["sub", "email", "email_verified", "name", "roles", "nonce", "sid"],
         }
 
-    def jwks(self) -> dict:
+    def jwks(self) -> dict[str, Any]:
         numbers = self._key.public_key().public_numbers()
         key = {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.key_id}
         return {"keys": [{**key, "n": b64url(_int_bytes(numbers.n)), "e": b64url(_int_bytes(numbers.e))}]}
@@ -232,7 +233,7 @@ class IdentityProvider:
             raise OidcError("invalid_client", "Client authentication failed.", redirect=False, status=401)
         return client
 
-    def exchange(self, client: OidcClient, form: Mapping[str, str]) -> dict:
+    def exchange(self, client: OidcClient, form: Mapping[str, str]) -> dict[str, Any]:
         if form.get("grant_type") != "authorization_code":
             raise OidcError("unsupported_grant_type", "Only the authorization_code grant is supported.")
         with self._lock:
@@ -287,7 +288,7 @@ class IdentityProvider:
     def sign(self, claims: Mapping[str, object]) -> str:
         return jwt.encode(dict(claims), self._key, algorithm="RS256", headers={"kid": self.key_id})
 
-    def userinfo(self, access_token: str) -> dict:
+    def userinfo(self, access_token: str) -> dict[str, Any]:
         with self._lock:
             found = self._tokens.get(access_token)
         if found is None or found[1] <= self._clock():

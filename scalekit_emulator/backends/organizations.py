@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import already_exists, invalid
 from ..records import FEATURES, BrandingRecord, OrgRecord, SessionPolicyRecord
@@ -246,7 +247,7 @@ class Organizations:
             self.env.organization(org_id)
             return self.env.branding.get(org_id) or BrandingRecord()
 
-    def update_branding(self, org_id: str, source: str, customization: dict) -> BrandingRecord:
+    def update_branding(self, org_id: str, source: str, customization: dict[str, Any]) -> BrandingRecord:
         with self.env.lock:
             self.env.organization(org_id)
             record = BrandingRecord(

@@ -3,6 +3,7 @@ environment and app connections answer UNIMPLEMENTED)."""
 
 from __future__ import annotations
 
+import grpc
 from google.protobuf import empty_pb2
 from scalekit.v1.connections import connections_pb2 as conn_pb
 from scalekit.v1.connections import connections_pb2_grpc as conn_grpc
@@ -34,7 +35,9 @@ class ConnectionServicer(conn_grpc.ConnectionServiceServicer):
             total_size=page.total_size,
         )
 
-    def ListConnections(self, request, context):
+    def ListConnections(
+        self, request: conn_pb.ListConnectionsRequest, context: grpc.ServicerContext
+    ) -> conn_pb.ListConnectionsResponse:
         found = self.connections.listing(
             org_id=request.organization_id if request.HasField("organization_id") else None,
             domain=request.domain if request.HasField("domain") else None,
@@ -42,11 +45,15 @@ class ConnectionServicer(conn_grpc.ConnectionServiceServicer):
         )
         return conn_pb.ListConnectionsResponse(connections=[self._listed(c) for c in found])
 
-    def ListOrganizationConnections(self, request, context):
+    def ListOrganizationConnections(
+        self, request: conn_pb.ListOrganizationConnectionsRequest, context: grpc.ServicerContext
+    ) -> conn_pb.ListOrganizationConnectionsResponse:
         page = self.connections.list_all(request.page_size, request.page_token)
         return self._page(page, conn_pb.ListOrganizationConnectionsResponse)
 
-    def SearchOrganizationConnections(self, request, context):
+    def SearchOrganizationConnections(
+        self, request: conn_pb.SearchOrganizationConnectionsRequest, context: grpc.ServicerContext
+    ) -> conn_pb.SearchOrganizationConnectionsResponse:
         page = self.connections.search(
             query=request.query if request.HasField("query") else None,
             provider=request.provider if request.HasField("provider") else None,
@@ -62,16 +69,22 @@ class ConnectionServicer(conn_grpc.ConnectionServiceServicer):
         )
         return self._page(page, conn_pb.SearchOrganizationConnectionsResponse)
 
-    def ListAppConnections(self, request, context):
+    def ListAppConnections(
+        self, request: conn_pb.ListAppConnectionsRequest, context: grpc.ServicerContext
+    ) -> conn_pb.ListAppConnectionsResponse:
         # AgentKit's app connections are not emulated: the environment has none, which is a true
         # answer for an environment that never made one (CreateEnvironmentConnection is UNIMPLEMENTED).
         return conn_pb.ListAppConnectionsResponse(total_size=0)
 
-    def GetConnection(self, request, context):
+    def GetConnection(
+        self, request: conn_pb.GetConnectionRequest, context: grpc.ServicerContext
+    ) -> conn_pb.GetConnectionResponse:
         conn = self.connections.get(request.organization_id, request.id)
         return conn_pb.GetConnectionResponse(connection=self._full(conn))
 
-    def CreateConnection(self, request, context):
+    def CreateConnection(
+        self, request: conn_pb.CreateConnectionRequest, context: grpc.ServicerContext
+    ) -> conn_pb.CreateConnectionResponse:
         new = request.connection
         conn = self.connections.create(
             request.organization_id,
@@ -80,7 +93,9 @@ class ConnectionServicer(conn_grpc.ConnectionServiceServicer):
         )
         return conn_pb.CreateConnectionResponse(connection=self._full(conn))
 
-    def UpdateConnection(self, request, context):
+    def UpdateConnection(
+        self, request: conn_pb.UpdateConnectionRequest, context: grpc.ServicerContext
+    ) -> conn_pb.UpdateConnectionResponse:
         change = request.connection
         conn = self.connections.update(
             request.organization_id,
@@ -93,19 +108,27 @@ class ConnectionServicer(conn_grpc.ConnectionServiceServicer):
         )
         return conn_pb.UpdateConnectionResponse(connection=self._full(conn))
 
-    def DeleteConnection(self, request, context):
+    def DeleteConnection(
+        self, request: conn_pb.DeleteConnectionRequest, context: grpc.ServicerContext
+    ) -> empty_pb2.Empty:
         self.connections.delete(request.organization_id, request.id)
         return empty_pb2.Empty()
 
-    def EnableConnection(self, request, context):
+    def EnableConnection(
+        self, request: conn_pb.ToggleConnectionRequest, context: grpc.ServicerContext
+    ) -> conn_pb.ToggleConnectionResponse:
         conn = self.connections.set_enabled(request.organization_id, request.id, True)
         return conn_pb.ToggleConnectionResponse(enabled=conn.enabled)
 
-    def DisableConnection(self, request, context):
+    def DisableConnection(
+        self, request: conn_pb.ToggleConnectionRequest, context: grpc.ServicerContext
+    ) -> conn_pb.ToggleConnectionResponse:
         conn = self.connections.set_enabled(request.organization_id, request.id, False)
         return conn_pb.ToggleConnectionResponse(enabled=conn.enabled)
 
-    def AssignDomainsToConnection(self, request, context):
+    def AssignDomainsToConnection(
+        self, request: conn_pb.AssignDomainsToConnectionRequest, context: grpc.ServicerContext
+    ) -> conn_pb.AssignDomainsToConnectionResponse:
         if not request.domain_ids:
             raise invalid("domain_ids: give at least one domain id")
         conn = self.connections.assign_domains(

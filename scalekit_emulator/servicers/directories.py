@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import grpc
 from google.protobuf import empty_pb2
 from scalekit.v1.directories import directories_pb2 as dir_pb
 from scalekit.v1.directories import directories_pb2_grpc as dir_grpc
@@ -15,15 +16,21 @@ class DirectoryServicer(dir_grpc.DirectoryServiceServicer):
         self.directories = directories
         self.env_url = env_url
 
-    def ListDirectories(self, request, context):
+    def ListDirectories(
+        self, request: dir_pb.ListDirectoriesRequest, context: grpc.ServicerContext
+    ) -> dir_pb.ListDirectoriesResponse:
         found = self.directories.of_organization(request.organization_id)
         return dir_pb.ListDirectoriesResponse(directories=[m.directory(d, self.env_url) for d in found])
 
-    def GetDirectory(self, request, context):
+    def GetDirectory(
+        self, request: dir_pb.GetDirectoryRequest, context: grpc.ServicerContext
+    ) -> dir_pb.GetDirectoryResponse:
         found = self.directories.get(request.organization_id, request.id)
         return dir_pb.GetDirectoryResponse(directory=m.directory(found, self.env_url))
 
-    def CreateDirectory(self, request, context):
+    def CreateDirectory(
+        self, request: dir_pb.CreateDirectoryRequest, context: grpc.ServicerContext
+    ) -> dir_pb.CreateDirectoryResponse:
         new = request.directory
         created = self.directories.create(
             request.organization_id,
@@ -33,7 +40,9 @@ class DirectoryServicer(dir_grpc.DirectoryServiceServicer):
         )
         return dir_pb.CreateDirectoryResponse(directory=m.directory(created, self.env_url))
 
-    def UpdateDirectory(self, request, context):
+    def UpdateDirectory(
+        self, request: dir_pb.UpdateDirectoryRequest, context: grpc.ServicerContext
+    ) -> dir_pb.UpdateDirectoryResponse:
         change = request.directory
         updated = self.directories.update(
             request.organization_id,
@@ -46,19 +55,27 @@ class DirectoryServicer(dir_grpc.DirectoryServiceServicer):
         )
         return dir_pb.UpdateDirectoryResponse(directory=m.directory(updated, self.env_url))
 
-    def DeleteDirectory(self, request, context):
+    def DeleteDirectory(
+        self, request: dir_pb.DeleteDirectoryRequest, context: grpc.ServicerContext
+    ) -> empty_pb2.Empty:
         self.directories.delete(request.organization_id, request.id)
         return empty_pb2.Empty()
 
-    def EnableDirectory(self, request, context):
+    def EnableDirectory(
+        self, request: dir_pb.ToggleDirectoryRequest, context: grpc.ServicerContext
+    ) -> dir_pb.ToggleDirectoryResponse:
         found = self.directories.set_enabled(request.organization_id, request.id, True)
         return dir_pb.ToggleDirectoryResponse(enabled=found.enabled)
 
-    def DisableDirectory(self, request, context):
+    def DisableDirectory(
+        self, request: dir_pb.ToggleDirectoryRequest, context: grpc.ServicerContext
+    ) -> dir_pb.ToggleDirectoryResponse:
         found = self.directories.set_enabled(request.organization_id, request.id, False)
         return dir_pb.ToggleDirectoryResponse(enabled=found.enabled)
 
-    def ListDirectoryUsers(self, request, context):
+    def ListDirectoryUsers(
+        self, request: dir_pb.ListDirectoryUsersRequest, context: grpc.ServicerContext
+    ) -> dir_pb.ListDirectoryUsersResponse:
         page = self.directories.users(
             request.organization_id,
             request.directory_id,
@@ -76,7 +93,9 @@ class DirectoryServicer(dir_grpc.DirectoryServiceServicer):
             prev_page_token=page.prev_page_token,
         )
 
-    def ListDirectoryGroups(self, request, context):
+    def ListDirectoryGroups(
+        self, request: dir_pb.ListDirectoryGroupsRequest, context: grpc.ServicerContext
+    ) -> dir_pb.ListDirectoryGroupsResponse:
         page = self.directories.groups(
             request.organization_id,
             request.directory_id,

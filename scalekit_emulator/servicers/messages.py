@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from google.protobuf import struct_pb2, wrappers_pb2
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
@@ -35,13 +36,14 @@ def stamp(target: Message, value: dt.datetime | None) -> None:
 def time_of(message: Message, name: str) -> dt.datetime | None:
     if not message.HasField(name):
         return None
-    return getattr(message, name).ToDatetime(tzinfo=dt.UTC)
+    when: dt.datetime = getattr(message, name).ToDatetime(tzinfo=dt.UTC)
+    return when
 
 
 def enum_name(enum: EnumTypeWrapper, value: int, field: str) -> str:
     """The enum value's name; a value the enum does not define is the caller's mistake."""
     try:
-        return enum.Name(value)
+        return str(enum.Name(value))
     except ValueError:
         raise invalid(f"{field}: {value} is not a defined {enum.DESCRIPTOR.name} value") from None
 
@@ -51,8 +53,8 @@ def optional_enum(enum: EnumTypeWrapper, value: int, field: str) -> str | None:
     return enum_name(enum, value, field) if value else None
 
 
-def wrapped(message: Message, name: str) -> object | None:
-    """The value of a google.protobuf wrapper field, or None when it is not set."""
+def wrapped(message: Message, name: str) -> Any:
+    """The value of a google.protobuf wrapper field (of the wrapper's type), or None when it is not set."""
     return getattr(message, name).value if message.HasField(name) else None
 
 

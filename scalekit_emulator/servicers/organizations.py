@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import grpc
 from google.protobuf import empty_pb2
 from google.protobuf.json_format import MessageToDict
 from scalekit.v1.commons import commons_pb2
@@ -45,7 +46,9 @@ class OrganizationServicer(org_grpc.OrganizationServiceServicer):
         self.organizations = organizations
         self.portal = portal
 
-    def CreateOrganization(self, request, context):
+    def CreateOrganization(
+        self, request: org_pb.CreateOrganizationRequest, context: grpc.ServicerContext
+    ) -> org_pb.CreateOrganizationResponse:
         new = request.organization
         org = self.organizations.create(
             display_name=new.display_name,
@@ -58,22 +61,30 @@ class OrganizationServicer(org_grpc.OrganizationServiceServicer):
         )
         return org_pb.CreateOrganizationResponse(organization=self._org(org))
 
-    def GetOrganization(self, request, context):
+    def GetOrganization(
+        self, request: org_pb.GetOrganizationRequest, context: grpc.ServicerContext
+    ) -> org_pb.GetOrganizationResponse:
         org = self.organizations.get(request.id, request.external_id)
         return org_pb.GetOrganizationResponse(organization=self._org(org))
 
     GetOrganizationByExternalId = GetOrganization
 
-    def ListOrganization(self, request, context):
+    def ListOrganization(
+        self, request: org_pb.ListOrganizationsRequest, context: grpc.ServicerContext
+    ) -> org_pb.ListOrganizationsResponse:
         external_id = request.external_id if request.HasField("external_id") else None
         page = self.organizations.listing(request.page_size, request.page_token, external_id)
         return _list_response(page, org_pb.ListOrganizationsResponse, self.organizations.feature_names())
 
-    def SearchOrganization(self, request, context):
+    def SearchOrganization(
+        self, request: org_pb.SearchOrganizationsRequest, context: grpc.ServicerContext
+    ) -> org_pb.SearchOrganizationsResponse:
         page = self.organizations.search(request.query, request.page_size, request.page_token)
         return _list_response(page, org_pb.SearchOrganizationsResponse, self.organizations.feature_names())
 
-    def UpdateOrganization(self, request, context):
+    def UpdateOrganization(
+        self, request: org_pb.UpdateOrganizationRequest, context: grpc.ServicerContext
+    ) -> org_pb.UpdateOrganizationResponse:
         change = request.organization
         masked = set(request.update_mask.paths) if request.HasField("update_mask") else set(_UPDATABLE)
         unknown = masked - set(_UPDATABLE)
@@ -93,11 +104,15 @@ class OrganizationServicer(org_grpc.OrganizationServiceServicer):
         org = self.organizations.update(request.id, request.external_id, changes)
         return org_pb.UpdateOrganizationResponse(organization=self._org(org))
 
-    def DeleteOrganization(self, request, context):
+    def DeleteOrganization(
+        self, request: org_pb.DeleteOrganizationRequest, context: grpc.ServicerContext
+    ) -> empty_pb2.Empty:
         self.organizations.delete(request.id, request.external_id)
         return empty_pb2.Empty()
 
-    def UpdateOrganizationSettings(self, request, context):
+    def UpdateOrganizationSettings(
+        self, request: org_pb.UpdateOrganizationSettingsRequest, context: grpc.ServicerContext
+    ) -> org_pb.GetOrganizationResponse:
         org = self.organizations.update_settings(
             request.id, [(f.name, f.enabled) for f in request.settings.features]
         )
@@ -108,29 +123,41 @@ class OrganizationServicer(org_grpc.OrganizationServiceServicer):
 
     # -- portal links ------------------------------------------------------------------------
 
-    def GeneratePortalLink(self, request, context):
+    def GeneratePortalLink(
+        self, request: org_pb.GeneratePortalLinkRequest, context: grpc.ServicerContext
+    ) -> org_pb.GeneratePortalLinkResponse:
         link = self.portal.generate(request.id, _features(request))
         return org_pb.GeneratePortalLinkResponse(link=m.link(link))
 
-    def GetPortalLinks(self, request, context):
+    def GetPortalLinks(
+        self, request: org_pb.GetPortalLinkRequest, context: grpc.ServicerContext
+    ) -> org_pb.GetPortalLinksResponse:
         links = self.portal.live_links(request.id)
         return org_pb.GetPortalLinksResponse(links=[m.link(link) for link in links])
 
-    def DeletePortalLinkByID(self, request, context):
+    def DeletePortalLinkByID(
+        self, request: org_pb.DeletePortalLinkByIdRequest, context: grpc.ServicerContext
+    ) -> empty_pb2.Empty:
         self.portal.revoke(request.id, request.link_id)
         return empty_pb2.Empty()
 
-    def DeletePortalLink(self, request, context):
+    def DeletePortalLink(
+        self, request: org_pb.DeletePortalLinkRequest, context: grpc.ServicerContext
+    ) -> empty_pb2.Empty:
         self.portal.revoke_all(request.id)
         return empty_pb2.Empty()
 
     # -- session policy, user management, branding -------------------------------------------
 
-    def GetOrganizationSessionPolicy(self, request, context):
+    def GetOrganizationSessionPolicy(
+        self, request: org_pb.GetOrganizationSessionPolicyRequest, context: grpc.ServicerContext
+    ) -> org_pb.GetOrganizationSessionPolicyResponse:
         policy = self.organizations.session_policy(request.organization_id)
         return org_pb.GetOrganizationSessionPolicyResponse(policy=m.session_policy(policy))
 
-    def UpdateOrganizationSessionPolicy(self, request, context):
+    def UpdateOrganizationSessionPolicy(
+        self, request: org_pb.UpdateOrganizationSessionPolicyRequest, context: grpc.ServicerContext
+    ) -> org_pb.UpdateOrganizationSessionPolicyResponse:
         source = (
             m.optional_enum(org_pb.SessionPolicyType, request.policy_source, "policy_source") or "APPLICATION"
         )
@@ -149,7 +176,9 @@ class OrganizationServicer(org_grpc.OrganizationServiceServicer):
         saved = self.organizations.update_session_policy(request.organization_id, policy)
         return org_pb.UpdateOrganizationSessionPolicyResponse(policy=m.session_policy(saved))
 
-    def GetApplicationSessionPolicy(self, request, context):
+    def GetApplicationSessionPolicy(
+        self, request: org_pb.GetApplicationSessionPolicyRequest, context: grpc.ServicerContext
+    ) -> org_pb.GetApplicationSessionPolicyResponse:
         self.organizations.get(request.organization_id)
         policy = APPLICATION_SESSION_POLICY
         msg = org_pb.ApplicationSessionPolicySettings(
@@ -162,20 +191,28 @@ class OrganizationServicer(org_grpc.OrganizationServiceServicer):
         )
         return org_pb.GetApplicationSessionPolicyResponse(application_policy=msg)
 
-    def UpsertUserManagementSettings(self, request, context):
+    def UpsertUserManagementSettings(
+        self, request: org_pb.UpsertUserManagementSettingsRequest, context: grpc.ServicerContext
+    ) -> org_pb.UpsertUserManagementSettingsResponse:
         limit = m.wrapped(request.settings, "max_allowed_users")
         saved = self.organizations.set_user_limit(request.organization_id, limit)
         return org_pb.UpsertUserManagementSettingsResponse(settings=m.user_limit(saved))
 
-    def GetOrganizationUserManagementSetting(self, request, context):
+    def GetOrganizationUserManagementSetting(
+        self, request: org_pb.GetOrganizationUserManagementSettingsRequest, context: grpc.ServicerContext
+    ) -> org_pb.GetOrganizationUserManagementSettingsResponse:
         limit = self.organizations.user_limit(request.organization_id)
         return org_pb.GetOrganizationUserManagementSettingsResponse(settings=m.user_limit(limit))
 
-    def GetOrganizationBranding(self, request, context):
+    def GetOrganizationBranding(
+        self, request: org_pb.GetOrganizationBrandingRequest, context: grpc.ServicerContext
+    ) -> org_pb.GetOrganizationBrandingResponse:
         record = self.organizations.branding(request.organization_id)
         return org_pb.GetOrganizationBrandingResponse(branding=m.branding(record))
 
-    def UpdateOrganizationBranding(self, request, context):
+    def UpdateOrganizationBranding(
+        self, request: org_pb.UpdateOrganizationBrandingRequest, context: grpc.ServicerContext
+    ) -> org_pb.UpdateOrganizationBrandingResponse:
         source = m.enum_name(org_pb.BrandingSource, request.source, "source")
         record = self.organizations.update_branding(
             request.organization_id, source, MessageToDict(request.customization_settings)

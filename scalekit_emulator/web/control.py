@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ..control import Control
@@ -30,7 +31,7 @@ def handle_control(handler: BaseHandler, control: Control, method: str) -> None:
     action = parts.path.removeprefix(PREFIX)
     if not _authorized(handler, control):
         return handler._json(401, {"error": "the control API needs Authorization: Bearer <control token>"})
-    payload: dict = {}
+    payload: dict[str, Any] = {}
     if method == "POST":
         if (handler.headers.get("Content-Type") or "").split(";")[0].strip() != "application/json":
             return handler._json(415, {"error": "the control API takes application/json bodies only"})
@@ -49,7 +50,9 @@ def handle_control(handler: BaseHandler, control: Control, method: str) -> None:
     handler._json(200, answer)
 
 
-def _dispatch(control: Control, method: str, action: str, payload: dict, query: dict) -> dict | None:
+def _dispatch(
+    control: Control, method: str, action: str, payload: dict[str, Any], query: dict[str, list[str]]
+) -> dict[str, Any] | None:
     if (method, action) == ("GET", "status"):
         return control.status()
     if (method, action) == ("POST", "reset"):

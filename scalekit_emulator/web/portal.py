@@ -20,6 +20,7 @@ from http import HTTPStatus
 from http.cookies import SimpleCookie
 from pathlib import Path
 from string import Template
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..backends.identity import IdentityProvider
@@ -69,7 +70,7 @@ class PortalApp:
     env_url: str = ""  # set once the TLS front listens (SCIM endpoints are shown under it)
 
 
-def connection_json(conn: ConnectionRecord | None) -> dict | None:
+def connection_json(conn: ConnectionRecord | None) -> dict[str, Any] | None:
     if conn is None:
         return None
     provider = for_connection(conn.provider, conn.type)
@@ -85,7 +86,7 @@ def connection_json(conn: ConnectionRecord | None) -> dict | None:
     }
 
 
-def directory_json(directory: DirectoryRecord | None, base_url: str) -> dict | None:
+def directory_json(directory: DirectoryRecord | None, base_url: str) -> dict[str, Any] | None:
     if directory is None:
         return None
     provider = next((p for p in DIRECTORY_PROVIDERS if p.enum == directory.provider), None)
@@ -98,7 +99,7 @@ def directory_json(directory: DirectoryRecord | None, base_url: str) -> dict | N
     }
 
 
-def _script_json(payload: dict) -> str:
+def _script_json(payload: dict[str, Any]) -> str:
     """JSON that can sit inside <script>: no '<' (so no '</script>'), no '&'."""
     return json.dumps(payload).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -113,7 +114,8 @@ def _split(path: str) -> tuple[str, str | None]:
 class PortalHandler(BaseHandler):
     @property
     def app(self) -> PortalApp:
-        return self.server.app
+        app: PortalApp = self.server.app
+        return app
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         path = urlsplit(self.path).path
@@ -242,7 +244,9 @@ class PortalHandler(BaseHandler):
             ),
         }
 
-    def _portal_action(self, session: PortalSession, org: OrgRecord, action: str, payload: dict) -> dict:
+    def _portal_action(
+        self, session: PortalSession, org: OrgRecord, action: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
         portal = self.app.portal
         if action == "sso/test":
             fields = {k: str(v) for k, v in dict(payload.get("fields") or {}).items()}

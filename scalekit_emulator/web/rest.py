@@ -12,7 +12,8 @@ from .base import BaseHandler
 class RestHandler(BaseHandler):
     @property
     def tokens(self) -> TokenAuthority:
-        return self.server.app
+        tokens: TokenAuthority = self.server.app
+        return tokens
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
         if urlsplit(self.path).path != "/oauth/token":
