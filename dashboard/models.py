@@ -191,6 +191,9 @@ class Invitation:
     first_opened_at: dt.datetime | None = None
     last_opened_at: dt.datetime | None = None
     open_count: int = 0
+    reminder_count: int = 0  # "Send a reminder": the same link, pointed to again
+    last_reminded_at: dt.datetime | None = None
+    last_reminded_by: str | None = None
 
     def status(self, now: dt.datetime | None = None) -> str:
         """ "revoked", "expired", "opened" or "not opened"."""
@@ -272,6 +275,7 @@ ACTIVITY_LABELS = {
     "invitation_sent": "Invitation emailed",
     "invitation_extended": "Invitation extended",
     "invitation_resent": "Invitation resent with a new link",
+    "invitation_reminded": "Reminder sent (same link)",
     "invitation_revoked": "Invitation revoked",
     "direct_link": "Portal opened for a call",
     "preview_started": "Preview session started",

@@ -11,10 +11,10 @@ from .models import ROLE_LABELS, ROLES, Operator
 # action -> the least role that may take it
 REQUIRED = {
     "read": "viewer",
-    "invite": "rep",  # create, send, extend and resend invitations
+    "invite": "rep",  # create, send, extend, resend and remind invitations
     "direct_link": "rep",
     "preview": "rep",
-    "revoke_own": "rep",  # revoke, extend or resend one's own invitation
+    "revoke_own": "rep",  # revoke, extend, resend or remind one's own invitation
     "revoke_any": "manager",  # ... or anyone's
     "stats_all": "manager",  # a rep sees their own work
     "export": "manager",
@@ -27,7 +27,7 @@ DOING = {
     "direct_link": "open the portal for a call",
     "preview": "preview the admin portal",
     "revoke_own": "revoke invitations",
-    "revoke_any": "revoke, extend or resend another rep's invitation",
+    "revoke_any": "revoke, extend, resend or send a reminder for another rep's invitation",
     "stats_all": "see the whole team's statistics",
     "export": "export CSV files",
     "activity": "read the activity log",
@@ -57,9 +57,10 @@ def require(operator: Operator, action: str) -> str:
 
 
 def revoking(operator: Operator, issued_by: str) -> str:
-    """The permission revoking, extending or resending an invitation takes: a rep's own, or
-    anyone's. The three go together: extending a colleague's invitation keeps alive a URL they
-    meant to let lapse, and resending it kills the URL they emailed."""
+    """The permission revoking, extending, resending or reminding an invitation takes: a rep's
+    own, or anyone's. They go together: extending a colleague's invitation keeps alive a URL they
+    meant to let lapse, resending it kills the URL they emailed, and a reminder writes to their
+    customer in their name's place (the reply would reach the one who reminded)."""
     return "revoke_own" if operator.known and issued_by == operator.name else "revoke_any"
 
 

@@ -20,6 +20,7 @@ TIMELINE_ACTIVITY = (
     "feature_toggled",
     "invitation_extended",
     "invitation_resent",
+    "invitation_reminded",
 )
 
 
