@@ -137,13 +137,14 @@ def status_line(item: Invitation, now: dt.datetime) -> str:
     return f"{opened} · {countdown(item.expires_at, now)}"
 
 
-def reminded_line(item: Invitation, now: dt.datetime) -> str | None:
-    """ "Reminded 2 times, last 3 hours ago by …", or None before the first reminder."""
+def reminded_line(item: Invitation, now: dt.datetime) -> str:
+    """A line more for the state column, "Reminded 2 times, last 3 hours ago by …" (Markdown, the
+    name through md()); empty before the first reminder."""
     if not item.reminder_count:
-        return None
+        return ""
     times = "once" if item.reminder_count == 1 else f"{item.reminder_count} times"
     by = f" by {md(item.last_reminded_by)}" if item.last_reminded_by else ""
-    return f"Reminded {times}, last {ago(item.last_reminded_at, now)}{by}"
+    return f"  \nReminded {times}, last {ago(item.last_reminded_at, now)}{by}"
 
 
 WILL_NOT_EMAIL = (
@@ -329,10 +330,9 @@ def _items(desk: InvitationDesk, org: Organization, limit: int) -> None:
             )
             if item.note:
                 info.caption(md(item.note))
-            reminded = reminded_line(item, now)
             state.markdown(
                 f"{status_line(item, now)}  \nWorks until {absolute(item.expires_at)}"
-                + (f"  \n{reminded}" if reminded else "")
+                f"{reminded_line(item, now)}"
             )
             actions.button(
                 "Revoke",
