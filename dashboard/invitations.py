@@ -321,7 +321,7 @@ def remind(
         now,
         channel=channel,
         recipient=recipient if channel == "email" else "",
-        opened=current.open_count,
+        opens=current.open_count,
     )
     reminded = history.invitations.remind(environment, invitation_id, by, now, activity=did)
     if reminded is None:
