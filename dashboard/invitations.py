@@ -4,23 +4,29 @@ A link from Scalekit's API lives a minute and opens once, so it cannot be emaile
 is a URL on Portal Desk's relay instead; every open of it mints a fresh portal link and redirects
 to it, and the rep sees whether, and when, it was opened. The invitation's token is the durable
 credential: 32 random bytes, shown once, and only its SHA-256 is kept.
+
+So a reminder cannot carry the URL: nothing can recover it, by design. ``remind`` points the
+customer to the message that carries the link (the invitation email of that date, or the link the
+rep sent that day) and offers a new one by reply. Keeping an encrypted copy of every token, with a
+key from the settings, would let a reminder repeat the URL, but then the database and that key
+together would open every live invitation; today the database alone opens none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .activity import entry
 from .errors import InvalidInput
 from .gateway import ScalekitGateway
 from .history import History, NewInvitation, fingerprint
 from .links import revoke_live, wanted_features
-from .mailer import Mailer
-from .messages import invitation_email
+from .mailer import EMAIL, Mailer
+from .messages import invitation_email, reminder_chat, reminder_email, sender_for
 from .models import (
     FEATURES,
     MAX_INVITATION_DAYS,
@@ -34,10 +40,6 @@ from .models import (
 )
 from .permissions import require, revoking
 
-# Pragmatic, not RFC 5322: one @, no spaces or Markdown/HTML punctuation, a dot in the domain.
-EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
-)
 NOTE_MAX = 500
 TOKEN_BYTES = 32
 
@@ -248,19 +250,98 @@ def send(
     issued: IssuedInvitation,
     *,
     operator: Operator,
-    sender_name: str,
     now: dt.datetime | None = None,
 ) -> Invitation:
-    """Email the invitation to its recipient; recorded as sent only once the server took it."""
+    """Email the invitation to its recipient, signed by the rep with Reply-To them; recorded as
+    sent only once the server took it."""
     require(operator, "invite")
     recipient = issued.invitation.recipient_email
     if not recipient:
         raise InvalidInput("Add the IT admin's email address to send the invitation.")
-    subject, body = invitation_email(issued.invitation, issued.url, sender_name)
-    mailer.send(recipient, subject, body)
+    sender = sender_for(operator)
+    subject, body = invitation_email(issued.invitation, issued.url, sender)
+    mailer.send(recipient, subject, body, reply_to=sender)
     now = now or dt.datetime.now(dt.UTC)
     did = _done(operator, ActivityAction.INVITATION_SENT, issued.invitation, now, recipient=recipient)
     sent = history.invitations.mark_sent(
         issued.invitation.environment, issued.invitation.id, now, activity=did
     )
     return sent or issued.invitation
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder as recorded. ``channel`` says how it goes: "email" (sent already, to
+    ``recipient``) or "chat" (``text`` is for the rep to paste: Portal Desk cannot see a chat, so
+    handing the text over is what is recorded). The text carries no link, so it may be kept."""
+
+    invitation: Invitation  # with its reminder count and last reminder
+    channel: Literal["email", "chat"]
+    text: str
+    recipient: str | None = None
+
+
+def remind(
+    history: History,
+    mailer: Mailer | None,
+    *,
+    environment: str,
+    invitation_id: int,
+    operator: Operator,
+    now: dt.datetime | None = None,
+) -> Reminder:
+    """Remind the IT admin of an active invitation (not revoked, not expired), opened or not: the
+    same URL keeps working, unlike "Resend with a new link". Emailed when a mail server is set up
+    and the invitation has a recipient, else a text to paste into a chat.
+
+    Only the token's hash is kept (module docstring), so the reminder names the message that
+    carries the link instead of repeating it, and offers a new one by reply. An opened invitation
+    can be reminded too (the customer may have stopped half-way); the text then says to open it
+    again to finish. Recorded (count, when, who, and an activity entry) only once the email is
+    sent: a mail server that fails records nothing. The issuing rep reminds, or a manager."""
+    require(operator, "invite")
+    now = now or dt.datetime.now(dt.UTC)
+    current = _existing(history, environment, invitation_id)
+    by = require(operator, revoking(operator, current.issued_by))
+    status = current.status(now)
+    if status == "revoked":
+        raise InvalidInput(
+            f"{current.reference} is revoked, so there is nothing to remind of. Create a new one."
+        )
+    if status == "expired":
+        raise InvalidInput(
+            f"{current.reference} has expired, so its link no longer opens. Extend it first (the same "
+            "link then works again), or create a new one."
+        )
+    link_from = history.invitations.link_since(environment, invitation_id) or current.issued_at
+    emailed = current.sent_at is not None and current.sent_at >= link_from
+    if emailed and current.sent_at is not None:
+        link_from = current.sent_at
+    recipient = current.recipient_email
+    if mailer is not None and recipient:
+        sender = sender_for(operator)
+        subject, body = reminder_email(current, sender, link_from=link_from, emailed=emailed)
+        mailer.send(recipient, subject, body, reply_to=sender)  # raises MailError: nothing recorded
+        channel: Literal["email", "chat"] = "email"
+        text = body
+    else:
+        channel, text = "chat", reminder_chat(current, link_from=link_from, emailed=emailed)
+    did = _done(
+        operator,
+        ActivityAction.INVITATION_REMINDED,
+        current,
+        now,
+        channel=channel,
+        recipient=recipient if channel == "email" else "",
+        opens=current.open_count,
+    )
+    reminded = history.invitations.remind(environment, invitation_id, by, now, activity=did)
+    if reminded is None:
+        went = "The email went out, but the" if channel == "email" else "The"
+        raise InvalidInput(
+            f"{current.reference} was revoked or expired meanwhile. {went} reminder was not recorded: "
+            "create a new invitation for the IT admin."
+        )
+    return Reminder(
+        invitation=reminded, channel=channel, text=text, recipient=recipient if channel == "email" else None
+    )

@@ -3,20 +3,45 @@
 Configured by ``DASHBOARD_SMTP_URL``: ``smtp://user:password@host:587`` (STARTTLS, required),
 ``smtps://…:465`` (TLS from the first byte) or ``smtp+insecure://host:25`` (no TLS: a local relay
 only). ``DASHBOARD_SMTP_FROM`` is the sender; ``DASHBOARD_SMTP_CA_FILE`` adds a CA to trust.
+
+Every email is From the shared ``DASHBOARD_SMTP_FROM`` (the address the server lets Portal Desk
+send as) with Reply-To the rep who sent it, so the customer's answer reaches a person.
 """
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formataddr, make_msgid
 from urllib.parse import unquote, urlsplit
 
 from .errors import ConfigError, MailError
 
 _SECURITY = {"smtp": ("starttls", 587), "smtps": ("tls", 465), "smtp+insecure": ("none", 25)}
+# Pragmatic, not RFC 5322: one @, no spaces or Markdown/HTML punctuation, a dot in the domain.
+EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
+)
+_BREAK = re.compile(r"[\r\n\x00]")
+
+
+def is_address(text: str | None) -> bool:
+    """A plain address Portal Desk will put in a header: the whole text, no line break anywhere."""
+    return bool(text) and len(text or "") <= 254 and EMAIL.fullmatch(text or "") is not None
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The rep an email comes from, as the customer sees it: the text is signed with ``name``,
+    and replies go to ``email`` (Reply-To). None when the rep is not known by an address (an
+    operator named in DASHBOARD_OPERATOR, say): then there is no Reply-To, and the text does not
+    tell the customer to reply."""
+
+    name: str
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,10 +93,29 @@ class Mailer:
             context.load_verify_locations(self.settings.ca_file)
         return context
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, *, reply_to: Sender | None = None) -> None:
+        """Send one email, or raise MailError with a sentence; nothing is sent when a header would
+        carry a line break (names and addresses come from outside: a break would add headers)."""
         s = self.settings
+        if not is_address(to):
+            raise MailError(
+                f"{_BREAK.sub(' ', to)} is not an email address Portal Desk can send to, so nothing was "
+                "sent. Fix the address and send again."
+            )
+        headers = {"From": s.sender, "To": to, "Subject": subject}
+        if reply_to is not None and reply_to.email:
+            if not is_address(reply_to.email):
+                raise MailError(
+                    "Your own email address (for the customer's replies) is not one Portal Desk can put "
+                    "in an email, so nothing was sent. Ask an admin to check your sign-in."
+                )
+            name = "" if reply_to.name == reply_to.email else reply_to.name  # no "a@b" <a@b>
+            headers["Reply-To"] = formataddr((name, reply_to.email))
+        if any(_BREAK.search(value) for value in headers.values()):
+            raise MailError("A name in this email holds a line break, so Portal Desk sent nothing.")
         message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = s.sender, to, subject
+        for name, value in headers.items():
+            message[name] = value
         message["Message-ID"] = make_msgid(domain=s.sender.rsplit("@", 1)[-1])
         message.set_content(body)
         try:
@@ -93,7 +137,7 @@ class Mailer:
             raise MailError(f"The mail server refused the address {to}. Check it and send again.") from exc
         except smtplib.SMTPNotSupportedError as exc:
             raise MailError(
-                "The mail server does not offer STARTTLS, so Portal Desk did not send the invitation "
+                "The mail server does not offer STARTTLS, so Portal Desk did not send the email "
                 "in clear. "
                 "Use smtps:// or a server that supports STARTTLS."
             ) from exc
@@ -104,6 +148,6 @@ class Mailer:
             ) from exc
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise MailError(
-                f"Portal Desk could not reach the mail server at {s.host}:{s.port}, so the invitation "
-                "was not sent. Try again, or copy the email draft instead."
+                f"Portal Desk could not reach the mail server at {s.host}:{s.port}, so the email "
+                "was not sent. Try again, or copy the text and send it yourself."
             ) from exc

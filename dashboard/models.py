@@ -289,6 +289,9 @@ class Invitation:
     first_opened_at: dt.datetime | None = None
     last_opened_at: dt.datetime | None = None
     open_count: int = 0
+    reminder_count: int = 0  # "Send a reminder": the same link, pointed to again
+    last_reminded_at: dt.datetime | None = None
+    last_reminded_by: str | None = None
 
     def status(self, now: dt.datetime | None = None) -> InvitationStatus:
         if self.revoked_at is not None:
@@ -416,6 +419,7 @@ class ActivityAction(StrEnum):
     INVITATION_SENT = "invitation_sent"
     INVITATION_EXTENDED = "invitation_extended"
     INVITATION_RESENT = "invitation_resent"
+    INVITATION_REMINDED = "invitation_reminded"
     INVITATION_REVOKED = "invitation_revoked"
     DIRECT_LINK = "direct_link"
     PREVIEW_STARTED = "preview_started"
@@ -432,6 +436,7 @@ ACTIVITY_LABELS: dict[ActivityAction, str] = {
     ActivityAction.INVITATION_SENT: "Invitation emailed",
     ActivityAction.INVITATION_EXTENDED: "Invitation extended",
     ActivityAction.INVITATION_RESENT: "Invitation resent with a new link",
+    ActivityAction.INVITATION_REMINDED: "Reminder sent (same link)",
     ActivityAction.INVITATION_REVOKED: "Invitation revoked",
     ActivityAction.DIRECT_LINK: "Portal opened for a call",
     ActivityAction.PREVIEW_STARTED: "Preview session started",

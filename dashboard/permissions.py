@@ -28,10 +28,10 @@ Permission = Literal[
 # action -> the least role that may take it
 REQUIRED: dict[Permission, Role] = {
     "read": Role.VIEWER,
-    "invite": Role.REP,  # create, send, extend and resend invitations
+    "invite": Role.REP,  # create, send, extend, resend and remind invitations
     "direct_link": Role.REP,
     "preview": Role.REP,
-    "revoke_own": Role.REP,  # revoke, extend or resend one's own invitation
+    "revoke_own": Role.REP,  # revoke, extend, resend or remind one's own invitation
     "revoke_any": Role.MANAGER,  # ... or anyone's
     "stats_all": Role.MANAGER,  # a rep sees their own work
     "export": Role.MANAGER,
@@ -44,7 +44,7 @@ DOING: dict[Permission, str] = {
     "direct_link": "open the portal for a call",
     "preview": "preview the admin portal",
     "revoke_own": "revoke invitations",
-    "revoke_any": "revoke, extend or resend another rep's invitation",
+    "revoke_any": "revoke, extend, resend or send a reminder for another rep's invitation",
     "stats_all": "see the whole team's statistics",
     "export": "export CSV files",
     "activity": "read the activity log",
@@ -74,9 +74,10 @@ def require(operator: Operator, action: Permission) -> str:
 
 
 def revoking(operator: Operator, issued_by: str) -> Permission:
-    """The permission revoking, extending or resending an invitation takes: a rep's own, or
-    anyone's. The three go together: extending a colleague's invitation keeps alive a URL they
-    meant to let lapse, and resending it kills the URL they emailed."""
+    """The permission revoking, extending, resending or reminding an invitation takes: a rep's
+    own, or anyone's. They go together: extending a colleague's invitation keeps alive a URL they
+    meant to let lapse, resending it kills the URL they emailed, and a reminder writes to their
+    customer in their name's place (the reply would reach the one who reminded)."""
     return "revoke_own" if operator.known and issued_by == operator.name else "revoke_any"
 
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import identity, invitations, links, runtime
 from dashboard.errors import PortalDeskError
+from dashboard.messages import sender_for
 from dashboard.models import DEFAULT_INVITATION_DAYS, MAX_INVITATION_DAYS, MIN_INVITATION_DAYS
 from dashboard.permissions import reason
 from dashboard.ui.countdown import countdown
@@ -31,7 +32,7 @@ desk = InvitationDesk(
     mailer=runtime.mailer(config),
     operator=operator,
 )
-sender = operator.name or "Your account team"
+sender = sender_for(operator)  # signs the emails; the customer's replies go to the rep
 org = choose_organization(gateway)
 refused = reason(operator, "invite")
 if refused:
@@ -106,8 +107,8 @@ elif created:
     except PortalDeskError as error:
         show_error(error)
     else:
-        note_text = deliver(desk, issued, sender, send_now=send_now)  # never raises
-        issued_invitation_card(issued, sender_name=sender, sent_note=note_text)  # the URL lives in no state
+        note_text = deliver(desk, issued, send_now=send_now)  # never raises
+        issued_invitation_card(issued, sender=sender, sent_note=note_text)  # the URL lives in no state
 
 with now_tab:
     st.caption(
@@ -144,5 +145,5 @@ with now_tab:
 
 if org is not None:
     st.subheader("Invitations")
-    show_flash(sender)
-    invitation_list(desk, org, sender_name=sender)
+    show_flash(sender.name)
+    invitation_list(desk, org)

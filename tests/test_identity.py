@@ -107,8 +107,8 @@ def test_each_role_can_exactly_its_actions(operator: Operator, allowed: set[str]
 
 def test_the_refusal_names_the_role_it_takes() -> None:
     assert permissions.reason(ANA, "revoke_any") == (
-        "Your role (rep) cannot revoke, extend or resend another rep's invitation: it takes a manager "
-        "or above. Ask a manager."
+        "Your role (rep) cannot revoke, extend, resend or send a reminder for another rep's invitation: "
+        "it takes a manager or above. Ask a manager."
     )
     assert permissions.revoking(ANA, ANA.name or "") == "revoke_own"
     assert permissions.revoking(ANA, "ben@portal.test") == "revoke_any"

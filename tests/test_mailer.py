@@ -32,7 +32,7 @@ def test_an_emailed_invitation_carries_its_url_and_no_other_secret(
         operator=ANA,
         recipient_email="it-admin@fixture.example",
     )
-    sent = invitations.send(history, Mailer(settings(port, ca_file)), issued, operator=ANA, sender_name="Ana")
+    sent = invitations.send(history, Mailer(settings(port, ca_file)), issued, operator=ANA)
     assert sent.sent_at is not None
     [(recipients, raw)] = inbox.messages
     message = message_from_bytes(raw)
@@ -64,7 +64,6 @@ def test_a_refused_login_is_a_sentence_and_nothing_is_marked_sent(
             Mailer(settings(port, ca_file, password="wrong")),
             issued,
             operator=ANA,
-            sender_name="Ana",
         )
     assert "wrong" not in str(info.value)
     assert inbox.messages == [] and history.invitations.get("emulator", issued.invitation.id).sent_at is None

@@ -57,11 +57,12 @@ def test_every_action_leaves_one_row_and_no_secret(
 
     issued = invite(gateway, history, org_id, recipient_email="it@acme.example")
     secrets.append(issued.url)
-    invitations.send(history, mailer, issued, operator=ANA, sender_name="Ana")
+    invitations.send(history, mailer, issued, operator=ANA)
     ref = dict(environment=ENV, invitation_id=issued.invitation.id)
     invitations.extend(history, **ref, days=10, operator=ANA)
     resent = invitations.replace_link(history, **ref, relay_url=RELAY, operator=ANA)
     secrets.append(resent.url)
+    invitations.remind(history, mailer, **ref, operator=ANA)  # emailed: it has a recipient
     invitations.revoke(gateway, history, **ref, operator=BO)  # a manager revokes Ana's
     direct = links.open_now(
         gateway, history, environment=ENV, organization=org, features=["sso"], operator=ANA
@@ -105,6 +106,7 @@ def test_every_action_leaves_one_row_and_no_secret(
     assert by_action["invitation_created"][:3] == ("ana@portal.test", "rep", org_id)
     assert by_action["invitation_created"][3]["reference"] == issued.invitation.reference
     assert by_action["invitation_revoked"][:2] == ("bo@portal.test", "manager")
+    assert by_action["invitation_reminded"][3]["channel"] == "email"
     assert by_action["invitation_revoked"][3]["issued_by"] == "ana@portal.test"
     assert by_action["feature_toggled"][3] == {"enabled": False, "feature": "Directory sync"}
     assert by_action["organization_updated"][3]["changed"] == ["display name", "external id"]

@@ -86,7 +86,7 @@ def test_an_admin_toggles_a_feature_and_it_is_logged(app_env: Path, monkeypatch:
     assert any("Admin portal feature changed" in m.value for m in at.markdown)
 
 
-def test_a_rep_cannot_extend_resend_or_revoke_a_colleagues_invitation(
+def test_a_rep_cannot_extend_resend_remind_or_revoke_a_colleagues_invitation(
     app_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     org_id = an_org_with_both_features()
@@ -97,13 +97,16 @@ def test_a_rep_cannot_extend_resend_or_revoke_a_colleagues_invitation(
     monkeypatch.setenv("DASHBOARD_OPERATOR", "ana@portal.test")
     at = open_page("pages/share_link.py", org=org_id)
     assert not at.exception
-    for label in ("Revoke", "Extend", "Resend with a new link"):
+    actions = ("Revoke", "Extend", "Resend with a new link", "Send a reminder")
+    for label in actions:
         refused = button(at, label)
         assert refused.disabled, label
-        assert "cannot revoke, extend or resend another rep's invitation" in (refused.help or ""), label
+        assert "cannot revoke, extend, resend or send a reminder for another rep's invitation" in (
+            refused.help or ""
+        ), label
     as_role(monkeypatch, "manager")
     at = open_page("pages/share_link.py", org=org_id)
-    assert not any(button(at, label).disabled for label in ("Revoke", "Extend", "Resend with a new link"))
+    assert not any(button(at, label).disabled for label in actions)
     button(at, "Extend").click().run()
     assert activity_rows(app_env)[-1] == ("ana@portal.test", "manager", "invitation_extended")
 

@@ -92,7 +92,7 @@ MESSAGES = {"success", "error", "warning", "info", "toast", "caption", "markdown
 MESSAGES |= {"subheader", "write", "dialog", "exception", "text"}
 SAFE_CALLS = {"md", "plain", "full"}  # the text helper
 # Values Portal Desk writes itself: dates, counts, references, its own sentences and labels.
-OWN_CALLS = {"absolute", "ago", "countdown", "len", "features_text", "status_line", "reason"}
+OWN_CALLS = {"absolute", "ago", "countdown", "len", "features_text", "status_line", "reason", "reminded_line"}
 OWN_VALUES = {
     "refused",  # permissions.reason(): Portal Desk's own sentence
     "state",  # "Switched on" / "Switched off"

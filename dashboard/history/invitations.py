@@ -167,6 +167,28 @@ class InvitationBook:
             "record that the invitation was sent", environment, invitation_id, activity=activity, sent_at=at
         )
 
+    def remind(
+        self,
+        environment: str,
+        invitation_id: int,
+        by: str,
+        at: dt.datetime,
+        activity: Activity | None = None,
+    ) -> Invitation | None:
+        """One more reminder, by ``by`` at ``at``; None once the invitation is revoked or expired
+        (a reminder for a link that no longer opens would send the customer to a dead end)."""
+        return self._update(
+            "record the reminder",
+            environment,
+            invitation_id,
+            c.revoked_at.is_(None),
+            c.expires_at > at,
+            activity=activity,
+            reminder_count=c.reminder_count + 1,
+            last_reminded_at=at,
+            last_reminded_by=by,
+        )
+
     def record_open(self, invitation_id: int, at: dt.datetime) -> Invitation:
         with guard("record the invitation's open"), writing(self._engine) as conn:
             return _invitation(conn.execute(count_open(invitation_id, at).returning(invitation)).one())
@@ -190,6 +212,17 @@ class InvitationBook:
         )
         with guard("look the invitation up"), self._engine.connect() as conn:
             return conn.execute(statement).first() is not None
+
+    def link_since(self, environment: str, invitation_id: int) -> dt.datetime | None:
+        """When the invitation's current URL was made: its last "Resend with a new link", or None
+        when it still has the URL it was created with (then it is ``issued_at``)."""
+        r = replaced_token.c
+        # type_coerce: an aggregate loses the column type, and the UTC conversion.
+        latest = sa.type_coerce(sa.func.max(r.replaced_at), r.replaced_at.type)
+        statement = sa.select(latest).where(r.environment == environment, r.invitation_id == invitation_id)
+        with guard("read the invitation"), self._engine.connect() as conn:
+            found: dt.datetime | None = conn.execute(statement).scalar_one_or_none()
+        return found
 
     def get(self, environment: str, invitation_id: int) -> Invitation | None:
         statement = sa.select(invitation).where(c.environment == environment, c.id == invitation_id)

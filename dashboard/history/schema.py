@@ -79,6 +79,10 @@ invitation = sa.Table(
     sa.Column("first_opened_at", UTCDateTime),
     sa.Column("last_opened_at", UTCDateTime),
     sa.Column("open_count", sa.Integer, nullable=False),
+    # "Send a reminder": how many, the last one's time and sender (each is in the activity log too).
+    sa.Column("reminder_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_reminded_at", UTCDateTime),
+    sa.Column("last_reminded_by", sa.String(255)),
 )
 
 # The SHA-256 of a token an invitation had before "Resend with a new link" replaced it, so the

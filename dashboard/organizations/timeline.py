@@ -28,6 +28,7 @@ TIMELINE_ACTIVITY = (
     ActivityAction.FEATURE_TOGGLED,
     ActivityAction.INVITATION_EXTENDED,
     ActivityAction.INVITATION_RESENT,
+    ActivityAction.INVITATION_REMINDED,
 )
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from .. import messages
 from ..formatting import absolute, countdown
 from ..invitations import IssuedInvitation
+from ..mailer import Sender
 from ..models import FEATURE_LABELS, features_text
 from .feedback import report_unexpected, show_unexpected
 from .text import md
@@ -24,9 +25,7 @@ def narrower_note(issued: IssuedInvitation) -> str | None:
     )
 
 
-def issued_invitation_card(
-    issued: IssuedInvitation, *, sender_name: str, sent_note: str | None = None
-) -> None:
+def issued_invitation_card(issued: IssuedInvitation, *, sender: Sender, sent_note: str | None = None) -> None:
     """The invitation's URL, shown this once; the email draft and chat text that carry it.
 
     The URL is drawn first and alone: the invitation is recorded already, so whatever fails after
@@ -37,12 +36,12 @@ def issued_invitation_card(
         st.code(issued.url, language=None, wrap_lines=True)
         st.caption("Copy it now: Portal Desk shows it once and keeps only a fingerprint of it.")
         try:
-            _details(issued, sender_name, sent_note)
+            _details(issued, sender, sent_note)
         except Exception:
             show_unexpected(report_unexpected(f"Drawing {invitation.reference}'s card failed"))
 
 
-def _details(issued: IssuedInvitation, sender_name: str, sent_note: str | None) -> None:
+def _details(issued: IssuedInvitation, sender: Sender, sent_note: str | None) -> None:
     invitation = issued.invitation
     name = md(invitation.organization_name)
     st.markdown(
@@ -63,12 +62,12 @@ def _details(issued: IssuedInvitation, sender_name: str, sent_note: str | None) 
     )
     email, chat = st.tabs(["Email", "Chat"])
     with email:
-        subject, body = messages.invitation_email(invitation, issued.url, sender_name)
+        subject, body = messages.invitation_email(invitation, issued.url, sender)
         to = invitation.recipient_email or "no recipient set"
         st.markdown(f"**To:** {md(to)}  \n**Subject:** {md(subject)}")
         st.link_button(
             "Open email draft",
-            messages.mailto_url(invitation, issued.url, sender_name),
+            messages.mailto_url(invitation, issued.url, sender),
             icon=":material/mail:",
         )
         st.code(body, language=None, wrap_lines=True)

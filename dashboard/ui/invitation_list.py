@@ -1,5 +1,5 @@
 """An organization's invitations, from the history (the source of truth): whether and when each
-was opened, with Revoke (behind a confirmation), Extend and Resend.
+was opened and reminded, with Revoke (behind a confirmation), Send a reminder, Extend and Resend.
 
 The list redraws itself every few seconds (a fragment: nothing else on the page reruns), so an
 open on the relay, or a colleague's revoke, shows while the rep watches. Its own actions rerun
@@ -21,6 +21,7 @@ from ..gateway import ScalekitGateway
 from ..history import History
 from ..invitations import IssuedInvitation
 from ..mailer import Mailer
+from ..messages import sender_for
 from ..models import (
     DEFAULT_INVITATION_DAYS,
     MAX_INVITATION_DAYS,
@@ -41,6 +42,7 @@ FLASH_KEY = "invitations_flash"
 NOTE_KEY = "invitations_note"  # what the list's own last action said, and until when
 PENDING_KEY = "invitations_pending_revoke"
 REISSUED_KEY = "invitations_reissued"  # a replaced URL: until copied, or the rep leaves the page
+REMINDER_KEY = "invitations_reminder"  # a reminder to paste into a chat (no link in it)
 REDRAW_S = 2.0  # how often an open list looks for opens and changes: one short query
 NOTE_S = 20.0  # how long an action's message stays while the list redraws itself
 
@@ -87,7 +89,7 @@ def _show_note() -> None:
     _show(kind, text)
 
 
-def _show_reissued(sender_name: str) -> None:
+def _show_reissued(desk: InvitationDesk) -> None:
     """A replaced URL, kept (in this session's memory only, never stored) until the rep says it
     is copied or leaves the page: the list redraws every few seconds, one run would not do."""
     reissued = st.session_state.get(REISSUED_KEY)
@@ -95,12 +97,31 @@ def _show_reissued(sender_name: str) -> None:
         return
     forget_on_leave(REISSUED_KEY)
     issued, note = reissued
-    issued_invitation_card(issued, sender_name=sender_name, sent_note=note)
+    issued_invitation_card(issued, sender=sender_for(desk.operator), sent_note=note)
     st.button("I have copied it", key=f"reissued-done-{issued.invitation.id}", on_click=_drop_reissued)
 
 
 def _drop_reissued() -> None:
     st.session_state.pop(REISSUED_KEY, None)
+
+
+def _show_reminder() -> None:
+    """A reminder for the rep to paste into a chat, kept until they say it is sent (it holds no
+    link, so keeping it in the session is harmless)."""
+    kept = st.session_state.get(REMINDER_KEY)
+    if kept is None:
+        return
+    forget_on_leave(REMINDER_KEY)
+    reference, text = kept
+    with st.container(border=True):
+        st.markdown(f"**Reminder for {md(reference)}**: paste it into your chat with the IT admin.")
+        st.code(text, language=None, wrap_lines=True)
+        st.caption("It points to the link they already have; the link itself is unchanged.")
+        st.button("Done", key=f"reminder-done-{reference}", on_click=_drop_reminder)
+
+
+def _drop_reminder() -> None:
+    st.session_state.pop(REMINDER_KEY, None)
 
 
 def status_line(item: Invitation, now: dt.datetime) -> str:
@@ -118,6 +139,16 @@ def status_line(item: Invitation, now: dt.datetime) -> str:
     return f"{opened} · {countdown(item.expires_at, now)}"
 
 
+def reminded_line(item: Invitation, now: dt.datetime) -> str:
+    """A line more for the state column, "Reminded 2 times, last 3 hours ago by …" (Markdown, the
+    name through md()); empty before the first reminder."""
+    if not item.reminder_count:
+        return ""
+    times = "once" if item.reminder_count == 1 else f"{item.reminder_count} times"
+    by = f" by {md(item.last_reminded_by)}" if item.last_reminded_by else ""
+    return f"  \nReminded {times}, last {ago(item.last_reminded_at, now)}{by}"
+
+
 WILL_NOT_EMAIL = (
     "The email will not be sent: no mail server is set up (set DASHBOARD_SMTP_URL and "
     "DASHBOARD_SMTP_FROM to send from here). The invitation comes with a draft to send yourself."
@@ -128,9 +159,7 @@ NO_MAIL_SERVER = (
 )
 
 
-def deliver(
-    desk: InvitationDesk, issued: IssuedInvitation, sender_name: str, *, send_now: bool = True
-) -> str:
+def deliver(desk: InvitationDesk, issued: IssuedInvitation, *, send_now: bool = True) -> str:
     """Email it when a mail server is configured, there is a recipient and the rep asked to; a
     plain sentence saying what became of the email. It never raises: the invitation is recorded
     already, and its URL must still reach the rep whatever goes wrong here."""
@@ -141,7 +170,7 @@ def deliver(
     if not send_now:
         return "Not emailed: you chose to send it yourself. Use the draft below."
     try:
-        invitations.send(desk.history, desk.mailer, issued, operator=desk.operator, sender_name=sender_name)
+        invitations.send(desk.history, desk.mailer, issued, operator=desk.operator)
     except PortalDeskError as error:
         return f"Not emailed: {error} Copy the link or the draft below instead."
     except Exception:  # recorded, logged with a reference; the card still shows the URL
@@ -184,7 +213,43 @@ def _extend(desk: InvitationDesk, item: Invitation) -> None:
         _note("success", f"{item.reference} now works until {absolute(extended.expires_at)}.")
 
 
-def _resend(desk: InvitationDesk, item: Invitation, sender_name: str) -> None:
+def _remind(desk: InvitationDesk, item: Invitation) -> None:
+    try:
+        reminder = invitations.remind(
+            desk.history,
+            desk.mailer,
+            environment=desk.environment,
+            invitation_id=item.id,
+            operator=desk.operator,
+        )
+    except PortalDeskError as error:
+        _note("error", f"No reminder for {item.reference} was sent or recorded. {error}")
+        return
+    if reminder.channel == "email":
+        to = reminder.recipient
+        _note("success", f"Reminder for {item.reference} emailed to {to}; the link is unchanged.")
+    else:
+        st.session_state[REMINDER_KEY] = (item.reference, reminder.text)
+        _note("success", f"Reminder for {item.reference} recorded; paste the text below into your chat.")
+
+
+def _remind_help(desk: InvitationDesk, item: Invitation, now: dt.datetime) -> str:
+    """What the reminder button will do, or why it cannot."""
+    status = item.status(now)
+    if status == "revoked":
+        return "Revoked: there is no link left to remind of. Create a new invitation."
+    if status == "expired":
+        return "Expired: extend it first (the same link then works again)."
+    how = (
+        f"Emails {item.recipient_email} a reminder"
+        if desk.mailer is not None and item.recipient_email
+        else "Gives you a reminder to paste into a chat"
+    )
+    opened = " Already opened: it asks them to finish the setup." if item.open_count else ""
+    return f"{how} that points to the link they have; the link does not change.{opened}"
+
+
+def _resend(desk: InvitationDesk, item: Invitation) -> None:
     try:
         issued = invitations.replace_link(
             desk.history,
@@ -196,7 +261,7 @@ def _resend(desk: InvitationDesk, item: Invitation, sender_name: str) -> None:
     except PortalDeskError as error:
         _note("error", str(error))
         return
-    note = deliver(desk, issued, sender_name)
+    note = deliver(desk, issued)
     _note("success", f"{item.reference} has a new link; the previous one no longer works.")
     st.session_state[REISSUED_KEY] = (issued, note)
 
@@ -226,7 +291,7 @@ def _confirm(desk: InvitationDesk, item: Invitation) -> None:
         st.rerun()
 
 
-def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str, limit: int = 50) -> None:
+def invitation_list(desk: InvitationDesk, org: Organization, *, limit: int = 50) -> None:
     """The organization's invitations, newest first, each with its actions; redrawn every few
     seconds, so an open or a colleague's change shows without a reload."""
 
@@ -234,13 +299,14 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, sender_name: str
     def live() -> None:
         with last_resort("The invitation list failed"):
             _show_note()
-            _show_reissued(sender_name)
-            _items(desk, org, sender_name, limit)
+            _show_reissued(desk)
+            _show_reminder()
+            _items(desk, org, limit)
 
     live()
 
 
-def _items(desk: InvitationDesk, org: Organization, sender_name: str, limit: int) -> None:
+def _items(desk: InvitationDesk, org: Organization, limit: int) -> None:
     try:
         items = desk.history.invitations.for_organization(desk.environment, org.id, limit=limit)
     except PortalDeskError as error:
@@ -251,7 +317,7 @@ def _items(desk: InvitationDesk, org: Organization, sender_name: str, limit: int
         return
     now = dt.datetime.now(dt.UTC)
     for item in items:
-        # Revoke, extend and resend take the same right: the issuing rep's, or a manager's.
+        # Revoke, remind, extend and resend take the same right: the issuing rep's, or a manager's.
         may_change = reason(desk.operator, "invite") or reason(
             desk.operator, revoking(desk.operator, item.issued_by)
         )
@@ -266,7 +332,10 @@ def _items(desk: InvitationDesk, org: Organization, sender_name: str, limit: int
             )
             if item.note:
                 info.caption(md(item.note))
-            state.markdown(f"{status_line(item, now)}  \nWorks until {absolute(item.expires_at)}")
+            state.markdown(
+                f"{status_line(item, now)}  \nWorks until {absolute(item.expires_at)}"
+                f"{reminded_line(item, now)}"
+            )
             actions.button(
                 "Revoke",
                 key=f"revoke-{item.id}",
@@ -275,6 +344,16 @@ def _items(desk: InvitationDesk, org: Organization, sender_name: str, limit: int
                 icon=":material/link_off:",
                 on_click=_ask,
                 args=(item.id,),
+                width="stretch",
+            )
+            actions.button(
+                "Send a reminder",
+                key=f"remind-{item.id}",
+                disabled=bool(may_change) or not usable,
+                help=may_change or _remind_help(desk, item, now),
+                icon=":material/notifications:",
+                on_click=_remind,
+                args=(desk, item),
                 width="stretch",
             )
             with actions.popover(
@@ -308,7 +387,7 @@ def _items(desk: InvitationDesk, org: Organization, sender_name: str, limit: int
                     or "The current link stops working; the new one is shown once "
                     "(and emailed when a mail server is set up).",
                     on_click=_resend,
-                    args=(desk, item, sender_name),
+                    args=(desk, item),
                     icon=":material/forward_to_inbox:",
                 )
     pending = next((i for i in items if i.id == st.session_state.get(PENDING_KEY)), None)

@@ -187,6 +187,6 @@ def organization_detail_view(
             mailer=runtime.mailer(config),
             operator=operator,
         )
-        invitation_list(desk, org, sender_name=sender)
+        invitation_list(desk, org)
     with history_tab:
         timeline(history, env, org.id)

@@ -24,8 +24,7 @@ from ..errors import ConfigError, MailError, PortalDeskError
 from ..formatting import span
 from ..history import History
 from ..history.notifications import NewNotice, Notice
-from ..invitations import EMAIL
-from ..mailer import Mailer
+from ..mailer import EMAIL, Mailer
 from ..models import Channel, Invitation, NoticeKind, features_text
 
 log = logging.getLogger("portal_desk.worker")
