@@ -140,6 +140,16 @@ class Portal:
             self._sessions.clear()
             self._by_token.clear()
 
+    def sessions(self) -> list[PortalSession]:
+        """Every session started and not forgotten (for the state file)."""
+        with self._lock:
+            return list(self._sessions.values())
+
+    def adopt(self, sessions: Iterable[PortalSession]) -> None:
+        """Sessions restored from the state file."""
+        with self._lock:
+            self._sessions.update((s.id, s) for s in sessions)
+
     # -- links (the API side) ----------------------------------------------------------------
 
     def generate(self, org_id: str, features: Iterable[str]) -> LinkRecord:
