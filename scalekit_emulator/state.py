@@ -2,9 +2,11 @@
 
 ``--state-file PATH`` (``make run`` passes ``data/emulator-state.json``): the file is read at start
 when it was written for the same seed, organization count and readings, and rewritten within a
-second of any change (checked once a second, written only when the data differ), and at stop. A
-process killed outright loses at most the last second. A file that cannot be read, or was written
-for other settings, is moved aside to ``<name>.bad`` and the emulator starts from its seed.
+second of any change and at stop. A process killed outright loses at most the last second. Every
+backend counts its changes (``Environment.edited``), so an idle environment, however large, is
+never copied; a change that forgot to count is still written at stop. A file that cannot be
+read, or was written for other settings, is moved aside to ``<name>.bad`` and the emulator starts
+from its seed.
 
 What is kept is what a client made: organizations and their settings, domains, connections,
 directories, session policies, user limits, branding, published TXT records, and the portal links
@@ -203,6 +205,7 @@ class StateFile:
         self._backends = backends
         self._interval_s = interval_s
         self._written = b""
+        self._edits: int | None = None  # the environment's edit count at the last write
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # one write at a time: the saver's and the final one
@@ -231,21 +234,24 @@ class StateFile:
             )
             return False
         restore(self._backends, saved)
-        self._written = text
+        self._written, self._edits = text, self._backends.env.edits
         return True
 
-    def save(self) -> bool:
-        """Write the data if they changed since the last write; True when written."""
+    def save(self, *, force: bool = False) -> bool:
+        """Write the data if they changed since the last write; True when written. Unless forced,
+        nothing is copied while the environment's edit count stands still."""
         if self._held is None:
             return False
         with self._lock:
-            data = encode(snapshot(self._backends))
-            if data == self._written:
+            edits = self._backends.env.edits  # read first: a change during the copy is seen next time
+            if edits == self._edits and not force:
                 return False
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_private(self.path, data)
-            self._written = data
-            return True
+            data = encode(snapshot(self._backends))
+            if data != self._written:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                write_private(self.path, data)  # an OSError leaves the counts: tried again next time
+            written, self._written, self._edits = data != self._written, data, edits
+            return written
 
     def start(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -266,14 +272,15 @@ class StateFile:
             self._thread.join()
         if self._held is not None:
             try:
-                self.save()
+                self.save(force=True)  # whatever a change forgot to count
             finally:
                 os.close(self._held)
                 self._held = None
 
     def _run(self) -> None:
         # A check a second rather than a write per change: a burst of calls costs one write, and
-        # every path that changes data (gRPC, REST, the portal pages, the control API) is covered.
+        # every path that changes data (gRPC, REST, the portal pages, the control API) is covered
+        # by the backends' count, whichever adapter called them.
         while not self._stop.wait(self._interval_s):
             try:
                 self.save()

@@ -145,3 +145,37 @@ def test_an_unusable_file_is_put_aside_and_the_seed_used(
     with emu:
         pass
     assert json.loads(state.read_text())["seeded_orgs"] == ORGS  # a good file again, from the seed
+
+
+def test_every_change_counts_so_the_saver_sees_it() -> None:
+    """The saver copies the data only after the environment's edit count moved: a change that did
+    not count would wait for the next stop (and be lost to a kill -9)."""
+    from scalekit_emulator.backends import Backends
+    from scalekit_emulator.records import SessionPolicyRecord
+
+    b = Backends.create(org_count=1)
+    org = b.organizations.create("Counted", slug="counted")
+    conn = b.connections.create(org.id, "OKTA", "SAML")
+    changes = {
+        "domain": lambda: b.domains.create("counted.example", None, org.id),
+        "txt": lambda: b.domains.publish_txt("_x.counted.example", "v"),
+        "assign": lambda: b.connections.assign_domains(org.id, conn.id, []),
+        "directory": lambda: b.directories.create(org.id, "SCIM", "OKTA"),
+        "disable": lambda: b.directories.set_enabled(
+            org.id, b.directories.of_organization(org.id)[0].id, False
+        ),
+        "policy": lambda: b.organizations.update_session_policy(org.id, SessionPolicyRecord()),
+        "limit": lambda: b.organizations.set_user_limit(org.id, 10),
+        "branding": lambda: b.organizations.update_branding(org.id, "BRANDING_SOURCE_ENVIRONMENT", {}),
+        "link": lambda: b.portal.generate(org.id, []),
+        "open": lambda: b.portal.open(next(iter(b.env.links.values())).token, None),
+        "revoke": lambda: b.portal.revoke_all(org.id),
+        "delete-domain": lambda: b.domains.delete(b.domains.listing(org.id).items[0].id, org.id),
+    }
+    silent = []
+    for name, change in changes.items():
+        before = b.env.edits
+        change()
+        if b.env.edits == before:
+            silent.append(name)
+    assert silent == []
