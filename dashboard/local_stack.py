@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 
 from scalekit_emulator import local_origins
+from scalekit_emulator.state import PROBLEM as STATE_PROBLEM
 
 from .config import Settings
 from .errors import ConfigError
@@ -144,6 +145,7 @@ def start(
             stack.stop(keep_log=True)
             raise ConfigError(f"The local Scalekit emulator did not start; see {log}.")
         time.sleep(0.05)
+    _tell_state_problem(log)
     if sign_in:
         values = dotenv_values(env_file)
         stack.secrets = {
@@ -158,6 +160,14 @@ def start(
             "roles": {"claim": "roles"},
         }
     return stack
+
+
+def _tell_state_problem(log: Path) -> None:
+    """A state file the emulator could not use is one sentence in its log, which goes with the
+    run's temporary folder: say it where the server's own messages go."""
+    for line in log.read_text(errors="replace").splitlines():
+        if line.startswith(STATE_PROBLEM):
+            print(f"Portal Desk: {line}", file=sys.stderr)
 
 
 def _clean_environment() -> dict[str, str]:

@@ -43,6 +43,7 @@ from .records import (
 FORMAT = 1  # raised when a record changes shape: older files then start from the seed
 SAVE_INTERVAL_S = 1.0
 log = logging.getLogger("scalekit_emulator.state")
+PROBLEM = "The emulator state"  # how each sentence about an unusable file begins
 
 
 @dataclass
@@ -218,7 +219,7 @@ class StateFile:
         except FileNotFoundError:
             return False
         except OSError as exc:
-            log.warning("Cannot read the emulator state %s (%s): starting from the seed.", self.path, exc)
+            log.warning("%s %s cannot be read (%s): starting from the seed.", PROBLEM, self.path, exc)
             return False
         try:
             saved = decode(text, self._backends)
@@ -226,8 +227,8 @@ class StateFile:
             aside = self.path.with_name(self.path.name + ".bad")
             os.replace(self.path, aside)
             log.warning(
-                "The emulator state %s was not used because %s: starting from the seed (the file "
-                "is kept as %s).",
+                "%s %s was not used because %s: starting from the seed (the file is kept as %s).",
+                PROBLEM,
                 self.path,
                 exc,
                 aside.name,

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from dashboard import local_stack
@@ -139,3 +140,22 @@ def test_a_restarted_stack_still_lists_what_was_made_with_its_history(tmp_path: 
         again.stop()
     assert seen["listed"] == ["Renamed before the restart"]
     assert seen["events"] == ["organization_updated", "organization_created"]  # newest first
+
+
+def test_a_state_file_the_emulator_cannot_use_is_one_sentence_in_the_servers_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / "emulator-state.json"
+    state.write_text('{"format": 1, "seed"')  # cut short, as by a full disk
+    stack = local_stack.start(
+        Settings(emulator_orgs=3),
+        dashboard_url="http://x:1",
+        folder=tmp_path,
+        sign_in=False,
+        state_file=state,
+    )
+    stack.stop()
+    said = [line for line in capsys.readouterr().err.splitlines() if "emulator state" in line]
+    assert len(said) == 1 and "starting from the seed" in said[0] and "emulator-state.json.bad" in said[0]
+    assert (tmp_path / "emulator-state.json.bad").read_text() == '{"format": 1, "seed"'
+    assert json.loads(state.read_text())["seeded_orgs"] == 3  # written afresh from the seed
