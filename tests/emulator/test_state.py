@@ -61,6 +61,10 @@ def _made(client: ScalekitClient) -> tuple[str, str]:
         ),
     )
     link = client.organization.generate_portal_link(org.id)
+    # Deleted with a link of its own: the link's record stays, revoked, naming no organization.
+    gone = client.organization.create_organization(org_pb.CreateOrganization(display_name="Gone"))[0]
+    client.organization.generate_portal_link(gone.organization.id)
+    client.organization.delete_organization(gone.organization.id)
     return org.id, link.location
 
 
