@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run dev test check bench-readme lint emulator relay worker bench clean
+.PHONY: run dev test check bench-readme lint emulator relay worker bench clean reset-demo
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ $(VENV)/.test: requirements.txt requirements-test.txt | $(PY)
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run server.py
+
+# The demo afresh: make run keeps the emulator's data (data/emulator-state.json) and the history
+# (data/issuance.db) across restarts; this deletes both (never a live history). Stop make run first.
+reset-demo: $(VENV)/.runtime
+	$(PY) -m dashboard.demo_reset
 
 # For developers: the same, reloading pages when their source changes.
 dev: $(VENV)/.runtime

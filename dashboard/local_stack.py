@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 
 from scalekit_emulator import local_origins
+from scalekit_emulator.state import PROBLEM as STATE_PROBLEM
 
 from .config import Settings
 from .errors import ConfigError
@@ -36,6 +37,7 @@ CLIENT_ID = "portal-desk"
 DEMO_BRAND = ("Portal Desk Demo", "#5b5bd6")
 START_TIMEOUT_S = 60.0
 ENV_FILE_VARIABLE = "DASHBOARD_EMULATOR_ENV_FILE"  # how the app's sessions find the emulator
+EMULATOR_STATE = Path("data") / "emulator-state.json"  # make run's Scalekit data, kept across restarts
 
 
 def _private_write(path: Path, text: str) -> None:
@@ -82,11 +84,14 @@ class LocalStack:
             shutil.rmtree(self.env_file.parent, ignore_errors=True)
 
 
-def start(config: Settings, *, dashboard_url: str, folder: Path, sign_in: bool) -> LocalStack:
+def start(
+    config: Settings, *, dashboard_url: str, folder: Path, sign_in: bool, state_file: Path | None = None
+) -> LocalStack:
     """Start the emulator and wait until it has written its settings; raise ConfigError if it
     cannot start (the message names its log). ``folder`` keeps the sign-in secrets; what belongs
     to this run alone (the emulator's settings, its log) goes to a private temporary folder, so
-    two servers on one checkout (make run beside make test) never share it."""
+    two servers on one checkout (make run beside make test) never share it. ``state_file``: the
+    emulator keeps its data there across restarts (``make run``: ``data/emulator-state.json``)."""
     folder.mkdir(parents=True, exist_ok=True)
     run = Path(tempfile.mkdtemp(prefix="portal-desk-emulator-"))
     env_file, log = run / "emulator.env", run / "emulator.log"
@@ -110,6 +115,7 @@ def start(config: Settings, *, dashboard_url: str, folder: Path, sign_in: bool) 
         "--latency-ms",
         str(config.emulator_latency_ms),
         *(a for reading in config.emulator_readings for a in ("--reading", reading)),
+        *(("--state-file", str(state_file)) if state_file is not None else ()),
         # The dashboard's own origins may frame the portal preview (as registered live in Scalekit).
         *(
             a
@@ -139,6 +145,7 @@ def start(config: Settings, *, dashboard_url: str, folder: Path, sign_in: bool) 
             stack.stop(keep_log=True)
             raise ConfigError(f"The local Scalekit emulator did not start; see {log}.")
         time.sleep(0.05)
+    _tell_state_problem(log)
     if sign_in:
         values = dotenv_values(env_file)
         stack.secrets = {
@@ -153,6 +160,14 @@ def start(config: Settings, *, dashboard_url: str, folder: Path, sign_in: bool) 
             "roles": {"claim": "roles"},
         }
     return stack
+
+
+def _tell_state_problem(log: Path) -> None:
+    """A state file the emulator could not use is one sentence in its log, which goes with the
+    run's temporary folder: say it where the server's own messages go."""
+    for line in log.read_text(errors="replace").splitlines():
+        if line.startswith(STATE_PROBLEM):
+            print(f"Portal Desk: {line}", file=sys.stderr)
 
 
 def _clean_environment() -> dict[str, str]:

@@ -79,7 +79,11 @@ async def local_stack(app: Any) -> AsyncIterator[None]:
         try:
             stack = await anyio.to_thread.run_sync(
                 lambda: stack_module.start(
-                    config, dashboard_url=dashboard_url(), folder=DATA, sign_in=want_sign_in
+                    config,
+                    dashboard_url=dashboard_url(),
+                    folder=DATA,
+                    sign_in=want_sign_in,
+                    state_file=stack_module.EMULATOR_STATE,
                 )
             )
         except ConfigError as error:  # the pages then run on an emulator inside this process

@@ -36,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
         "--env-file", type=Path, help="write a dotenv file another process can load to reach this emulator"
     )
     parser.add_argument(
+        "--state-file",
+        type=Path,
+        help="keep the data clients make in this file, and start from it next time (default: none, "
+        "every start from the seed)",
+    )
+    parser.add_argument(
         "--token-ttl", type=float, default=3600, help="access token lifetime, s (default 3600)"
     )
     parser.add_argument(
@@ -125,7 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     emulator.start()
     elapsed = time.perf_counter() - started
-    print(f"Scalekit emulator ready in {elapsed:.2f}s with {args.orgs} organizations (seed {args.seed})")
+    count = emulator.backends.organizations.count
+    print(f"Scalekit emulator ready in {elapsed:.2f}s with {count} organizations (seed {args.seed})")
+    if args.state_file:
+        kept = "restored from" if emulator.restored else "from the seed, kept in"
+        print(f"  data:                           {kept} {args.state_file}")
     print(f"  environment URL (HTTPS + gRPC): {emulator.env_url}")
     print(f"  portal pages + control API:     {emulator.portal_url}")
     print(f"  client id:                      {emulator.client_id}")
@@ -170,6 +180,7 @@ def _emulator(args: argparse.Namespace, clients: tuple[OidcClient, ...], reading
         latency_ms=args.latency_ms,
         readings=readings,
         allowed_origins=args.allowed_origin,
+        state_file=args.state_file,
     )
 
 

@@ -117,8 +117,10 @@ class LinkRecord:
     opened_at: dt.datetime | None = None  # the one open it allows
 
     def usable(self, now: dt.datetime) -> bool:
-        """Can still be opened: not revoked, not opened yet, not past its expiry."""
-        return self.revoked_at is None and self.opened_at is None and now < self.expire_time
+        """Can still be opened: not revoked, not opened yet, not past its expiry, and its token
+        known (a link restored from a state file has none: its address named another run's port)."""
+        fresh = self.revoked_at is None and self.opened_at is None and now < self.expire_time
+        return fresh and bool(self.token)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from .front import TLSFront
 from .guard import Guard
 from .readings import Readings
 from .servicers import add_servicers, implemented_paths
+from .state import StateFile
 from .tls import issue_server_certificate, process_ca
 from .tokens import TokenAuthority
 from .web.base import AppServer
@@ -69,10 +70,12 @@ class Emulator:
         oidc_clients: tuple[OidcClient, ...] = (),
         readings: Readings | Iterable[str] = (),
         allowed_origins: Iterable[str] = (),
+        state_file: Path | None = None,
     ) -> None:
         """``readings``: where Scalekit's sources disagree, which to play (readings.py; ValueError
         for an unknown one). ``allowed_origins``: the pages that may frame the portal, as an
-        environment registers them (nothing registered: no page may)."""
+        environment registers them (nothing registered: no page may). ``state_file``: the data
+        are read from it when it suits this seed and these readings, and kept in it (state.py)."""
         readings = readings if isinstance(readings, Readings) else Readings.parse(readings)
         unknown = sorted(set(readings.lost_answers) - {rule.name for rule in method_rules().values()})
         if unknown:
@@ -109,6 +112,8 @@ class Emulator:
             session_ttl=portal_session_ttl,
             readings=readings,
         )
+        self.state = StateFile(state_file, self.backends) if state_file is not None else None
+        self.restored = self.state.load() if self.state is not None else False
         self.guard.use_clock(self.backends.env.clock)  # the rate limit's minute moves with the clock
         for origin in origins:
             self.backends.portal.allow_origin(origin)
@@ -160,6 +165,8 @@ class Emulator:
         for server in (self._rest_server, self._portal_server):
             name = f"emulator-http-{server.server_address[1]}"
             threading.Thread(target=server.serve_forever, daemon=True, name=name).start()
+        if self.state is not None:
+            self.state.start()
         return self
 
     def stop(self) -> None:
@@ -170,6 +177,8 @@ class Emulator:
         for server in (self._rest_server, self._portal_server):
             server.shutdown()
             server.server_close()
+        if self.state is not None:
+            self.state.stop()  # after the servers: no change comes in after the last write
 
     def __enter__(self) -> Emulator:
         return self.start()

@@ -196,6 +196,7 @@ class Connections:
                 self.env.owned(self.env.domains, org_id, domain_id, "domain")
             conn.domain_ids = wanted
             conn.updated_at = self.env.clock()
+            self.env.edited()
             return conn
 
     # -- what the admin portal manages -------------------------------------------------------

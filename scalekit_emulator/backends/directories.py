@@ -90,6 +90,7 @@ class Directories:
                 created_at=env.clock(),
             )
             env.add(env.directories, env.org_directories, directory)
+            env.edited()
             return directory
 
     def update(
@@ -111,6 +112,7 @@ class Directories:
                 directory.provider = provider
             if status is not None:
                 directory.status = status
+            self.env.edited()
             return directory
 
     def delete(self, org_id: str, dir_id: str) -> None:
@@ -118,6 +120,7 @@ class Directories:
             self.get(org_id, dir_id)
             self.env.remove(self.env.directories, self.env.org_directories, dir_id)
             self._people.pop(dir_id, None)
+            self.env.edited()
 
     def set_enabled(self, org_id: str, dir_id: str, enabled: bool) -> DirectoryRecord:
         with self.env.lock:
@@ -125,6 +128,7 @@ class Directories:
             directory.enabled = enabled
             if enabled:
                 directory.status = "COMPLETED"
+            self.env.edited()
             return directory
 
     # -- people ------------------------------------------------------------------------------

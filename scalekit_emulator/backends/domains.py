@@ -114,6 +114,7 @@ class Domains:
                 txt_record_secret=f"scalekit-verification={secrets.token_hex(16)}",
             )
             env.add(env.domains, env.org_domains, record)
+            env.edited()
             return record
 
     def update(self, domain_id: str, org_id: str = "", external_id: str = "") -> DomainRecord:
@@ -121,6 +122,7 @@ class Domains:
         with self.env.lock:
             record = self.get(domain_id, org_id, external_id)
             record.update_time = self.env.clock()
+            self.env.edited()
             return record
 
     def verify(self, domain_id: str, org_id: str = "", external_id: str = "") -> bool:
@@ -131,6 +133,7 @@ class Domains:
             published = (record.txt_record_key, record.txt_record_secret) in self.env.txt_records
             record.verification_status = "VERIFIED" if published else "PENDING"
             record.update_time = self.env.clock()
+            self.env.edited()
             return published
 
     def delete(self, domain_id: str, org_id: str = "", external_id: str = "") -> None:
@@ -142,8 +145,10 @@ class Domains:
                 conn = env.connections[conn_id]
                 if record.id in conn.domain_ids:
                     conn.domain_ids.remove(record.id)
+            env.edited()
 
     def publish_txt(self, name: str, value: str) -> None:
         """The control API's stand-in for DNS: a TXT record is now visible."""
         with self.env.lock:
             self.env.txt_records.add((name.strip().lower(), value.strip()))
+            self.env.edited()

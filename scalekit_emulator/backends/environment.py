@@ -64,6 +64,7 @@ class Environment:
         self.readings = readings or Readings()  # where Scalekit's sources disagree: which to play
         self._base_clock: Clock = clock or utc_now
         self.lock = threading.RLock()
+        self.edits = 0  # counts every change of data (the state file's saver compares it)
         self.reset()
 
     def clock(self) -> dt.datetime:
@@ -98,6 +99,7 @@ class Environment:
             self.branding: dict[str, BrandingRecord] = {}
             self.txt_records: set[tuple[str, str]] = set()
             self.revision = getattr(self, "revision", 0) + 1  # listings cached per revision
+            self.edits += 1
 
     # -- shared helpers ----------------------------------------------------------------------
 
@@ -114,6 +116,12 @@ class Environment:
     def changed(self) -> None:
         """Something a cached listing depends on changed (call with the lock held)."""
         self.revision += 1
+        self.edits += 1
+
+    def edited(self) -> None:
+        """Data no cached listing depends on changed (call with the lock held): the state file's
+        saver writes only after a change, so a large environment costs nothing while idle."""
+        self.edits += 1
 
     def organization(self, org_id: str = "", external_id: str = "") -> OrgRecord:
         """The organization by id or external id; NOT_FOUND when there is none."""

@@ -227,6 +227,7 @@ class Organizations:
         with self.env.lock:
             self.env.organization(org_id)
             self.env.session_policies[org_id] = policy
+            self.env.edited()
             return policy
 
     def user_limit(self, org_id: str) -> int | None:
@@ -240,6 +241,7 @@ class Organizations:
         with self.env.lock:
             self.env.organization(org_id)
             self.env.user_limits[org_id] = max_allowed_users
+            self.env.edited()
             return max_allowed_users
 
     def branding(self, org_id: str) -> BrandingRecord:
@@ -254,6 +256,7 @@ class Organizations:
                 source=source, customization=dict(customization), update_time=self.env.clock()
             )
             self.env.branding[org_id] = record
+            self.env.edited()
             return record
 
 

@@ -140,6 +140,16 @@ class Portal:
             self._sessions.clear()
             self._by_token.clear()
 
+    def sessions(self) -> list[PortalSession]:
+        """Every session started and not forgotten (for the state file)."""
+        with self._lock:
+            return list(self._sessions.values())
+
+    def adopt(self, sessions: Iterable[PortalSession]) -> None:
+        """Sessions restored from the state file."""
+        with self._lock:
+            self._sessions.update((s.id, s) for s in sessions)
+
     # -- links (the API side) ----------------------------------------------------------------
 
     def generate(self, org_id: str, features: Iterable[str]) -> LinkRecord:
@@ -182,6 +192,7 @@ class Portal:
                 expire_time=now + self.link_ttl,
             )
             env.links[link.id] = link
+            env.edited()
             with self._lock:
                 self._by_token[token] = link.id
             return link
@@ -202,6 +213,7 @@ class Portal:
             if link is None or link.organization_id != org_id or not self._live(link):
                 raise not_found("portal link", link_id)
             link.revoked_at = self.env.clock()
+            self.env.edited()
 
     def revoke_all(self, org_id: str) -> None:
         """DeletePortalLink (dashboard sessions only): every link of the organization."""
@@ -211,6 +223,7 @@ class Portal:
             for link in self.env.links.values():
                 if link.organization_id == org_id and link.revoked_at is None:
                     link.revoked_at = now
+            self.env.edited()
 
     def _live(self, link: LinkRecord) -> bool:
         """Still worth revoking: openable, or its session still runs."""
@@ -257,6 +270,7 @@ class Portal:
                     expires_at=now + self.session_ttl,
                 )
                 self._sessions[session.id] = session
+            env.edited()
             return OpenedPortal(session, org, self._granted(session, org), started=True)
 
     @staticmethod
