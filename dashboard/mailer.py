@@ -36,9 +36,9 @@ def is_address(text: str | None) -> bool:
 @dataclass(frozen=True)
 class Sender:
     """The rep an email comes from, as the customer sees it: the text is signed with ``name``,
-    and replies go to ``email`` (Reply-To). None when the rep is not known by an address (an
-    operator named in DASHBOARD_OPERATOR, say): then there is no Reply-To, and the text does not
-    tell the customer to reply."""
+    and replies go to ``email`` (Reply-To). ``email`` is None when the rep is not known by an
+    address (an operator named in DASHBOARD_OPERATOR, say): then there is no Reply-To, and the
+    text does not tell the customer to reply."""
 
     name: str
     email: str | None = None
@@ -114,8 +114,8 @@ class Mailer:
         if any(_BREAK.search(value) for value in headers.values()):
             raise MailError("A name in this email holds a line break, so Portal Desk sent nothing.")
         message = EmailMessage()
-        for name, value in headers.items():
-            message[name] = value
+        for header, value in headers.items():
+            message[header] = value
         message["Message-ID"] = make_msgid(domain=s.sender.rsplit("@", 1)[-1])
         message.set_content(body)
         try:
@@ -149,5 +149,5 @@ class Mailer:
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise MailError(
                 f"Portal Desk could not reach the mail server at {s.host}:{s.port}, so the email "
-                "was not sent. Try again, or copy the text and send it yourself."
+                "was not sent. Try again, or send it from your own mail."
             ) from exc

@@ -25,6 +25,7 @@ from dashboard.history import History
 from dashboard.history.migrate import SCRIPTS
 from dashboard.mailer import Mailer, Sender, SmtpSettings
 from dashboard.models import Operator
+from dashboard.organizations.timeline import timeline_page
 from dashboard.relay import RelayContext, create_app
 
 from .dump import everything
@@ -97,6 +98,11 @@ def test_a_reminder_keeps_the_same_link_is_counted_and_stores_no_token(
     assert [(r["actor"], r["channel"]) for r in reminders(history)] == [
         ("bo@portal.test", "chat"),
         ("ana@portal.test", "chat"),
+    ]
+    story = timeline_page(history, ENV, org_id).entries
+    assert [e.who for e in story if e.what.startswith("Reminder sent (same link)")] == [
+        "bo@portal.test",
+        "ana@portal.test",
     ]
     blob = everything(history).encode() + b"".join(f.read_bytes() for f in tmp_path.glob("history.db*"))
     assert token.encode() not in blob
@@ -241,7 +247,9 @@ def test_a_database_from_before_reminders_upgrades_and_keeps_its_invitations(dat
     config.set_main_option("script_location", str(SCRIPTS))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "0006")
+        command.upgrade(config, "head")
+        command.downgrade(config, "0006")  # 0008 goes back cleanly, and comes again below
+        assert "reminder_count" not in {c["name"] for c in sa.inspect(conn).get_columns("invitation")}
         conn.exec_driver_sql(
             "INSERT INTO invitation (reference, token_hash, environment, organization_id, organization_name, "
             "features, issued_by, issued_at, expires_at, open_count) VALUES ('INV-000001', 'h', 'emulator', "
