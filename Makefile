@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run dev test lint emulator relay worker bench clean
+.PHONY: run dev test lint layers emulator relay worker bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ dev: $(VENV)/.runtime
 lint: $(VENV)/.test
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+
+# Pages and widgets reach the history and Scalekit only through services (tests/test_layers.py).
+layers: $(VENV)/.test
+	$(PY) -m pytest -q tests/test_layers.py
 
 test: lint
 	$(PY) -m pytest

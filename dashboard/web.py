@@ -12,7 +12,6 @@ from typing import Any
 
 import anyio
 import streamlit as st
-from starlette.datastructures import MutableHeaders
 
 from . import local_stack as stack_module
 from .config import load_settings
@@ -26,24 +25,6 @@ FRAME_HEADERS = {
     "Content-Security-Policy": "frame-ancestors 'self'",
 }
 DATA = Path("data")  # git-ignored, beside the default history database
-
-
-class FrameGuard:
-    """Adds FRAME_HEADERS to every HTTP response of the dashboard."""
-
-    def __init__(self, app) -> None:  # noqa: ANN001 - an ASGI app
-        self.app = app
-
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - the ASGI signature
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-
-        async def send_guarded(message) -> None:  # noqa: ANN001
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).update(FRAME_HEADERS)
-            await send(message)
-
-        await self.app(scope, receive, send_guarded)
 
 
 def dashboard_url() -> str:
