@@ -6,20 +6,32 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run dev test check bench-readme lint emulator relay worker bench clean reset-demo
+.PHONY: run dev test check bench-readme lint layers lock emulator relay worker bench clean reset-demo
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Stamps re-run pip only when a requirements file changed.
-$(VENV)/.runtime: requirements.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements.txt
+# Installs come from the locks: every package pinned with its hashes, so pip installs exactly
+# those versions or stops (--require-hashes). Stamps re-run pip only when a lock changed.
+$(VENV)/.runtime: requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.test: requirements.txt requirements-test.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements-test.txt
+$(VENV)/.test: requirements.lock requirements-test.lock | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements-test.lock
 	touch $@
+
+# Refresh the locks after changing a range in requirements*.txt: pins that still fit are kept.
+# `make lock LOCK_FLAGS=--upgrade` takes the newest releases within the ranges instead. Run it on
+# Python 3.11 on Linux x86_64 (the platform the locks are for), then run make test.
+LOCK_FLAGS ?=
+PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --allow-unsafe --strip-extras --generate-hashes \
+	--no-emit-find-links --no-emit-index-url $(LOCK_FLAGS)
+lock: | $(PY)
+	$(PY) -m pip install --quiet "pip-tools>=7.4,<8"
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --constraint requirements.lock --output-file requirements-test.lock requirements-test.txt
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run server.py
@@ -36,6 +48,10 @@ dev: $(VENV)/.runtime
 lint: $(VENV)/.test
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+
+# Pages and widgets reach the history and Scalekit only through services (tests/test_layers.py).
+layers: $(VENV)/.test
+	$(PY) -m pytest -q tests/test_layers.py
 
 test: lint
 	$(PY) -m pytest

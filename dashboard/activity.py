@@ -94,6 +94,12 @@ def search(
     )
 
 
+def actors(history: History, operator: Operator, environment: str) -> list[str]:
+    """Everyone with a recorded action in this environment, by name; managers and admins only."""
+    require(operator, "activity")
+    return history.activity.actors(environment)
+
+
 def describe(activity: Activity) -> str:
     """The details in words, for tables and timelines."""
     details = json.loads(activity.details or "{}")

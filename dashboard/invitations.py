@@ -160,6 +160,11 @@ def create(
     return IssuedInvitation(invitation=saved, url=invitation_url(base, token), switched_off=off)
 
 
+def of_organization(history: History, environment: str, org_id: str, limit: int = 50) -> list[Invitation]:
+    """The organization's invitations, newest first, as the history has them now."""
+    return history.invitations.for_organization(environment, org_id, limit=limit)
+
+
 def _existing(history: History, environment: str, invitation_id: int) -> Invitation:
     found = history.invitations.get(environment, invitation_id)
     if found is None:

@@ -72,11 +72,6 @@ class Operator:
     def known(self) -> bool:
         return bool(self.name)
 
-    @property
-    def verified(self) -> bool:
-        """Signed in through the identity provider, or named by whoever deployed Portal Desk."""
-        return self.source in ("sign-in", "environment")
-
 
 # An organization id as Scalekit's rules describe it ("org_" prefix, at most 32 characters). A
 # query parameter that does not look like one is refused before any call or any rendering.

@@ -33,6 +33,11 @@ def scope(operator: Operator, wanted: StatsFilter) -> StatsFilter:
     return dataclasses.replace(wanted, reps=(name,))
 
 
+def stats_version(history: History) -> tuple[int, ...]:
+    """Moves whenever the figures may have changed: the page's cached report is keyed on it."""
+    return history.version()
+
+
 def issued_csv(history: History, operator: Operator, wanted: StatsFilter) -> str:
     """Every issued item the filter selects, as CSV; recorded in the activity log."""
     require(operator, "export")

@@ -24,9 +24,9 @@ def warm_up() -> bool:
 
     from . import runtime
     from .ui import org_detail, org_table, shell  # noqa: F401 - imported now, not at the first visit
+    from .ui.streamlit_workarounds import quiet_missing_run_context
 
-    # Streamlit's caches say, outside a page run, that no run context exists: expected here.
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    quiet_missing_run_context()
     try:
         config = runtime.settings()
         gateway = runtime.gateway(config)

@@ -11,15 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from streamlit import config as streamlit_config
-from streamlit.runtime.secrets import secrets_singleton
+import streamlit as st
 
 from . import local_stack as stack_module
 from .config import load_settings
 from .errors import ConfigError
 from .identity import sign_in_configured
+from .ui.streamlit_workarounds import merge_secrets, set_by_user
 from .warmup import warm_up
 
 FRAME_HEADERS = {
@@ -29,28 +27,10 @@ FRAME_HEADERS = {
 DATA = Path("data")  # git-ignored, beside the default history database
 
 
-class FrameGuard:
-    """Adds FRAME_HEADERS to every HTTP response of the dashboard."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-
-        async def send_guarded(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).update(FRAME_HEADERS)
-            await send(message)
-
-        await self.app(scope, receive, send_guarded)
-
-
 def dashboard_url() -> str:
     """The address Streamlit prints for the dashboard, so sign-in returns to the host the person
     opened (a session cookie set on 127.0.0.1 is not sent to localhost)."""
-    get, manual = streamlit_config.get_option, streamlit_config.is_manually_set
+    get, manual = st.get_option, set_by_user
     host = "localhost"
     if manual("browser.serverAddress"):
         host = get("browser.serverAddress")
@@ -91,7 +71,7 @@ async def local_stack(app: Any) -> AsyncIterator[None]:
         else:
             os.environ[stack_module.ENV_FILE_VARIABLE] = str(stack.env_file.resolve())
             if stack.secrets:
-                secrets_singleton.merge_programmatic_secrets(stack.secrets)
+                merge_secrets(stack.secrets)
     relay = None
     if stack is not None and config is not None and not config.relay_url:
         try:

@@ -36,7 +36,7 @@ with actions_tab:
     days = [d for d in (picked if isinstance(picked, tuple) else (picked,)) if isinstance(d, dt.date)]
     start, end = (days[0], days[-1]) if days else (today, today)
     try:
-        people = history.activity.actors(env)
+        people = activity.actors(history, operator, env)
     except PortalDeskError as error:
         show_error(error)
         st.stop()

@@ -57,7 +57,7 @@ except PortalDeskError as error:
     show_error(error)
     st.stop()
 try:
-    version = history.version()
+    version = reporting.stats_version(history)
     report = runtime.stats_report(config.database_url, flt, version)
 except PortalDeskError as error:
     show_error(error)

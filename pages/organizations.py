@@ -8,8 +8,7 @@ from dashboard import identity, organizations, runtime
 from dashboard.errors import PortalDeskError
 from dashboard.models import REGION_LABELS, REGIONS, is_organization_id
 from dashboard.permissions import reason
-from dashboard.ui.feedback import show_error
-from dashboard.ui.invitation_list import show_flash
+from dashboard.ui.feedback import show_error, show_flash
 from dashboard.ui.org_detail import organization_detail_view
 from dashboard.ui.org_table import ListView, filter_controls, live_tables, regions
 from dashboard.ui.shell import ensure_app_shell, services
@@ -31,7 +30,7 @@ if selected := st.query_params.get("org"):
     )
 
 st.title("Organizations")
-show_flash(operator.name or "Your account team")  # e.g. "… was deleted", after the detail view
+show_flash()  # e.g. "… was deleted", after the detail view
 search, refresh, create = st.columns([5, 1.4, 2], vertical_alignment="bottom")
 query = search.text_input("Search", placeholder="Name, organization id or external id")
 if refresh.button(

@@ -8,9 +8,9 @@ from dashboard.messages import sender_for
 from dashboard.models import DEFAULT_INVITATION_DAYS, MAX_INVITATION_DAYS, MIN_INVITATION_DAYS
 from dashboard.permissions import reason
 from dashboard.ui.countdown import countdown
-from dashboard.ui.feedback import show_error
+from dashboard.ui.feedback import show_error, show_flash
 from dashboard.ui.invitation_card import issued_invitation_card
-from dashboard.ui.invitation_list import WILL_NOT_EMAIL, InvitationDesk, deliver, invitation_list, show_flash
+from dashboard.ui.invitation_list import WILL_NOT_EMAIL, InvitationDesk, deliver, invitation_list
 from dashboard.ui.pickers import choose_organization, feature_boxes, follow_organization
 from dashboard.ui.shell import ensure_app_shell, services
 
@@ -145,5 +145,5 @@ with now_tab:
 
 if org is not None:
     st.subheader("Invitations")
-    show_flash(sender.name)
+    show_flash()
     invitation_list(desk, org)

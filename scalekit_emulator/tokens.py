@@ -98,9 +98,6 @@ class TokenAuthority:
         self._verified[token] = (float(claims["exp"]), self._generation, caller)
         return caller
 
-    def is_valid(self, token: str) -> bool:
-        return self.caller(token) is not None
-
     def expire_all(self) -> None:
         """Invalidate every token issued so far, as if each had reached its expiry."""
         with self._lock:

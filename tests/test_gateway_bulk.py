@@ -5,48 +5,84 @@ All against the emulator through the real SDK."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Iterator
 
+import grpc
 import pytest
 from scalekit import ScalekitClient
+from scalekit.v1.directories import directories_pb2 as dir_pb
 
+from dashboard.config import Settings
 from dashboard.errors import NotAllowed, ScalekitError
 from dashboard.gateway import ScalekitGateway
+from dashboard.gateway.channel import SdkChannel
 from dashboard.models import Connection, Directory
 from scalekit_emulator import Emulator, Fault
 from scalekit_emulator.records import ConnectionRecord
 
 
 @pytest.fixture
-def thread_starts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts every Python thread started (grpc-python starts its metadata plugins' threads
-    through ``threading.Thread.start``); the count is ``thread_starts[0]``."""
-    count = [0]
-    original = threading.Thread.start
+def plugin_threads(monkeypatch: pytest.MonkeyPatch) -> list[threading.Thread]:
+    """The threads the SDK's call-credentials plugin runs on, one entry per run: grpc-python
+    starts a thread for a metadata plugin on every RPC. The SDK builds its plugin with
+    ``grpc.access_token_call_credentials``; this one signs the same way and notes its thread."""
+    runs: list[threading.Thread] = []
 
-    def counted(self: threading.Thread) -> None:
-        count[0] += 1
-        original(self)
+    class Noting(grpc.AuthMetadataPlugin):
+        def __init__(self, token: str) -> None:
+            self.token = token
 
-    monkeypatch.setattr(threading.Thread, "start", counted)
-    return count
+        def __call__(
+            self, context: grpc.AuthMetadataContext, callback: grpc.AuthMetadataPluginCallback
+        ) -> None:
+            runs.append(threading.current_thread())
+            callback((("authorization", f"Bearer {self.token}"),), None)
+
+    monkeypatch.setattr(
+        grpc, "access_token_call_credentials", lambda token: grpc.metadata_call_credentials(Noting(token))
+    )
+    return runs
+
+
+def connect(emulator: Emulator, settings: Settings) -> ScalekitGateway:
+    return ScalekitGateway.connect(settings, emulator.env_url, emulator.client_id, emulator.client_secret)
 
 
 def test_no_thread_is_started_per_rpc(
-    gateway: ScalekitGateway, emulator: Emulator, thread_starts: list[int]
+    emulator: Emulator, settings: Settings, plugin_threads: list[threading.Thread]
 ) -> None:
+    gateway = connect(emulator, settings)
     org_id = gateway.list_organizations()[0].id
-    thread_starts[0] = 0
     for _ in range(30):
         gateway.list_connections(org_id)
-    assert thread_starts[0] == 0
-    # The SDK as shipped starts one per call: the count above can tell.
+    gateway.directories_of([org_id] * 30, lambda org_id, found: None)
+    assert plugin_threads == []
+    # The SDK as shipped runs its plugin on a thread of its own for every call: the list can tell.
     sdk = ScalekitClient(emulator.env_url, emulator.client_id, emulator.client_secret)
-    thread_starts[0] = 0
     for _ in range(30):
         sdk.connection.list_connections(org_id)
-    assert thread_starts[0] >= 30
+    assert len({id(thread) for thread in plugin_threads}) == 30
+    assert threading.current_thread() not in plugin_threads
+
+
+def test_an_sdk_the_adapter_was_not_checked_against_keeps_its_own_channel(
+    emulator: Emulator, plugin_threads: list[threading.Thread], caplog: pytest.LogCaptureFixture
+) -> None:
+    def client() -> ScalekitClient:
+        return ScalekitClient(emulator.env_url, emulator.client_id, emulator.client_secret)
+
+    assert SdkChannel(client()).lean  # the SDK installed is one the adapter was checked against
+    with caplog.at_level(logging.WARNING, logger="portal_desk"):
+        untouched = [SdkChannel(client(), sdk="2.999.0") for _ in range(2)]
+    assert not untouched[0].lean
+    assert sum("2.999.0" in r.getMessage() for r in caplog.records) == 1  # said once, not per client
+    request = dir_pb.ListDirectoriesRequest(organization_id="org_1")  # found or not: a call
+    plugin_threads.clear()
+    for _ in range(5):
+        untouched[0].future(untouched[0].directories.ListDirectories, request).exception()
+    assert len(plugin_threads) == 5  # the SDK's channel, plugin and all, still carries the calls
 
 
 def test_the_token_still_authenticates_every_call(gateway: ScalekitGateway, emulator: Emulator) -> None:

@@ -226,7 +226,7 @@ def test_upgrading_a_version_four_database_keeps_every_row(tmp_path: Path) -> No
                 "VALUES (?, 'org_1', 'Acme', 'sso', 'shareable', 'ana', ?, ?, 'emulator', ?)",
                 (f"legacy-{i}", issued, issued + 7 * DAY, "f" * 64),
             )
-    old.engine.dispose()
+    old.close()
 
     upgraded = History(url)
     assert (upgraded.upgraded.before, upgraded.revision()) == ("legacy v4", head())
@@ -358,7 +358,7 @@ def test_a_held_write_lock_is_a_clear_busy_error(tmp_path: Path) -> None:
 
 
 def test_an_unwritable_database_is_a_clear_error(tmp_path: Path) -> None:
-    History(f"sqlite:///{tmp_path}/h.db").engine.dispose()
+    History(f"sqlite:///{tmp_path}/h.db").close()
     read_only = History(f"sqlite:///file:{tmp_path}/h.db?mode=ro&uri=true")
     with pytest.raises(StoreError, match="not writable"):
         read_only.invitations.create(new_invitation())
@@ -376,10 +376,18 @@ def test_on_postgresql_a_held_lock_is_a_clear_busy_error(postgres_url: str) -> N
         holder.exec_driver_sql("ROLLBACK")
         holder.close()
     assert history.invitations.for_organization("emulator", "org_1") == []
-    history.engine.dispose()
+    history.close()
 
 
 def test_a_postgresql_server_that_does_not_answer_is_a_sentence_without_the_password() -> None:
     with pytest.raises(StoreError, match="does not answer") as refused:
         History("postgresql://desk:s3cret-pass@127.0.0.1:1/history")  # no driver named: psycopg 3
     assert "s3cret-pass" not in str(refused.value)
+
+
+def test_close_leaves_no_connection_open_and_the_next_use_opens_one(history: History) -> None:
+    history.invitations.create(new_invitation())
+    assert history.engine.pool.checkedin() >= 1  # the read and write above left one pooled
+    history.close()
+    assert history.engine.pool.checkedin() == 0  # a PostgreSQL database can now be dropped
+    assert len(history.invitations.for_organization("emulator", "org_1")) == 1

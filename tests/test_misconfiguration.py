@@ -33,7 +33,7 @@ def snapshot(folder: Path) -> dict[str, object]:
 
 def newer_database(folder: Path) -> str:
     path = folder / "newer.db"
-    History(f"sqlite:///{path}").engine.dispose()
+    History(f"sqlite:///{path}").close()
     with sqlite3.connect(path) as raw:
         raw.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
     return f"sqlite:///{path}"

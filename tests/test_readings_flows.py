@@ -70,7 +70,7 @@ def playing(
         gateway = ScalekitGateway.connect(settings, emu.env_url, emu.client_id, emu.client_secret)
         history = History(f"sqlite:///{tmp_path}/history.db")
         yield emu, gateway, history
-        history.engine.dispose()
+        history.close()
 
 
 class Flows:

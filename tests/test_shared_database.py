@@ -98,4 +98,4 @@ def test_two_dashboards_and_the_relay_share_one_postgresql_history(
         ).scalar_one()
     assert tuple(written) == (3200, 3200, 3200)  # 16 writers x 200, none lost or doubled
     assert opens == minted == 28  # every open the relay answered, counted once
-    shared.engine.dispose()
+    shared.close()

@@ -78,8 +78,8 @@ def test_one_worker_sweeps_an_environment_and_another_takes_over_when_it_stops_r
     finally:
         a.release()
         b.release()
-        first.engine.dispose()
-        second.engine.dispose()
+        first.close()
+        second.close()
 
 
 def test_a_stopping_worker_hands_over_at_once(gateway: ScalekitGateway, history: History) -> None:

@@ -90,4 +90,4 @@ def test_two_workers_on_one_postgresql_sweep_once_and_one_takes_over(
             assert emulator.control.calls().get("ListOrganization", 0) >= pages  # it lists now
             assert standing.poll() is None
     finally:
-        history.engine.dispose()
+        history.close()

@@ -4,8 +4,8 @@ Nothing else in Portal Desk imports ``scalekit`` or ``grpc``. Calls the SDK's cl
 (SearchOrganization, DeletePortalLinkByID, the environment-wide connection listings) go through
 the SDK's own generated stubs and ``core_client.grpc_exec``, so authentication, headers and
 retries stay the SDK's. Two changes to how the SDK talks, both for the Organizations page at
-scale: its channel without the per-call thread of its call credentials (channel.py), and
-directories fetched as gRPC futures, many in flight (bulk.py).
+scale, both through one adapter (channel.py): its channel without the per-call thread of its call
+credentials, and directories fetched as gRPC futures, many in flight (bulk.py).
 
 What the API allows an API client shapes what is here: GeneratePortalLink makes single-use links
 that live a minute; GetPortalLinks and DeletePortalLink are reserved to Scalekit's own dashboard,
@@ -30,7 +30,7 @@ from ..config import Settings
 from ..errors import InvalidRequest, ScalekitError
 from ..models import FEATURES, Connection, Directory, Domain, Organization, PortalLink
 from . import bulk, convert
-from .channel import without_call_credentials
+from .channel import SdkChannel
 from .translate import translate
 
 LIST_PAGE_SIZE = 100  # ListOrganization's largest page: fewest round trips for a full listing
@@ -46,7 +46,8 @@ class ScalekitGateway:
     def __init__(self, client: ScalekitClient, environment_url: str) -> None:
         self._client = client
         self._core = client.core_client
-        self._orgs = client.organization.organization_service  # the SDK's generated stub
+        self._channel = SdkChannel(client)
+        self._orgs = self._channel.organizations  # the SDK's generated stub
         self.environment_url = environment_url
 
     @classmethod
@@ -69,13 +70,11 @@ class ScalekitGateway:
                 client_secret or settings.client_secret or "",
                 call_timeout_s=settings.call_timeout_s,
             )
-        without_call_credentials(client)
         return cls(client, url)
 
     def _exec(self, rpc: grpc.UnaryUnaryMultiCallable, request: Message, *, retry: bool = True) -> Message:
         """``retry=False``: UNAVAILABLE is raised, not retried (see generate_portal_link)."""
-        response, _call = self._core.grpc_exec(rpc.with_call, request, retry_on_unavailable=retry)
-        return response
+        return self._channel.exec(rpc, request, retry=retry)
 
     # -- organizations -----------------------------------------------------------------------
 
@@ -242,7 +241,7 @@ class ScalekitGateway:
             return patience(once) if patience is not None else once()
 
         with translate(action):
-            bulk.every_connection(page, self._client.connection.connection_service, on_page)
+            bulk.every_connection(page, self._channel.connections, on_page)
 
     def directories_of(
         self,
@@ -265,10 +264,8 @@ class ScalekitGateway:
                 on_result(org_id, _error(error, org_id))
 
         bulk.directories_of(
-            self._client.directory.directory_service,
+            lambda request: self._channel.future(self._channel.directories.ListDirectories, request),
             org_ids,
-            metadata=lambda: tuple(self._core.get_headers().items()),
-            timeout_s=self._core.call_timeout_s,
             on_result=arrived,
             in_flight=in_flight,
             stopped=stopped,

@@ -87,29 +87,25 @@ DirectoryResult = Callable[[str, "list[Directory] | None", "grpc.RpcError | None
 
 
 def directories_of(
-    stub: object,
+    send: Callable[[Message], grpc.Future],
     org_ids: Iterable[str],
     *,
-    metadata: Callable[[], tuple[tuple[str, str], ...]],
-    timeout_s: float,
     on_result: DirectoryResult,
     in_flight: int = 64,
     stopped: threading.Event | None = None,
 ) -> None:
     """ListDirectories for each of ``org_ids`` (consumed lazily, so the caller may reorder what
-    comes next), at most ``in_flight`` at once; ``on_result(org_id, directories, error)`` from
-    gRPC's threads as each answer arrives. Returns when every call has answered."""
+    comes next), sent as a future by ``send(request)``, at most ``in_flight`` at once;
+    ``on_result(org_id, directories, error)`` from gRPC's threads as each answer arrives. Returns
+    when every call has answered."""
     slots = threading.Semaphore(in_flight)
     outstanding = threading.Semaphore(0)
     sent = 0
-    rpc = stub.ListDirectories  # type: ignore[attr-defined]
     for org_id in org_ids:
         if stopped is not None and stopped.is_set():
             break
         slots.acquire()
-        future = rpc.future(
-            dir_pb.ListDirectoriesRequest(organization_id=org_id), timeout=timeout_s, metadata=metadata()
-        )
+        future = send(dir_pb.ListDirectoriesRequest(organization_id=org_id))
 
         def done(f: grpc.Future, org_id: str = org_id) -> None:
             try:

@@ -63,6 +63,11 @@ class History:
         self.notifications = Notifications(self.engine)
         self.watching = Watching(self.engine)
 
+    def close(self) -> None:
+        """Close every pooled connection (the next use opens new ones): a PostgreSQL database can
+        then be dropped, and a SQLite file meets no connection of this process."""
+        self.engine.dispose()
+
     # -- schema ------------------------------------------------------------------------------
 
     def revision(self) -> str:

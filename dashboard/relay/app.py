@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -26,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import PortalDeskError
 from ..gateway import ScalekitGateway
+from ..headers import AddHeaders
 from ..history import History
 from ..models import Outcome
 from . import opening, pages
@@ -47,24 +47,6 @@ SECURITY_HEADERS = {
 RETRY_AFTER_S = 60
 
 
-class SecureHeaders:
-    """Adds SECURITY_HEADERS to every response, the framework's own 404 and 405 included."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-
-        async def send_secured(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).update(SECURITY_HEADERS)
-            await send(message)
-
-        await self.app(scope, receive, send_secured)
-
-
 @dataclass(frozen=True)
 class RelayContext:
     """What the relay needs, and nothing more: Scalekit, the history, and what to tell people."""
@@ -77,7 +59,7 @@ class RelayContext:
 
 
 class LastResort:
-    """An unexpected error becomes the relay's own 500 page (inside SecureHeaders, so it has every
+    """An unexpected error becomes the relay's own 500 page (inside AddHeaders, so it has every
     header) with a short reference; the log holds the same reference with the traceback. Starlette's
     own handler would answer a bare "Internal Server Error" and log the traceback again."""
 
@@ -178,7 +160,10 @@ def create_app(context: RelayContext, limiter: RateLimiter | None = None) -> Sta
             Route("/i/{token}", open_, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),
         ],
-        middleware=[Middleware(SecureHeaders), Middleware(LastResort, context=context)],
+        middleware=[
+            Middleware(AddHeaders, headers=SECURITY_HEADERS),
+            Middleware(LastResort, context=context),
+        ],
         exception_handlers={PortalDeskError: expected, HTTPException: http_error},
     )
     # A slash redirect would send the token back to whatever Host the request named, over http.

@@ -1,4 +1,5 @@
-"""How failures reach the user: one short sentence, never a traceback."""
+"""How failures reach the user (one short sentence, never a traceback), and the app-wide messages
+an action leaves for the run after it."""
 
 from __future__ import annotations
 
@@ -53,3 +54,25 @@ def last_resort(what: str) -> Iterator[None]:
         yield
     except Exception:  # control-flow exceptions (rerun, stop) are BaseException: they pass
         show_unexpected(report_unexpected(what))
+
+
+FLASH_KEY = "app_flash"
+
+
+def flash(kind: str, text: str) -> None:
+    """A message that survives the rerun an action ends with, shown by the next ``show_flash()``.
+    ``text`` is plain text (shown through ``md()``), so an organization's name or an error's words
+    can go in as they are."""
+    st.session_state[FLASH_KEY] = (kind, text)
+
+
+def show_flash() -> None:
+    show_message(*st.session_state.pop(FLASH_KEY, (None, None)))
+
+
+def show_message(kind: str | None, text: str | None) -> None:
+    """A success or an error in plain text; nothing for any other ``kind``."""
+    if kind == "success":
+        st.success(md(text, None), icon=":material/check_circle:")
+    elif kind == "error":
+        st.error(md(text, None), icon=":material/error:")

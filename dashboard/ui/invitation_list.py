@@ -33,12 +33,11 @@ from ..models import (
     features_text,
 )
 from ..permissions import reason, revoking
-from .feedback import last_resort, report_unexpected, show_error
+from .feedback import last_resort, report_unexpected, show_error, show_message
 from .invitation_card import issued_invitation_card
 from .shell import forget_on_leave
 from .text import md
 
-FLASH_KEY = "invitations_flash"
 NOTE_KEY = "invitations_note"  # what the list's own last action said, and until when
 PENDING_KEY = "invitations_pending_revoke"
 REISSUED_KEY = "invitations_reissued"  # a replaced URL: until copied, or the rep leaves the page
@@ -59,23 +58,6 @@ class InvitationDesk:
     operator: Operator
 
 
-def flash(kind: str, text: str) -> None:
-    """A message that survives the rerun an action ends with. ``text`` is plain text (it is shown
-    through ``md()``), so an organization's name or an error's words can go in as they are."""
-    st.session_state[FLASH_KEY] = (kind, text)
-
-
-def show_flash(sender_name: str) -> None:
-    _show(*st.session_state.pop(FLASH_KEY, (None, None)))
-
-
-def _show(kind: str | None, text: str | None) -> None:
-    if kind == "success":
-        st.success(md(text, None), icon=":material/check_circle:")
-    elif kind == "error":
-        st.error(md(text, None), icon=":material/error:")
-
-
 def _note(kind: str, text: str) -> None:
     """What one of the list's own actions says, shown by the list's redraws for ``NOTE_S``."""
     st.session_state[NOTE_KEY] = (kind, text, time.monotonic() + NOTE_S)
@@ -86,7 +68,7 @@ def _show_note() -> None:
     if time.monotonic() > until:
         st.session_state.pop(NOTE_KEY, None)
         return
-    _show(kind, text)
+    show_message(kind, text)
 
 
 def _show_reissued(desk: InvitationDesk) -> None:
@@ -308,7 +290,7 @@ def invitation_list(desk: InvitationDesk, org: Organization, *, limit: int = 50)
 
 def _items(desk: InvitationDesk, org: Organization, limit: int) -> None:
     try:
-        items = desk.history.invitations.for_organization(desk.environment, org.id, limit=limit)
+        items = invitations.of_organization(desk.history, desk.environment, org.id, limit=limit)
     except PortalDeskError as error:
         show_error(error)
         return

@@ -11,8 +11,7 @@ from ..gateway import ScalekitGateway
 from ..history import History
 from ..models import Operator, Organization
 from ..permissions import reason
-from .feedback import show_error
-from .invitation_list import flash
+from .feedback import flash, show_error
 from .text import md
 
 

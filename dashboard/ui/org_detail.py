@@ -16,8 +16,8 @@ from ..history import History
 from ..models import FEATURE_LABELS, FEATURE_SETTING_LABELS, SSO_LABELS, Feature, Operator, OrganizationDetail
 from ..organizations import scim_state, sso_state
 from ..permissions import reason
-from .feedback import show_error
-from .invitation_list import InvitationDesk, flash, invitation_list, show_flash
+from .feedback import flash, show_error, show_flash
+from .invitation_list import InvitationDesk, invitation_list
 from .org_admin import admin_actions
 from .org_timeline import timeline
 from .text import full, md
@@ -114,8 +114,7 @@ def organization_detail_view(
         icon=":material/preview:",
         query_params={"org": org.id},
     )
-    sender = operator.name or "Your account team"
-    show_flash(sender)
+    show_flash()
     admin_actions(gateway, history, operator, env, org)
     _facts(detail)
 

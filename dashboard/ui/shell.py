@@ -6,7 +6,6 @@ from typing import NamedTuple
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
-from streamlit.runtime.pages_manager import PagesManager
 
 from .. import identity, runtime
 from ..config import Settings
@@ -18,6 +17,7 @@ from ..permissions import can
 from .feedback import show_error
 from .notifications import email_switch
 from .sidebar import environment_badge, operator_box
+from .streamlit_workarounds import leave_legacy_multipage_mode
 
 _CURRENT, _ENTERED, _SECRETS = "shell_current_page", "shell_entered_page", "shell_page_secrets"
 
@@ -151,6 +151,5 @@ def ensure_app_shell() -> None:
     for this, so leave that mode and rerun before any widget exists. It only ever happens on a
     session's first run, a page load, so there is no click or input to lose.
     """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    if leave_legacy_multipage_mode():
         st.rerun()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -158,7 +158,3 @@ def page_of(items: list[T], page_size: int, page_token: str, scope: str, max_siz
         prev_page_token=window.prev_page_token,
         total_size=window.total_size,
     )
-
-
-def newest_first(records: Iterable[T], key: Callable[[T], dt.datetime]) -> list[T]:
-    return sorted(records, key=key, reverse=True)
