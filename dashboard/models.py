@@ -250,6 +250,7 @@ class InvitationSummary:
     last_expires_at: dt.datetime
     last_revoked_at: dt.datetime | None
     last_opened_at: dt.datetime | None  # of any invitation of the organization
+    last_opened: bool = False  # the latest invitation itself was opened
 
 
 @dataclass(frozen=True)
@@ -279,6 +280,7 @@ ACTIVITY_LABELS = {
     "organization_updated": "Organization updated",
     "organization_deleted": "Organization deleted",
     "feature_toggled": "Admin portal feature changed",
+    "owner_set": "Owner changed",
     "csv_exported": "CSV exported",
 }
 

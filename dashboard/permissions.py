@@ -18,6 +18,8 @@ REQUIRED = {
     "revoke_any": "manager",  # ... or anyone's
     "stats_all": "manager",  # a rep sees their own work
     "export": "manager",
+    "own": "rep",  # take an organization no one else owns, or give up one's own
+    "assign_owner": "manager",  # give an organization to anyone, or take it from its owner
     "activity": "manager",
     "create_organization": "admin",
     "organization_settings": "admin",  # features, name, external id, deletion
@@ -30,6 +32,8 @@ DOING = {
     "revoke_any": "revoke, extend or resend another rep's invitation",
     "stats_all": "see the whole team's statistics",
     "export": "export CSV files",
+    "own": "take ownership of organizations",
+    "assign_owner": "hand an organization to another rep",
     "activity": "read the activity log",
     "create_organization": "create organizations",
     "organization_settings": "change an organization's settings",

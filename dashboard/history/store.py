@@ -23,6 +23,7 @@ from .links import LinkLog, NewLink
 from .listing import OrganizationListing
 from .migrate import Upgrade, current, upgrade
 from .notifications import Notifications
+from .owners import Owners
 from .schema import (
     activity,
     invitation,
@@ -61,6 +62,7 @@ class History:
         self.sweepers = Sweepers(self.engine)
         self.notifications = Notifications(self.engine)
         self.watching = Watching(self.engine)
+        self.owners = Owners(self.engine)
 
     # -- schema ------------------------------------------------------------------------------
 

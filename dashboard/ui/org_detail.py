@@ -17,6 +17,7 @@ from ..permissions import reason
 from .feedback import show_error
 from .invitation_list import InvitationDesk, flash, invitation_list, show_flash
 from .org_admin import admin_actions
+from .org_owner import owner_field
 from .org_timeline import timeline
 from .text import full, md
 
@@ -114,6 +115,7 @@ def organization_detail_view(
     )
     sender = operator.name or "Your account team"
     show_flash(sender)
+    owner_field(history, operator, env, org)
     admin_actions(gateway, history, operator, env, org)
     _facts(detail)
 
