@@ -35,12 +35,12 @@ TABLE_HEIGHT = 640  # about 17 rows: the page's height on a laptop, the rest one
 # directory sync, the last invitation, its state, whose) fit without scrolling; the ids, which
 # name rather than tell, come last and are in the detail view anyway.
 COLUMN_CONFIG = {
-    "New": st.column_config.TextColumn("", width=28, help="Changed while you had this page open"),
-    "Name": st.column_config.TextColumn(width=190, pinned=True),
-    "SSO": st.column_config.TextColumn(width=150),
-    "Directory sync": st.column_config.TextColumn(width=140),
-    "Last invitation": st.column_config.DatetimeColumn(format="distance", width=115),
-    "Invitation": st.column_config.TextColumn(width=120, help="Where the last invitation stands"),
+    "New": st.column_config.TextColumn("", width=26, help="Changed while you had this page open"),
+    "Name": st.column_config.TextColumn(width=170, pinned=True),
+    "SSO": st.column_config.TextColumn(width=160),
+    "Directory sync": st.column_config.TextColumn(width=130),
+    "Last invitation": st.column_config.DatetimeColumn(format="distance", width=110),
+    "Invitation": st.column_config.TextColumn(width=118, help="Where the last invitation stands"),
     "Owner": st.column_config.TextColumn(
         width=90, help="Set on the organization's page; until then, whoever sent its last invitation"
     ),
@@ -55,10 +55,10 @@ COLUMN_CONFIG = {
     "Created": st.column_config.DatetimeColumn(format=DATE, width=100),
     "External ID": st.column_config.TextColumn(width=110),
     "ID": st.column_config.TextColumn(width=170),
-    "Why": st.column_config.TextColumn(width=215),
-    "Invitation expires": st.column_config.DatetimeColumn("Expires", format=DATE_TIME, width=135),
-    "When": st.column_config.TextColumn(width=90),
-    "Urgent": st.column_config.CheckboxColumn(width=62, help="Expires within 48 hours"),
+    "Why": st.column_config.TextColumn(width=210),
+    "Invitation expires": st.column_config.DatetimeColumn("Expires", format=DATE_TIME, width=130),
+    "When": st.column_config.TextColumn(width=118),
+    "Urgent": st.column_config.CheckboxColumn(width=60, help="Expires within 48 hours"),
 }
 # The page's filters and tab live in the address (Streamlit's query-parameter binding): a reload
 # keeps them, and a link shows a colleague the same view. Values that are not options are dropped.
