@@ -55,9 +55,9 @@ COLUMN_CONFIG = {
     "Created": st.column_config.DatetimeColumn(format=DATE, width=100),
     "External ID": st.column_config.TextColumn(width=110),
     "ID": st.column_config.TextColumn(width=170),
-    "Why": st.column_config.TextColumn(width=210),
+    "Why": st.column_config.TextColumn(width=204),
     "Invitation expires": st.column_config.DatetimeColumn("Expires", format=DATE_TIME, width=130),
-    "When": st.column_config.TextColumn(width=118),
+    "When": st.column_config.TextColumn(width=124),
     "Urgent": st.column_config.CheckboxColumn(width=60, help="Expires within 48 hours"),
 }
 # The page's filters and tab live in the address (Streamlit's query-parameter binding): a reload
