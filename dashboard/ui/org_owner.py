@@ -52,7 +52,10 @@ def owner_field(history: History, operator: Operator, env: str, org: Organizatio
             )
             save, clear = st.columns(2)
             if save.form_submit_button("Set owner", type="primary"):
-                _set(history, operator, env, org, chosen)
+                if chosen is None:
+                    flash("error", "Choose or type the new owner's email first.")
+                else:
+                    _set(history, operator, env, org, chosen)
                 st.rerun()
             if clear.form_submit_button("No owner", disabled=not now.chosen):
                 _set(history, operator, env, org, None)
