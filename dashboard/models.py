@@ -391,6 +391,7 @@ class InvitationSummary:
     last_expires_at: dt.datetime
     last_revoked_at: dt.datetime | None
     last_opened_at: dt.datetime | None  # of any invitation of the organization
+    last_opened: bool = False  # the latest invitation itself was opened
 
 
 @dataclass(frozen=True)
@@ -422,6 +423,7 @@ class ActivityAction(StrEnum):
     ORGANIZATION_UPDATED = "organization_updated"
     ORGANIZATION_DELETED = "organization_deleted"
     FEATURE_TOGGLED = "feature_toggled"
+    OWNER_SET = "owner_set"
     CSV_EXPORTED = "csv_exported"
 
 
@@ -439,6 +441,7 @@ ACTIVITY_LABELS: dict[ActivityAction, str] = {
     ActivityAction.ORGANIZATION_UPDATED: "Organization updated",
     ActivityAction.ORGANIZATION_DELETED: "Organization deleted",
     ActivityAction.FEATURE_TOGGLED: "Admin portal feature changed",
+    ActivityAction.OWNER_SET: "Owner changed",
     ActivityAction.CSV_EXPORTED: "CSV exported",
 }
 

@@ -20,6 +20,8 @@ Permission = Literal[
     "revoke_any",
     "stats_all",
     "export",
+    "own",
+    "assign_owner",
     "activity",
     "create_organization",
     "organization_settings",
@@ -35,6 +37,8 @@ REQUIRED: dict[Permission, Role] = {
     "revoke_any": Role.MANAGER,  # ... or anyone's
     "stats_all": Role.MANAGER,  # a rep sees their own work
     "export": Role.MANAGER,
+    "own": Role.REP,  # take an organization no one else owns, or give up one's own
+    "assign_owner": Role.MANAGER,  # give an organization to anyone, or take it from its owner
     "activity": Role.MANAGER,
     "create_organization": Role.ADMIN,
     "organization_settings": Role.ADMIN,  # features, name, external id, deletion
@@ -47,6 +51,8 @@ DOING: dict[Permission, str] = {
     "revoke_any": "revoke, extend, resend or send a reminder for another rep's invitation",
     "stats_all": "see the whole team's statistics",
     "export": "export CSV files",
+    "own": "take ownership of organizations",
+    "assign_owner": "hand an organization to another rep",
     "activity": "read the activity log",
     "create_organization": "create organizations",
     "organization_settings": "change an organization's settings",

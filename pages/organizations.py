@@ -32,7 +32,9 @@ if selected := st.query_params.get("org"):
 st.title("Organizations")
 show_flash()  # e.g. "… was deleted", after the detail view
 search, refresh, create = st.columns([5, 1.4, 2], vertical_alignment="bottom")
-query = search.text_input("Search", placeholder="Name, organization id or external id")
+query = search.text_input(
+    "Search", placeholder="Name, organization id or external id", key="q", bind="query-params"
+)
 if refresh.button(
     "Refresh", icon=":material/refresh:", help="List the organizations and their statuses again"
 ):
@@ -88,7 +90,8 @@ except PortalDeskError as error:
     show_error(error)
     st.stop()
 
-filters = filter_controls(regions(board))
+me = operator.name if operator.known else None
+filters = filter_controls(regions(board), me)
 if "organizations_since" not in st.session_state:  # once per visit: later changes are marked
     now = dt.datetime.now(dt.UTC)
     st.session_state["organizations_since"] = organizations.last_visit(history, operator, env, now)
@@ -100,6 +103,7 @@ live_tables(
         since=st.session_state["organizations_since"],
         opened_at=st.session_state["organizations_opened_at"],
         matches=matches,
+        operator=operator,
     ),
     filters,
 )

@@ -8,15 +8,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashboard import invitations, runtime
 from dashboard.config import load_settings
 from dashboard.history import History, NewInvitation, fingerprint
+from dashboard.organizations import owners
 from dashboard.ui.text import md
 from scalekit_emulator import Fault
 
-from .apptest import app_emulator, button, open_page, rendered_text, sweep
-from .people import ANA
+from .apptest import APP, app_emulator, button, open_page, rendered_text, sweep
+from .people import ANA, BEN, BO
 
 ORGS = 250
 
@@ -235,3 +237,80 @@ def test_the_page_reads_the_history_and_never_lists_scalekit_itself(big_app: Pat
                                                            fetched_at=dt.datetime.now(dt.UTC))])  # fmt: skip
     at.run()  # what the fragment's next redraw does
     assert table(at).set_index("ID").loc[org_id, "SSO"] == "Enabled · Okta"
+
+
+def _at_address(**params: str | list[str]) -> AppTest:
+    """The page opened from an address with these query parameters, as a reload or a shared
+    link opens it (the worker has listed and checked every organization)."""
+    sweep()
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _widget(widgets, label: str):
+    [found] = [w for w in widgets if w.label == label]
+    return found
+
+
+def test_filters_come_from_the_address_and_values_that_are_no_option_are_ignored(app_env: Path) -> None:
+    at = _at_address(sso=["Enabled", "Bogus"], region=["EU", "Mars"], scim="Sometimes", open="maybe")
+    assert not at.exception and not at.error
+    assert _widget(at.multiselect, "SSO status").value == ["enabled"]
+    assert _widget(at.multiselect, "Region").value == ["EU"]
+    assert _widget(at.multiselect, "Directory sync").value == []
+    assert _widget(at.checkbox, "Has an open invitation").value is False
+    statuses = _statuses()
+    expected = {
+        o.id for o in gateway().list_organizations() if statuses[o.id].sso == "enabled" and o.region == "EU"
+    }
+    assert set(table(at)["ID"]) == expected and expected
+
+    word = gateway().list_organizations()[0].display_name.split()[0]
+    at = _at_address(q=word, open="true")
+    assert at.text_input[0].value == word and _widget(at.checkbox, "Has an open invitation").value is True
+    assert table(at).empty  # nobody has invited anyone yet
+
+
+def test_my_organizations_and_the_mine_count(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DASHBOARD_OPERATOR_ROLE", "rep")
+    history = History(f"sqlite:///{app_env}")
+    sweep()
+    statuses = _statuses()
+    orgs = [o for o in gateway().list_organizations() if statuses[o.id].sso != "enabled" and o.sso_feature]
+    mine_invited, handed, bens = orgs[:3]
+    for org, rep in ((mine_invited, ANA), (bens, BEN)):
+        invitations.create(gateway(), history, environment="emulator", relay_url="https://relay.test",
+                           organization=org, features=["sso"], days=7, operator=rep)  # fmt: skip
+    owners.set_owner(history, BO, environment="emulator", organization=handed, owner=ANA.name)
+    at = _at_address(mine="true")
+    assert not at.exception and _widget(at.toggle, "My organizations").value is True
+    assert set(table(at)["ID"]) == {mine_invited.id, handed.id}
+    assert set(table(at)["Owner"]) == {"ana"}
+    attention = at.dataframe[1].value
+    assert set(attention["ID"]) == {mine_invited.id, bens.id}  # Needs attention lists everyone's
+    assert any("**2** need attention · **1** mine" in m.value for m in at.markdown)
+
+
+def test_a_rep_takes_ownership_on_the_detail_and_a_viewer_cannot(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_OPERATOR_ROLE", "rep")
+    org = gateway().list_organizations()[0]
+    at = open_page(org=org.id)
+    assert any("Owner: nobody yet" in m.value for m in at.markdown)
+    at = button(at, "Take ownership").click().run()
+    assert not at.exception
+    history = History(f"sqlite:///{app_env}")
+    assert history.owners.of("emulator", org.id) == "ana@portal.test"
+    assert [a.actor for a in history.activity.search("emulator", actions=["owner_set"])] == [
+        "ana@portal.test"
+    ]
+    assert any("now owns" in s.value for s in at.success)
+    button(at, "Give up ownership")  # and nothing else: taking it again makes no sense
+
+    monkeypatch.setenv("DASHBOARD_OPERATOR_ROLE", "viewer")
+    at = open_page(org=org.id)
+    assert any(md("ana@portal.test", 120) in m.value for m in at.markdown)
+    assert not [b for b in at.button if "ownership" in b.label]

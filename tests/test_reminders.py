@@ -248,7 +248,7 @@ def test_a_database_from_before_reminders_upgrades_and_keeps_its_invitations(dat
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
-        command.downgrade(config, "0006")  # 0008 goes back cleanly, and comes again below
+        command.downgrade(config, "0007")  # 0008 goes back cleanly, and comes again below
         assert "reminder_count" not in {c["name"] for c in sa.inspect(conn).get_columns("invitation")}
         conn.exec_driver_sql(
             "INSERT INTO invitation (reference, token_hash, environment, organization_id, organization_name, "

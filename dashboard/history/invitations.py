@@ -262,6 +262,7 @@ class InvitationBook:
                 c.issued_at,
                 c.expires_at,
                 c.revoked_at,
+                c.open_count,
                 sa.func.row_number()
                 .over(partition_by=org, order_by=(c.issued_at.desc(), c.id.desc()))
                 .label("rank"),
@@ -295,6 +296,7 @@ class InvitationBook:
                 last_expires_at=row.expires_at,
                 last_revoked_at=row.revoked_at,
                 last_opened_at=row.any_opened_at,
+                last_opened=bool(row.open_count),
             )
             for row in rows
         }

@@ -159,6 +159,18 @@ organization_listing = sa.Table(
     sa.Column("listed_at", UTCDateTime, nullable=False),
 )
 
+# Who looks after each organization, when someone set it (migration 0007). No row: nobody did, and
+# pages show the rep of its last invitation. Changes are in the activity log too.
+organization_owner = sa.Table(
+    "organization_owner",
+    metadata,
+    sa.Column("environment", sa.String(255), primary_key=True),
+    sa.Column("organization_id", sa.String(64), primary_key=True),
+    sa.Column("owner", sa.String(255), nullable=False),
+    sa.Column("set_by", sa.String(255), nullable=False),
+    sa.Column("set_at", UTCDateTime, nullable=False),
+)
+
 # When each person last looked at the Organizations page: what changed since is marked for them.
 status_visit = sa.Table(
     "status_visit",

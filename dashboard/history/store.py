@@ -24,6 +24,7 @@ from .links import LinkLog, NewLink
 from .listing import OrganizationListing
 from .migrate import Upgrade, current, upgrade
 from .notifications import Notifications
+from .owners import Owners
 from .schema import (
     activity,
     invitation,
@@ -62,6 +63,7 @@ class History:
         self.sweepers = Sweepers(self.engine)
         self.notifications = Notifications(self.engine)
         self.watching = Watching(self.engine)
+        self.owners = Owners(self.engine)
 
     def close(self) -> None:
         """Close every pooled connection (the next use opens new ones): a PostgreSQL database can

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..history import History
 from ..history.sweepers import SweeperState
@@ -21,6 +21,7 @@ class Board:
     listed_at: dt.datetime | None  # None: never listed yet (the worker's first listing is due)
     version: tuple[object, ...]
     read_at: dt.datetime
+    owners: Mapping[str, str] = field(default_factory=dict)  # the owners someone set (owners.py)
 
     @property
     def listed(self) -> bool:
@@ -35,12 +36,16 @@ class Snapshot:
     organizations: tuple[Organization, ...]
     statuses: Mapping[str, OnboardingStatus]
     listed_at: dt.datetime | None
+    owners: Mapping[str, str] = field(default_factory=dict)
 
 
 def snapshot(history: History, environment: str) -> Snapshot:
+    """Owners come with the snapshot: setting one is logged, which moves the board version."""
     found = history.listing.load(environment)
     orgs, listed_at = found if found is not None else ([], None)
-    return Snapshot(tuple(orgs), history.statuses.load(environment), listed_at)
+    return Snapshot(
+        tuple(orgs), history.statuses.load(environment), listed_at, history.owners.load(environment)
+    )
 
 
 def read(
@@ -58,6 +63,7 @@ def read(
         listed_at=base.listed_at,
         version=version,
         read_at=now,
+        owners=base.owners,
     )
 
 

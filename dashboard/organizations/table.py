@@ -19,6 +19,7 @@ from ..models import (
     ScimState,
     SsoState,
 )
+from .owners import owner_of
 
 URGENT = dt.timedelta(hours=48)
 CHECKING = "Checking…"
@@ -27,9 +28,11 @@ COLUMNS = [
     "Name",
     "SSO",
     "Directory sync",
-    "Changed",
-    "Open invitations",
     "Last invitation",
+    "Invitation",
+    "Owner",
+    "Open invitations",
+    "Changed",
     "Last by",
     "Region",
     "Created",
@@ -37,6 +40,7 @@ COLUMNS = [
     "ID",
     "sso_state",
     "scim_state",
+    "owner",
 ]
 NEW = "●"  # the status changed while the rep had the page open
 SHOWN = [c for c in COLUMNS if c[0].isupper()]  # the others are raw values for filters and sorting
@@ -63,6 +67,17 @@ def _short(rep: str | None) -> str:
     return rep.split("@")[0] if rep else ""
 
 
+def _last_state(summary: InvitationSummary | None, now: dt.datetime) -> str:
+    """Where the latest invitation stands, in the words of the invitation list."""
+    if summary is None:
+        return ""
+    if summary.last_revoked_at is not None:
+        return "Revoked"
+    if summary.last_expires_at <= now:
+        return "Expired" if summary.last_opened else "Expired unopened"
+    return "Opened" if summary.last_opened else "Not opened"
+
+
 def organization_frame(
     orgs: Sequence[Organization],
     statuses: Mapping[str, OnboardingStatus],
@@ -70,36 +85,47 @@ def organization_frame(
     *,
     since: dt.datetime | None = None,
     watching_since: dt.datetime | None = None,
+    owners: Mapping[str, str] | None = None,
+    now: dt.datetime | None = None,
 ) -> pd.DataFrame:
     """One row per organization. Unknown statuses read "Checking…" until the worker has them;
     "Changed" is when a status changed, if that was after ``since`` (the rep's last visit), and
     "New" marks a change after ``watching_since`` (the rep opened the page). Times are values,
     shown relative by the browser, so an unchanged table is the same table a minute later.
 
-    ``sso_state``, ``scim_state`` and ``changed_at`` are raw values; pages hide them.
+    ``sso_state``, ``scim_state``, ``owner`` (in full) and ``changed_at`` are raw values; pages
+    hide them. The owner is the one someone set (``owners``), else the last inviter.
     """
-    return mark_changes(base_frame(orgs, statuses, links), since, watching_since)
+    return mark_changes(base_frame(orgs, statuses, links, owners, now), since, watching_since)
 
 
 def base_frame(
     orgs: Sequence[Organization],
     statuses: Mapping[str, OnboardingStatus],
     links: Mapping[str, InvitationSummary],
+    owners: Mapping[str, str] | None = None,
+    now: dt.datetime | None = None,
 ) -> pd.DataFrame:
-    """The table before anyone's marks: the same for every person, so built once per change."""
+    """The table before anyone's marks: the same for every person, so built once per change
+    (and once a minute: an invitation's state depends on the time)."""
+    owners = owners or {}
+    now = now or dt.datetime.now(dt.UTC)
     rows = []
     for org in orgs:
         status = statuses.get(org.id)
         summary = links.get(org.id)
+        owner = owner_of(org.id, owners, links).name
         rows.append(
             (
                 "",
                 org.display_name,
                 _sso_label(status),
                 _scim_label(status),
-                None,
-                summary.usable if summary else 0,
                 summary.last_issued_at if summary else None,
+                _last_state(summary, now),
+                _short(owner),
+                summary.usable if summary else 0,
+                None,
                 _short(summary.last_issued_by) if summary else "",
                 org.region,
                 org.created_at,
@@ -107,6 +133,7 @@ def base_frame(
                 org.id,
                 status.sso if status else None,
                 status.scim if status else None,
+                owner or "",
                 status.changed_at if status else None,
             )
         )
@@ -135,10 +162,11 @@ class Filters:
     scim: Collection[ScimState] = ()
     regions: Collection[str] = ()
     active_link_only: bool = False  # an invitation that can still be opened
+    owner: str | None = None  # "My organizations": the operator's name
 
     @property
     def any(self) -> bool:
-        return bool(self.sso or self.scim or self.regions or self.active_link_only)
+        return bool(self.sso or self.scim or self.regions or self.active_link_only or self.owner)
 
 
 def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -152,10 +180,26 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         keep &= frame["Region"].isin(list(filters.regions))
     if filters.active_link_only:
         keep &= frame["Open invitations"] > 0
+    if filters.owner:
+        keep &= frame["owner"] == filters.owner
     return frame[keep]
 
 
-ATTENTION_COLUMNS = ["Name", "ID", "Why", "SSO", "Invitation expires", "When", "Urgent", "Last by"]
+# Why first, then when and how urgent, and whose: the id last (it names, it is not read).
+ATTENTION_COLUMNS = [
+    "Name",
+    "Why",
+    "Invitation expires",
+    "When",
+    "Urgent",
+    "Last by",
+    "Owner",
+    "SSO",
+    "ID",
+    "last_by",
+    "owner",
+]
+ATTENTION_SHOWN = [c for c in ATTENTION_COLUMNS if c[0].isupper()]
 
 
 def needs_attention(
@@ -163,6 +207,7 @@ def needs_attention(
     statuses: Mapping[str, OnboardingStatus],
     links: Mapping[str, InvitationSummary],
     now: dt.datetime,
+    owners: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The rep's to-do list, for organizations whose SSO is not enabled yet.
 
@@ -200,19 +245,23 @@ def needs_attention(
             )
         else:
             continue
+        owner = owner_of(org_id, owners or {}, links).name or ""
         target.append(
             (
                 org.display_name,
-                org_id,
                 why,
-                sso,
                 expiry,
                 countdown(expiry, now),
                 urgent,
+                _short(summary.last_issued_by),
+                _short(owner),
+                sso,
+                org_id,
                 summary.last_issued_by,
+                owner,
             )
         )
-    unopened.sort(key=lambda r: r[4])
-    started.sort(key=lambda r: r[4])
-    lapsed.sort(key=lambda r: r[4], reverse=True)
+    unopened.sort(key=lambda r: r[2])
+    started.sort(key=lambda r: r[2])
+    lapsed.sort(key=lambda r: r[2], reverse=True)
     return pd.DataFrame.from_records(unopened + started + lapsed, columns=ATTENTION_COLUMNS)

@@ -19,6 +19,7 @@ from ..permissions import reason
 from .feedback import flash, show_error, show_flash
 from .invitation_list import InvitationDesk, invitation_list
 from .org_admin import admin_actions
+from .org_owner import owner_field
 from .org_timeline import timeline
 from .text import full, md
 
@@ -115,6 +116,7 @@ def organization_detail_view(
         query_params={"org": org.id},
     )
     show_flash()
+    owner_field(history, operator, env, org)
     admin_actions(gateway, history, operator, env, org)
     _facts(detail)
 

@@ -22,34 +22,49 @@ from ..config import Settings
 from ..errors import PortalDeskError
 from ..formatting import DATE, DATE_TIME, ago
 from ..history import History
-from ..models import SCIM_LABELS, SCIM_STATES, SSO_LABELS, SSO_STATES
+from ..models import SCIM_LABELS, SCIM_STATES, SSO_LABELS, SSO_STATES, Operator
 from ..organizations import Background, Board, Filters
-from ..organizations.table import SHOWN
+from ..organizations.export import attention_csv
+from ..organizations.table import ATTENTION_SHOWN, SHOWN
+from ..permissions import reason
 from .feedback import last_resort, show_error
 from .text import md, plain
 
 REDRAW_S = 2.0  # how often an open page looks for news: one version query per session
 TABLE_HEIGHT = 640  # about 17 rows: the page's height on a laptop, the rest one scroll away
+# Widths in pixels, so that at 1,280 px (sidebar open) the columns a rep reads first (name, SSO,
+# directory sync, the last invitation, its state, whose) fit without scrolling; the ids, which
+# name rather than tell, come last and are in the detail view anyway.
 COLUMN_CONFIG = {
-    "New": st.column_config.TextColumn("", width=30, help="Changed while you had this page open"),
-    "Name": st.column_config.TextColumn(width="medium", pinned=True),
-    "SSO": st.column_config.TextColumn(width="medium"),
-    "Directory sync": st.column_config.TextColumn(width="small"),
+    "New": st.column_config.TextColumn("", width=26, help="Changed while you had this page open"),
+    "Name": st.column_config.TextColumn(width=170, pinned=True),
+    "SSO": st.column_config.TextColumn(width=160),
+    "Directory sync": st.column_config.TextColumn(width=130),
+    "Last invitation": st.column_config.DatetimeColumn(format="distance", width=110),
+    "Invitation": st.column_config.TextColumn(width=118, help="Where the last invitation stands"),
+    "Owner": st.column_config.TextColumn(
+        width=90, help="Set on the organization's page; until then, whoever sent its last invitation"
+    ),
     "Changed": st.column_config.DatetimeColumn(
-        format="distance", width="small", help="Status changed since your last visit"
+        format="distance", width=100, help="Status changed since your last visit"
     ),
     "Open invitations": st.column_config.NumberColumn(
-        "Open inv.", format="%d", width="small", help="Invitations that can still be opened"
+        "Open inv.", format="%d", width=75, help="Invitations that can still be opened"
     ),
-    "Last invitation": st.column_config.DatetimeColumn(format="distance", width="small"),
-    "Last by": st.column_config.TextColumn(width="small"),
-    "Region": st.column_config.TextColumn(width="small"),
-    "Created": st.column_config.DatetimeColumn(format=DATE, width="small"),
-    "External ID": st.column_config.TextColumn(width="small"),
-    "ID": st.column_config.TextColumn(width="medium"),
-    "Invitation expires": st.column_config.DatetimeColumn(format=DATE_TIME),
-    "Urgent": st.column_config.CheckboxColumn(help="Expires within 48 hours"),
+    "Last by": st.column_config.TextColumn(width=90),
+    "Region": st.column_config.TextColumn(width=65),
+    "Created": st.column_config.DatetimeColumn(format=DATE, width=100),
+    "External ID": st.column_config.TextColumn(width=110),
+    "ID": st.column_config.TextColumn(width=170),
+    "Why": st.column_config.TextColumn(width=204),
+    "Invitation expires": st.column_config.DatetimeColumn("Expires", format=DATE_TIME, width=130),
+    "When": st.column_config.TextColumn(width=124),
+    "Urgent": st.column_config.CheckboxColumn(width=60, help="Expires within 48 hours"),
 }
+# The page's filters and tab live in the address (Streamlit's query-parameter binding): a reload
+# keeps them, and a link shows a colleague the same view. Values that are not options are dropped.
+TABS = ("All organizations", "Needs attention")
+NOBODY = Operator(None)
 
 
 @dataclass(frozen=True)
@@ -61,17 +76,49 @@ class ListView:
     since: dt.datetime | None  # the rep's previous visit: later changes are marked
     opened_at: dt.datetime  # this visit: changes after it are marked as new
     matches: tuple[str, ...] | None  # ids a search found, in its order; None: no search
+    operator: Operator = NOBODY  # whose "mine", and who may export
+
+    @property
+    def me(self) -> str | None:
+        return self.operator.name if self.operator.known else None
 
 
-def filter_controls(regions: list[str]) -> Filters:
-    sso, scim, region, active = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
+def filter_controls(regions: list[str], me: str | None) -> Filters:
+    """The filters, each in the address. Chosen values wrap onto more lines, never cut short."""
+    sso, scim, region, boxes = st.columns([3.2, 2.6, 1.8, 2.4], vertical_alignment="bottom")
+    mine = boxes.toggle(
+        "My organizations",
+        key="mine",
+        disabled=me is None,
+        help="The ones you own (or, with no owner set, sent the last invitation to)"
+        if me
+        else "Sign in to see the organizations you own.",
+        bind="query-params",
+    )
     return Filters(
-        sso=sso.multiselect("SSO status", SSO_STATES, format_func=SSO_LABELS.__getitem__, placeholder="Any"),
-        scim=scim.multiselect(
-            "Directory sync", SCIM_STATES, format_func=SCIM_LABELS.__getitem__, placeholder="Any"
+        sso=sso.multiselect(
+            "SSO status",
+            SSO_STATES,
+            format_func=SSO_LABELS.__getitem__,
+            placeholder="Any",
+            key="sso",
+            wrap=True,
+            bind="query-params",
         ),
-        regions=region.multiselect("Region", regions, placeholder="Any"),
-        active_link_only=active.checkbox("Has an open invitation"),
+        scim=scim.multiselect(
+            "Directory sync",
+            SCIM_STATES,
+            format_func=SCIM_LABELS.__getitem__,
+            placeholder="Any",
+            key="scim",
+            wrap=True,
+            bind="query-params",
+        ),
+        regions=region.multiselect(
+            "Region", regions, placeholder="Any", key="region", wrap=True, bind="query-params"
+        ),
+        active_link_only=boxes.checkbox("Has an open invitation", key="open", bind="query-params"),
+        owner=me if mine and me else None,
     )
 
 
@@ -90,7 +137,7 @@ def _plain(value: object) -> str:
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """Outside text in the table's cells made plain (no bidi tricks, long values cut); the same
     names come back on every redraw, so each is made plain once."""
-    outside = [c for c in ("Name", "External ID", "Last by") if c in frame.columns]
+    outside = [c for c in ("Name", "External ID", "Last by", "Owner") if c in frame.columns]
     return frame.assign(**{c: frame[c].map(_plain) for c in outside})
 
 
@@ -98,7 +145,11 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 def _base(version: tuple[object, ...], _board: Board) -> pd.DataFrame:
     """The whole table for one board version, before anyone's marks: built once, shared by every
     redraw and session."""
-    return readable(organizations.table.base_frame(_board.organizations, _board.statuses, _board.summaries))
+    return readable(
+        organizations.table.base_frame(
+            _board.organizations, _board.statuses, _board.summaries, _board.owners, _board.read_at
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -141,9 +192,19 @@ def _highlight_urgent(row: pd.Series) -> list[str]:
     return ["background-color: #fde8e8" if row["Urgent"] else ""] * len(row)
 
 
-def _status_line(view: ListView, board: Board, background: Background, shown: int, total: int) -> None:
+def _mine(view: ListView, attention: pd.DataFrame) -> int:
+    return int((attention["owner"] == view.me).sum()) if view.me and not attention.empty else 0
+
+
+def _status_line(
+    view: ListView, board: Board, background: Background, shown: int, attention: pd.DataFrame
+) -> None:
     scope = "matching the search" if view.matches is not None else "in this environment"
-    parts = [f"{shown:,} of {total:,} organizations {scope}"]
+    parts = [f"{shown:,} of {len(board.organizations):,} organizations {scope}"]
+    if len(attention):
+        parts.append(
+            f"{len(attention):,} need attention" + (f" ({_mine(view, attention):,} yours)" if view.me else "")
+        )
     checking = sum(1 for org in board.organizations if org.id not in board.statuses)
     if checking:
         parts.append(f"checking {checking:,} statuses")
@@ -196,11 +257,12 @@ def live_tables(view: ListView, filters: Filters) -> None:
             return
         drawn = _drawn(view, board, filters)
         attention = organizations.needs_attention(
-            board.organizations, board.statuses, board.summaries, board.read_at
+            board.organizations, board.statuses, board.summaries, board.read_at, board.owners
         )
-        everything, todo = st.tabs(["All organizations", f"Needs attention ({len(attention)})"])
+        # Labels without counts: the tab's label is its value in the address.
+        everything, todo = st.tabs(list(TABS), key="view", bind="query-params")
         with everything:
-            _status_line(view, board, background, len(drawn.shown), len(board.organizations))
+            _status_line(view, board, background, len(drawn.shown), attention)
             event = st.dataframe(
                 drawn.arrow,  # the raw columns stay out: 10,000 rows cost the browser time to read
                 column_order=drawn.columns,
@@ -213,7 +275,7 @@ def live_tables(view: ListView, filters: Filters) -> None:
             )
             _open(drawn.shown, event)
         with todo:
-            _attention(attention)
+            _attention(view, attention)
 
     tables()
 
@@ -236,22 +298,45 @@ def _waiting(background: Background) -> None:
 
 
 def regions(board: Board) -> list[str]:
-    return sorted({org.region for org in board.organizations if org.region})
+    """Scalekit's two, and any other a listing holds: a region in the address stays valid while
+    the first listing is still on its way."""
+    return sorted({"US", "EU"} | {org.region for org in board.organizations if org.region})
 
 
-def _attention(attention: pd.DataFrame) -> None:
+def _attention(view: ListView, attention: pd.DataFrame) -> None:
     if attention.empty:
         st.caption(
             "Nothing needs attention: no invitation is out for an organization without SSO, "
             "and none expired unopened."
         )
         return
+    urgent = int(attention["Urgent"].sum())
+    counts = [f"**{len(attention):,}** need attention"]
+    if view.me:
+        counts.append(f"**{_mine(view, attention):,}** mine")
+    counts.append(f"**{urgent:,}** urgent")
+    words, download = st.columns([4, 1], vertical_alignment="center")
+    words.markdown(" · ".join(counts))
+    no_export = reason(view.operator, "export")
+    download.download_button(
+        "CSV",
+        # Made, and recorded, on the click.
+        data=lambda: attention_csv(view.history, view.operator, view.config.environment_host, attention),
+        file_name=f"needs-attention-{dt.date.today().isoformat()}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        disabled=bool(no_export),
+        help=no_export or "Download this list as CSV (no links or tokens are in it)",
+        key="attention_csv",
+    )
     st.caption(
         "Invitations not opened yet, soonest expiry first (red: under 48 hours); then "
         "invitations opened without SSO enabled yet; then invitations that expired unopened."
     )
     picked = st.dataframe(
         readable(attention).style.apply(_highlight_urgent, axis=1),
+        column_order=ATTENTION_SHOWN,
         column_config=COLUMN_CONFIG,
         hide_index=True,
         height=min(TABLE_HEIGHT, 38 + 35 * len(attention)),

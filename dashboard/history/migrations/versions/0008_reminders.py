@@ -4,15 +4,14 @@ reminder is also one row in the activity log; these columns let the invitation l
 a reminder points the customer to the link they already have (dashboard/invitations.py).
 
 Revision ID: 0008
-Revises: 0006 (0007, the organizations' owners, is on another branch: re-chain to 0007 when
-merging)
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
