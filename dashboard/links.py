@@ -28,7 +28,16 @@ from .activity import entry
 from .errors import InvalidInput, NotFound, ScalekitError, StoreError, TimedOut, Unavailable
 from .gateway import ScalekitGateway
 from .history import History, NewLink, fingerprint
-from .models import FEATURE_LABELS, FEATURES, Activity, Issuance, Operator, Organization, PortalLink
+from .models import (
+    FEATURE_LABELS,
+    FEATURES,
+    Activity,
+    Invitation,
+    Issuance,
+    Operator,
+    Organization,
+    PortalLink,
+)
 from .permissions import require
 
 
@@ -36,6 +45,7 @@ from .permissions import require
 class MintedLink:
     link: PortalLink  # holds the location: use it once (redirect, iframe, screen), never store it
     record: Issuance
+    invitation: Invitation | None = None  # an invitation's open: counted, or as a revoke left it
 
 
 def wanted_features(organization: Organization, features: Iterable[str]) -> tuple[str, ...]:
@@ -90,7 +100,7 @@ def mint(
         history.links.failed(row.id)  # Scalekit answered: no link exists
         raise
     try:
-        record = history.links.minted(
+        completed = history.links.complete(
             row.id,
             link.id,
             link.expires_at,
@@ -113,7 +123,7 @@ def mint(
                 "itself within a minute."
             ) from exc
         raise type(exc)(f"{exc} The new link was revoked at Scalekit, so no unrecorded link exists.") from exc
-    return MintedLink(link=link, record=record)
+    return MintedLink(link=link, record=completed.record, invitation=completed.invitation)
 
 
 def _held_elsewhere(history: History, link_id: str, row_id: int) -> bool:

@@ -76,7 +76,9 @@ def create_engine(url: str, busy_timeout_s: float = 10.0) -> Engine:
         )
     if parsed.query.get("mode") != "ro":
         _private_file(Path(path))
-    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_s})
+    # As many connections kept as PostgreSQL's pool: the relay's threads (relay/app.py THREADS)
+    # each find one open, where SQLite's default of five closed and reopened the rest.
+    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_s}, pool_size=10, max_overflow=20)
     _queues[engine] = (_write_lock(path), busy_timeout_s)
 
     @sa.event.listens_for(engine, "connect")

@@ -55,9 +55,13 @@ def count_open(invitation_id: int, at: dt.datetime) -> sa.Update:
     )
 
 
-def _invitation(row: sa.Row) -> Invitation:
+def as_invitation(row: sa.Row) -> Invitation:
+    """An ``invitation`` row as the model (its token hash stays in the database)."""
     values = {k: v for k, v in row._mapping.items() if k != "token_hash"}
     return Invitation(**{**values, "features": tuple(f for f in values["features"].split(",") if f)})
+
+
+_invitation = as_invitation
 
 
 class InvitationBook:

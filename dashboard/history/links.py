@@ -17,11 +17,11 @@ from dataclasses import asdict, dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from ..models import Activity, Issuance
+from ..models import Activity, Invitation, Issuance
 from .activity import insert as record_activity
 from .database import guard, writing
-from .invitations import count_open
-from .schema import link_issuance
+from .invitations import as_invitation, count_open
+from .schema import invitation, link_issuance
 
 c = link_issuance.c
 # A link lives a minute; a pending mint older than this cannot have left anything openable.
@@ -52,6 +52,12 @@ class NewLink:
     invitation_index: int | None = None
 
 
+@dataclass(frozen=True)
+class Completed:
+    record: Issuance
+    invitation: Invitation | None = None  # an invitation's open: after counting it, or as revoked
+
+
 def _issuance(row: sa.Row) -> Issuance:
     values = dict(row._mapping)
     return Issuance(**{**values, "features": tuple(f for f in values["features"].split(",") if f)})
@@ -75,10 +81,10 @@ class LinkLog:
 
     def pending(self, new: NewLink) -> Issuance:
         """Write the mint before Scalekit is asked; returns the row to complete or fail."""
+        # Statements are built before the write lock is taken: the lock is held for SQL alone.
+        statement = link_issuance.insert().values(**self.values(new)).returning(link_issuance)
         with guard("record the link in the history"), writing(self._engine) as conn:
-            row = conn.execute(
-                link_issuance.insert().values(**self.values(new)).returning(link_issuance)
-            ).one()
+            row = conn.execute(statement).one()
         return _issuance(row)
 
     def minted(
@@ -91,8 +97,24 @@ class LinkLog:
         opened_at: dt.datetime | None = None,
         activity: Activity | None = None,
     ) -> Issuance:
+        """Complete a mint (see ``complete``)."""
+        return self.complete(
+            row_id, link_id, expires_at, link_fingerprint, opened_at=opened_at, activity=activity
+        ).record
+
+    def complete(
+        self,
+        row_id: int,
+        link_id: str,
+        expires_at: dt.datetime | None,
+        link_fingerprint: str,
+        *,
+        opened_at: dt.datetime | None = None,
+        activity: Activity | None = None,
+    ) -> Completed:
         """Complete a mint. For an invitation's open (``opened_at``), the open is counted in the
-        same transaction: the relay writes twice per open, not three times."""
+        same transaction, which also says whether a revoke landed while Scalekit was minting
+        (the open is then not counted): the relay writes twice per open and reads once."""
         statement = (
             link_issuance.update()
             .where(c.id == row_id)
@@ -101,11 +123,16 @@ class LinkLog:
         )
         with guard("record the link in the history"), writing(self._engine) as conn:
             row = _issuance(conn.execute(statement).one())
+            found = None
             if opened_at is not None and row.invitation_id is not None:
-                conn.execute(count_open(row.invitation_id, opened_at))
+                counted = conn.execute(count_open(row.invitation_id, opened_at).returning(invitation)).first()
+                found = (
+                    counted
+                    or conn.execute(sa.select(invitation).where(invitation.c.id == row.invitation_id)).first()
+                )  # revoked meanwhile: as the revoke left it
             if activity is not None:
                 record_activity(conn, activity)
-        return row
+        return Completed(row, as_invitation(found) if found is not None else None)
 
     def failed(self, row_id: int) -> None:
         """Scalekit answered with an error: no link exists."""
@@ -123,9 +150,7 @@ class LinkLog:
         mints. A link whose expiry Scalekit did not say is counted from its issue."""
         with guard("tidy the link history"), writing(self._engine) as conn:
             conn.execute(
-                link_issuance.update()
-                .where(c.link_id.is_not(None), _ended(now))
-                .values(link_id=None)
+                link_issuance.update().where(c.link_id.is_not(None), _ended(now)).values(link_id=None)
             )
             conn.execute(
                 link_issuance.update()
@@ -187,9 +212,7 @@ class LinkLog:
         ids, rows = list(link_ids), list(besides)
         if not ids:
             return set()
-        statement = sa.select(c.link_id).where(
-            c.link_id.in_(ids), c.id.not_in(rows), c.revoked_at.is_(None)
-        )
+        statement = sa.select(c.link_id).where(c.link_id.in_(ids), c.id.not_in(rows), c.revoked_at.is_(None))
         with guard("read the live links"), self._engine.connect() as conn:
             return {row.link_id for row in conn.execute(statement)}
 
