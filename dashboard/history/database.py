@@ -254,6 +254,11 @@ def _write_lock(path: str) -> FairLock:
         return _write_locks.setdefault(key, FairLock())
 
 
+def queues_writes(engine: Engine) -> bool:
+    """Whether this process queues the engine's writes (SQLite) or the database does (PostgreSQL)."""
+    return engine in _queues
+
+
 def queued_writes(engine: Engine) -> int:
     """How many writes of this process wait in line for the engine's database file."""
     queue = _queues.get(engine)

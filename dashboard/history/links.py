@@ -15,15 +15,29 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..models import Activity, Invitation, Issuance
+from . import batched
 from .activity import insert as record_activity
 from .database import guard, writing
-from .invitations import as_invitation, count_open
-from .schema import invitation, link_issuance
+from .invitations import BY_ID, COUNT_OPEN, as_invitation
+from .schema import link_issuance
 
 c = link_issuance.c
+# The mint's statements, built once: SQLAlchemy then reuses their compiled form and cache key.
+_PENDING = link_issuance.insert().returning(link_issuance)  # parameters: LinkLog.values()
+_COMPLETE = (
+    link_issuance.update()
+    .where(c.id == sa.bindparam("row_id", type_=c.id.type))
+    .values(
+        link_id=sa.bindparam("new_link_id", type_=c.link_id.type),
+        expires_at=sa.bindparam("new_expires_at", type_=c.expires_at.type),
+        link_fingerprint=sa.bindparam("new_fingerprint", type_=c.link_fingerprint.type),
+        state="minted",
+    )
+    .returning(link_issuance)
+)
 # A link lives a minute; a pending mint older than this cannot have left anything openable.
 PENDING_GRACE = dt.timedelta(minutes=2)
 SWEEP_EVERY = dt.timedelta(seconds=30)
@@ -81,11 +95,9 @@ class LinkLog:
 
     def pending(self, new: NewLink) -> Issuance:
         """Write the mint before Scalekit is asked; returns the row to complete or fail."""
-        # Statements are built before the write lock is taken: the lock is held for SQL alone.
-        statement = link_issuance.insert().values(**self.values(new)).returning(link_issuance)
-        with guard("record the link in the history"), writing(self._engine) as conn:
-            row = conn.execute(statement).one()
-        return _issuance(row)
+        values = self.values(new)
+        with guard("record the link in the history"):
+            return batched.write(self._engine, lambda conn: _issuance(conn.execute(_PENDING, values).one()))
 
     def minted(
         self,
@@ -115,24 +127,22 @@ class LinkLog:
         """Complete a mint. For an invitation's open (``opened_at``), the open is counted in the
         same transaction, which also says whether a revoke landed while Scalekit was minting
         (the open is then not counted): the relay writes twice per open and reads once."""
-        statement = (
-            link_issuance.update()
-            .where(c.id == row_id)
-            .values(link_id=link_id, expires_at=expires_at, link_fingerprint=link_fingerprint, state="minted")
-            .returning(link_issuance)
-        )
-        with guard("record the link in the history"), writing(self._engine) as conn:
-            row = _issuance(conn.execute(statement).one())
+        values: dict[str, object] = {"row_id": row_id, "new_link_id": link_id, "new_expires_at": expires_at}
+        values["new_fingerprint"] = link_fingerprint
+
+        def complete(conn: Connection) -> Completed:
+            row = _issuance(conn.execute(_COMPLETE, values).one())
             found = None
             if opened_at is not None and row.invitation_id is not None:
-                counted = conn.execute(count_open(row.invitation_id, opened_at).returning(invitation)).first()
-                found = (
-                    counted
-                    or conn.execute(sa.select(invitation).where(invitation.c.id == row.invitation_id)).first()
-                )  # revoked meanwhile: as the revoke left it
+                opened = {"invitation_id": row.invitation_id, "opened_at": opened_at}
+                # Not counted: a revoke landed meanwhile; the invitation as the revoke left it.
+                found = conn.execute(COUNT_OPEN, opened).first() or conn.execute(BY_ID, opened).first()
             if activity is not None:
                 record_activity(conn, activity)
-        return Completed(row, as_invitation(found) if found is not None else None)
+            return Completed(row, as_invitation(found) if found is not None else None)
+
+        with guard("record the link in the history"):
+            return batched.write(self._engine, complete)
 
     def failed(self, row_id: int) -> None:
         """Scalekit answered with an error: no link exists."""
