@@ -1,15 +1,20 @@
-"""How many invitation opens the relay serves, against the raw GeneratePortalLink call it wraps.
+"""Invitation opens through the relay, beside its floor (the same HTTP stack calling the SDK and
+nothing else), at several numbers of concurrent openers, on SQLite and on PostgreSQL.
 
-    python -m bench.relay [--openers 50] [--opens 2000] [--latency-ms 0]
+    python -m bench.relay [--db sqlite postgresql] [--openers 1 20 50] [--opens 500] [--repeat 3]
+    python -m bench.relay --markdown          # only the table (what bench/readme.py pastes)
     python -m bench.relay --flood 100000
 
+Four processes, as deployed: the emulator (``python -m scalekit_emulator``), the relay
+(``python -m dashboard.relay``, uvicorn, its history on SQLite or on a throwaway PostgreSQL server),
+the floor (``python -m bench.relay_floor``: uvicorn with the relay's settings, POST calls the SDK's
+``generate_portal_link`` and answers 303, nothing else) and this client. The client POSTs with as
+many threads as openers and times each POST until the 303 arrives. Floor and relay take turns run by
+run in the same session, so a busy machine weighs on both alike. Rate limits stay on: opens are
+spread over invitations (8 each, under the per-token limit) and client addresses (X-Forwarded-For
+from the trusted proxy), as a crowd of IT admins would be.
 
-Three processes, as deployed: the emulator (``python -m scalekit_emulator``), the relay
-(``python -m dashboard.relay``, uvicorn, SQLite history) and this client. The client POSTs to
-invitations with 50 threads and times each POST until the 303 redirect arrives; the floor is
-the same 50 threads calling GeneratePortalLink straight through the SDK. Rate limits stay on:
-opens are spread over many invitations and client addresses (X-Forwarded-For from a trusted
-proxy), as a real crowd of IT admins would be.
+``readme_rows(argv)`` runs the bench and returns the table's lines, for bench/readme.py.
 
 ``--flood N``: one client POSTs N distinct garbage tokens while a customer GETs a real
 invitation from another address; prints the customer's median before, during and after the
@@ -26,14 +31,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 from dotenv import dotenv_values
-
-from bench.browser import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -140,154 +145,237 @@ def print_flood(n: int, rows: list[tuple[str, list[float], float]]) -> None:
     print(f"\nafter / before (median): {after / before:.2f}x, {verdict} the 2x floor")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--openers", type=int, default=50)
-    parser.add_argument("--opens", type=int, default=2000)
-    parser.add_argument("--latency-ms", type=float, default=0)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--flood", type=int, default=0, help="garbage tokens from one client instead")
-    args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="bench-relay-"))
-    env_file, database, relay_port = tmp / "emulator.env", tmp / "history.db", free_port()
-    emulator = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "scalekit_emulator",
-            "--orgs",
-            "100",
-            "--env-file",
-            str(env_file),
-            "--latency-ms",
-            str(args.latency_ms),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
+FLOOR, RELAY = "floor (HTTP + SDK)", "relay"
+PER_INVITATION = 8  # opens of one invitation: under the per-token limit of 10 in ten minutes
+
+
+@dataclass(frozen=True)
+class Row:
+    """One app at one concurrency on one database: (opens/s, p50 s, p99 s) of each run."""
+
+    database: str
+    openers: int
+    app: str
+    runs: tuple[tuple[float, float, float], ...]
+
+    @property
+    def rate(self) -> float:
+        return statistics.median(r[0] for r in self.runs)
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(r[1] for r in self.runs) * 1000
+
+    @property
+    def p99_ms(self) -> float:
+        return statistics.median(r[2] for r in self.runs) * 1000
+
+
+@contextmanager
+def server(module: list[str], env: dict[str, str], folder: Path, name: str) -> Iterator[tuple[str, int]]:
+    """(base URL, pid) of ``python -m module`` listening on a port it bound itself (port 0)."""
+    url_file, log = folder / f"{name}.url", folder / f"{name}.log"
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", *module, "--url-file", str(url_file)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
     try:
+        wait_for(lambda: url_file.exists() or process.poll() is not None, name)
+        if process.poll() is not None:
+            raise SystemExit(f"{name} stopped: {log.read_text()[-2000:]}")
+        base = url_file.read_text().strip()
+
+        def up() -> bool:
+            try:
+                return requests.get(f"{base}/healthz", timeout=1).ok
+            except requests.ConnectionError:
+                return False
+
+        wait_for(up, name)
+        yield base, process.pid
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@contextmanager
+def database_url(db: str, folder: Path) -> Iterator[str]:
+    if db == "sqlite":
+        yield f"sqlite:///{folder / 'history.db'}"
+        return
+    from tests.postgres import create_database, running_server
+
+    with running_server() as pg:
+        yield pg.url(create_database(pg))
+
+
+def opener(url_for: Callable[[int], str]) -> Callable[[int], None]:
+    """POST number i (each from an address of its own: the per-client limit never bites)."""
+    sessions = threading.local()
+
+    def open_one(i: int) -> None:
+        if not hasattr(sessions, "s"):
+            sessions.s = requests.Session()
+        answer = sessions.s.post(
+            url_for(i),
+            allow_redirects=False,
+            timeout=60,
+            headers={"X-Forwarded-For": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"},
+        )
+        assert answer.status_code == 303, answer.status_code
+
+    return open_one
+
+
+def compare(db: str, floor: str, relay: str, urls: list[str], args: argparse.Namespace) -> list[Row]:
+    """Floor and relay taking turns, run by run, at each number of openers."""
+    apps = {
+        FLOOR: opener(lambda i: f"{floor}/i/floor-{i}"),
+        RELAY: opener(lambda i: urls[i // PER_INVITATION]),
+    }
+    for action in apps.values():
+        load(2 * PER_INVITATION, 4, action)  # warm up: connections, gRPC channels, first pages
+    first, rows = dict.fromkeys(apps, 2 * PER_INVITATION), []  # the next open's number, per app
+    for openers in args.openers:
+        runs: dict[str, list[tuple[float, float, float]]] = {app: [] for app in apps}
+        for _ in range(args.repeat):
+            for app, action in apps.items():
+                wall, latencies = load(args.opens, openers, lambda i, a=action, f=first[app]: a(f + i))
+                first[app] += args.opens
+                runs[app].append((args.opens / wall, pct(latencies, 50), pct(latencies, 99)))
+        rows += [Row(db, openers, app, tuple(runs[app])) for app in apps]
+    return rows
+
+
+def table(rows: list[Row]) -> list[str]:
+    """The markdown table: medians of the runs; the relay's opens/s as a share of the floor's."""
+    floors = {(r.database, r.openers): r.rate for r in rows if r.app == FLOOR}
+    lines = [
+        "| database | openers | app | p50 ms | p99 ms | opens/s | of the floor |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        share = "" if r.app == FLOOR else f"{r.rate / floors[(r.database, r.openers)]:.0%}"
+        lines.append(
+            f"| {r.database} | {r.openers} | {r.app} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.rate:,.0f} "
+            f"| {share} |"
+        )
+    return lines
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.relay", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"])
+    parser.add_argument("--openers", type=int, nargs="+", default=[1, 20, 50])
+    parser.add_argument("--opens", type=int, default=500, help="opens per run")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each app at each concurrency")
+    parser.add_argument("--latency-ms", type=float, default=0, help="the emulator's added latency")
+    parser.add_argument("--markdown", action="store_true", help="print only the table")
+    parser.add_argument("--flood", type=int, default=0, help="garbage tokens from one client instead")
+    return parser.parse_args(argv)
+
+
+def measure(args: argparse.Namespace) -> list[Row]:
+    folder = Path(tempfile.mkdtemp(prefix="bench-relay-"))
+    env_file = folder / "emulator.env"
+    with ExitStack() as stack:
+        emulator = subprocess.Popen(
+            [sys.executable, "-m", "scalekit_emulator", "--orgs", "100", "--env-file", str(env_file),
+             "--latency-ms", str(args.latency_ms)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        stack.callback(emulator.wait, 10)
+        stack.callback(emulator.terminate)
         wait_for(env_file.exists, "the emulator")
         emulator_env = {k: v for k, v in dotenv_values(env_file).items() if v}
         os.environ.update({k: v for k, v in emulator_env.items() if k.startswith(("REQUESTS_", "GRPC_"))})
-        from scalekit import ScalekitClient
-
         from dashboard import invitations
         from dashboard.config import Settings
         from dashboard.gateway import ScalekitGateway
         from dashboard.history import History
         from dashboard.models import Operator
 
-        bench_operator = Operator("bench@portal.test", "rep", "environment", "Bench")
-
         url = emulator_env["SCALEKIT_ENVIRONMENT_URL"]
-        host = url.removeprefix("https://")
-        relay_env = {
+        gateway = ScalekitGateway.connect(
+            Settings(call_timeout_s=30),
+            url,
+            emulator_env["SCALEKIT_CLIENT_ID"],
+            emulator_env["SCALEKIT_CLIENT_SECRET"],
+        )
+        orgs = [o for o in gateway.list_organizations() if o.sso_feature][:20]
+        child_env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("SCALEKIT_", "DASHBOARD_"))},
             **{k: v for k, v in emulator_env.items() if k != "SCALEKIT_EMULATOR_CONTROL_TOKEN"},
             "DASHBOARD_DOTENV": "",
-            "DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
             "DASHBOARD_RELAY_HOST": "127.0.0.1",
-            "DASHBOARD_RELAY_PORT": str(relay_port),
         }
-        history = History(f"sqlite:///{database}")
-        relay = subprocess.Popen(
-            [sys.executable, "-m", "dashboard.relay"],
-            cwd=ROOT,
-            env=relay_env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        floor_server = server(
+            ["bench.relay_floor", "--orgs", ",".join(o.id for o in orgs)], child_env, folder, "floor"
         )
-        try:
-            base = f"http://127.0.0.1:{relay_port}"
+        floor, _ = stack.enter_context(floor_server)
+        operator = Operator("bench@portal.test", "rep", "environment", "Bench")
+        rows: list[Row] = []
+        for db in ["sqlite"] if args.flood else args.db:
+            with database_url(db, folder) as database:
+                history = History(database)
+                relay_env = {**child_env, "DASHBOARD_DATABASE_URL": database}
+                with server(["dashboard.relay", "--port", "0"], relay_env, folder, f"relay-{db}") as (
+                    relay,
+                    pid,
+                ):
+                    needed = (
+                        1
+                        if args.flood
+                        else (2 + len(args.openers) * args.repeat * args.opens) // PER_INVITATION + 2
+                    )
+                    urls = [
+                        invitations.create(
+                            gateway, history, environment=url.removeprefix("https://"), relay_url=relay,
+                            organization=orgs[n % len(orgs)], features=["sso"], days=7, operator=operator,
+                        ).url
+                        for n in range(needed)
+                    ]  # fmt: skip
+                    if args.flood:
+                        print_flood(args.flood, flood(relay, urls[0], args.flood, pid))
+                    else:
+                        rows += compare(db, floor, relay, urls, args)
+                history.engine.dispose()
+        return rows
 
-            def up() -> bool:
-                try:
-                    return requests.get(f"{base}/healthz", timeout=1).ok
-                except requests.ConnectionError:
-                    return False
 
-            wait_for(up, "the relay")
-            gateway = ScalekitGateway.connect(
-                Settings(call_timeout_s=30),
-                url,
-                emulator_env["SCALEKIT_CLIENT_ID"],
-                emulator_env["SCALEKIT_CLIENT_SECRET"],
-            )
-            orgs = [o for o in gateway.list_organizations() if o.sso_feature][:20]
-            if args.flood:
-                customer = invitations.create(
-                    gateway, history, environment=host, relay_url=base, organization=orgs[0],
-                    features=["sso"], days=7, operator=bench_operator,
-                ).url  # fmt: skip
-                flood_rows = flood(base, customer, args.flood, relay.pid)
-                return print_flood(args.flood, flood_rows)
-            # Ten opens per invitation at most (the per-token limit): enough invitations for every open.
-            urls = [
-                invitations.create(
-                    gateway,
-                    history,
-                    environment=host,
-                    relay_url=base,
-                    organization=orgs[n % len(orgs)],
-                    features=["sso"],
-                    days=7,
-                    operator=bench_operator,
-                ).url
-                for n in range(args.opens * args.repeat // 8 + 1)
-            ]
-            sessions = threading.local()
+def readme_rows(argv: list[str] | None = None) -> list[str]:
+    """Run the bench (``argv`` as on the command line) and return its table's lines."""
+    return table(measure(parse(argv)))
 
-            def session() -> requests.Session:
-                if not hasattr(sessions, "s"):
-                    sessions.s = requests.Session()
-                return sessions.s
 
-            def open_one(i: int) -> None:
-                answer = session().post(
-                    urls[i // 8],
-                    allow_redirects=False,
-                    timeout=60,
-                    headers={"X-Forwarded-For": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"},
+def main() -> None:
+    args = parse()
+    rows = measure(args)
+    if args.flood:
+        return
+    if not args.markdown:
+        print(
+            f"\nInvitation opens: {args.opens:,} per run, {args.repeat} runs of each app per row (medians), "
+            f"emulator latency {args.latency_ms:g} ms\n"
+        )
+    print("\n".join(table(rows)))
+    if not args.markdown:
+        for r in rows:
+            if r.app == RELAY and r.database == "sqlite" and r.openers == 20:
+                floor = next(
+                    f for f in rows if f.app == FLOOR and (f.database, f.openers) == (r.database, 20)
                 )
-                assert answer.status_code == 303, answer.status_code
-
-            client = ScalekitClient(
-                url, emulator_env["SCALEKIT_CLIENT_ID"], emulator_env["SCALEKIT_CLIENT_SECRET"]
-            )
-
-            def raw_one(i: int) -> None:
-                client.organization.generate_portal_link(orgs[i % len(orgs)].id)
-
-            rows = []
-            for label, action in (
-                ("raw GeneratePortalLink through the SDK (floor)", raw_one),
-                ("relay: POST /i/<token> until the 303", open_one),
-            ):
-                runs = []
-                for run in range(args.repeat):
-                    first = run * args.opens  # each run opens invitations of its own
-                    wall, latencies = load(args.opens, args.openers, lambda i, a=action, f=first: a(f + i))
-                    runs.append((args.opens / wall, pct(latencies, 50), pct(latencies, 99)))
-                rows.append((label, runs))
-        finally:
-            relay.terminate()
-            relay.wait(10)
-    finally:
-        emulator.terminate()
-        emulator.wait(10)
-    print(
-        f"\nInvitation opens, {args.opens:,} per run × {args.repeat} runs, {args.openers} concurrent "
-        "openers, "
-        f"emulator latency {args.latency_ms:g} ms\n"
-    )
-    print("| path | opens/s (median) | p50 ms (median) | p99 ms (median) | p99 ms (worst run) |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for label, runs in rows:
-        rate = statistics.median(r[0] for r in runs)
-        p50 = statistics.median(r[1] for r in runs) * 1000
-        p99 = statistics.median(r[2] for r in runs) * 1000
-        worst = max(r[2] for r in runs) * 1000
-        print(f"| {label} | {rate:,.0f} | {p50:.1f} | {p99:.1f} | {worst:.1f} |")
+                met = r.p99_ms <= 300 and r.rate >= floor.rate / 2
+                share = r.rate / floor.rate
+                print(
+                    f"\nsqlite, 20 openers: p99 {r.p99_ms:.0f} ms (≤ 300), {share:.0%} of the floor's "
+                    f"opens/s (≥ 50%): {'met' if met else 'NOT met'}"
+                )
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from .models import (
     Activity,
     ActivityAction,
     Feature,
+    Invitation,
     Issuance,
     LinkKind,
     Operator,
@@ -47,6 +48,7 @@ from .permissions import Permission, require
 class MintedLink:
     link: PortalLink  # holds the location: use it once (redirect, iframe, screen), never store it
     record: Issuance
+    invitation: Invitation | None = None  # an invitation's open: counted, or as a revoke left it
 
 
 def wanted_features(organization: Organization, features: Iterable[str]) -> tuple[Feature, ...]:
@@ -101,7 +103,7 @@ def mint(
         history.links.failed(row.id)  # Scalekit answered: no link exists
         raise
     try:
-        record = history.links.minted(
+        completed = history.links.complete(
             row.id,
             link.id,
             link.expires_at,
@@ -124,7 +126,7 @@ def mint(
                 "itself within a minute."
             ) from exc
         raise type(exc)(f"{exc} The new link was revoked at Scalekit, so no unrecorded link exists.") from exc
-    return MintedLink(link=link, record=record)
+    return MintedLink(link=link, record=completed.record, invitation=completed.invitation)
 
 
 def _held_elsewhere(history: History, link_id: str, row_id: int) -> bool:

@@ -33,8 +33,16 @@ def test_emulator_start_bench() -> None:
 
 
 def test_relay_bench() -> None:
-    out = bench("bench.relay", "--opens", "20", "--openers", "2", "--repeat", "1")
-    assert "opens/s" in out
+    args = ("--db", "sqlite", "--opens", "16", "--openers", "1", "2", "--repeat", "1")
+    out = bench("bench.relay", *args, "--markdown")
+    lines = out.strip().splitlines()[-6:]  # only the table: what bench/readme.py pastes
+    assert lines[0] == "| database | openers | app | p50 ms | p99 ms | opens/s | of the floor |"
+    assert [line.split(" | ")[1:3] for line in lines[2:]] == [
+        ["1", "floor (HTTP + SDK)"],
+        ["1", "relay"],
+        ["2", "floor (HTTP + SDK)"],
+        ["2", "relay"],
+    ]
 
 
 def test_stats_bench() -> None:

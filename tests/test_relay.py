@@ -7,11 +7,14 @@ import logging
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
+import sqlalchemy as sa
 from limits import RateLimitItemPerSecond
 from starlette.testclient import TestClient
 
@@ -20,6 +23,7 @@ from dashboard.gateway import ScalekitGateway
 from dashboard.history import History
 from dashboard.ratelimits import digest
 from dashboard.relay import EmbeddedRelay, RelayContext, create_app
+from dashboard.relay.app import THREADS
 from dashboard.relay.limits import PER_CLIENT_OPENS, PER_TOKEN, RateLimiter
 from dashboard.relay.logs import RedactTokens, redact
 from scalekit_emulator import Emulator, Fault
@@ -409,3 +413,50 @@ def test_the_standalone_relay_serves_a_live_environment(
         assert shared.invitations.get(host, issued.invitation.id).open_count == 1
     assert issued.url.rsplit("/", 1)[1] not in relay.output
     shared.engine.dispose()
+
+
+def test_an_open_is_one_read_and_two_writes(
+    relay: TestClient, relay_context: RelayContext, org_id: str
+) -> None:
+    """Each transaction is a turn in the pool and, for a write, in the write queue: an open takes
+    the token's look-up, the pending mint and its completion (the open counted, and a revoke
+    that raced it seen, in the same transaction), nothing more."""
+    _, warm = invite(relay_context, org_id)
+    _, path = invite(relay_context, org_id)
+    assert relay.post(warm).status_code == 303  # a process's first mint also tidies the history
+    seen: list[str] = []
+
+    def begun(conn: sa.Connection) -> None:
+        seen.append("write" if conn.info.get("write") else "read")
+
+    sa.event.listen(relay_context.history.engine, "begin", begun)
+    try:
+        assert relay.post(path).status_code == 303
+    finally:
+        sa.event.remove(relay_context.history.engine, "begin", begun)
+    assert sorted(seen) == ["read", "write", "write"]
+
+
+def test_concurrent_opens_run_on_no_more_threads_than_the_history_has_connections(
+    emulator: Emulator, relay_context: RelayContext, org_id: str
+) -> None:
+    """Twenty customers at once, Scalekit slow: the opens queue for the relay's few threads
+    rather than each taking a thread of its own, and no thread waits for a connection."""
+    engine = relay_context.history.engine
+    assert engine.pool.size() >= THREADS
+    paths = [invite(relay_context, org_id)[1] for _ in range(3)]  # 7 opens each: under the token limit
+    threads: set[int] = set()
+    sa.event.listen(engine, "begin", lambda conn: threads.add(threading.get_ident()))
+    emulator.control.inject_fault(Fault(method="GeneratePortalLink", delay_seconds=0.3, times=20))
+    server = EmbeddedRelay(create_app(relay_context)).start()
+    try:
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            answers = pool.map(
+                lambda n: requests.post(server.url + paths[n % 3], allow_redirects=False, timeout=30),
+                range(20),
+            )
+            assert [a.status_code for a in answers] == [303] * 20
+    finally:
+        server.stop()
+        emulator.control.clear_faults()
+    assert 1 <= len(threads) <= THREADS

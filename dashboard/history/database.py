@@ -78,7 +78,9 @@ def create_engine(url: str, busy_timeout_s: float = 10.0) -> Engine:
         )
     if parsed.query.get("mode") != "ro":
         _private_file(Path(path))
-    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_s})
+    # As many connections kept as PostgreSQL's pool: the relay's threads (relay/app.py THREADS)
+    # each find one open, where SQLite's default of five closed and reopened the rest.
+    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_s}, pool_size=10, max_overflow=20)
     _queues[engine] = (_write_lock(path), busy_timeout_s)
 
     @sa.event.listens_for(engine, "connect")
@@ -252,6 +254,11 @@ def _write_lock(path: str) -> FairLock:
     key = os.path.realpath(path)
     with _write_locks_guard:
         return _write_locks.setdefault(key, FairLock())
+
+
+def queues_writes(engine: Engine) -> bool:
+    """Whether this process queues the engine's writes (SQLite) or the database does (PostgreSQL)."""
+    return engine in _queues
 
 
 def queued_writes(engine: Engine) -> int:

@@ -56,9 +56,32 @@ def count_open(invitation_id: int, at: dt.datetime) -> sa.Update:
     )
 
 
-def _invitation(row: sa.Row[*tuple[Any, ...]]) -> Invitation:
+# The relay's statements, built once: SQLAlchemy then reuses their compiled form and cache key
+# (building a statement per call cost more than running it).
+_OPENED_AT = sa.bindparam("opened_at", type_=c.last_opened_at.type)
+COUNT_OPEN = (
+    invitation.update()
+    .where(c.id == sa.bindparam("invitation_id", type_=c.id.type), c.revoked_at.is_(None))
+    .values(
+        open_count=c.open_count + 1,
+        first_opened_at=sa.func.coalesce(c.first_opened_at, _OPENED_AT),
+        last_opened_at=_OPENED_AT,
+    )
+    .returning(invitation)
+)  # parameters: invitation_id, opened_at (see count_open)
+BY_ID = sa.select(invitation).where(c.id == sa.bindparam("invitation_id", type_=c.id.type))
+_BY_TOKEN_HASH = sa.select(invitation).where(
+    c.token_hash == sa.bindparam("token_hash", type_=c.token_hash.type)
+)
+
+
+def as_invitation(row: sa.Row[*tuple[Any, ...]]) -> Invitation:
+    """An ``invitation`` row as the model (its token hash stays in the database)."""
     values = {k: v for k, v in row._mapping.items() if k != "token_hash"}
     return Invitation(**{**values, "features": stored_features(values["features"])})
+
+
+_invitation = as_invitation
 
 
 class InvitationBook:
@@ -200,10 +223,9 @@ class InvitationBook:
             return [_invitation(row) for row in conn.execute(statement)]
 
     def by_token_hash(self, token_hash: str) -> Invitation | None:
-        found = self._select(
-            "look the invitation up", sa.select(invitation).where(c.token_hash == token_hash)
-        )
-        return found[0] if found else None
+        with guard("look the invitation up"), self._engine.connect() as conn:
+            row = conn.execute(_BY_TOKEN_HASH, {"token_hash": token_hash}).first()
+        return as_invitation(row) if row is not None else None
 
     def was_replaced(self, token_hash: str, environment: str) -> bool:
         """Whether a token with this hash belonged to an invitation before it got a new one."""

@@ -16,15 +16,29 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from ..models import Activity, Feature, Issuance, LinkKind, MintState, stored_features
+from ..models import Activity, Feature, Invitation, Issuance, LinkKind, MintState, stored_features
+from . import batched
 from .activity import insert as record_activity
 from .database import guard, writing
-from .invitations import count_open
+from .invitations import BY_ID, COUNT_OPEN, as_invitation
 from .schema import link_issuance
 
 c = link_issuance.c
+# The mint's statements, built once: SQLAlchemy then reuses their compiled form and cache key.
+_PENDING = link_issuance.insert().returning(link_issuance)  # parameters: LinkLog.values()
+_COMPLETE = (
+    link_issuance.update()
+    .where(c.id == sa.bindparam("row_id", type_=c.id.type))
+    .values(
+        link_id=sa.bindparam("new_link_id", type_=c.link_id.type),
+        expires_at=sa.bindparam("new_expires_at", type_=c.expires_at.type),
+        link_fingerprint=sa.bindparam("new_fingerprint", type_=c.link_fingerprint.type),
+        state=MintState.MINTED,
+    )
+    .returning(link_issuance)
+)
 # A link lives a minute; a pending mint older than this cannot have left anything openable.
 PENDING_GRACE = dt.timedelta(minutes=2)
 SWEEP_EVERY = dt.timedelta(seconds=30)
@@ -51,6 +65,12 @@ class NewLink:
     revoked_at: dt.datetime | None = None
     revoked_by: str | None = None
     invitation_index: int | None = None
+
+
+@dataclass(frozen=True)
+class Completed:
+    record: Issuance
+    invitation: Invitation | None = None  # an invitation's open: after counting it, or as revoked
 
 
 def _issuance(row: sa.Row[*tuple[Any, ...]]) -> Issuance:
@@ -84,11 +104,9 @@ class LinkLog:
 
     def pending(self, new: NewLink) -> Issuance:
         """Write the mint before Scalekit is asked; returns the row to complete or fail."""
-        with guard("record the link in the history"), writing(self._engine) as conn:
-            row = conn.execute(
-                link_issuance.insert().values(**self.values(new)).returning(link_issuance)
-            ).one()
-        return _issuance(row)
+        values = self.values(new)
+        with guard("record the link in the history"):
+            return batched.write(self._engine, lambda conn: _issuance(conn.execute(_PENDING, values).one()))
 
     def minted(
         self,
@@ -100,26 +118,40 @@ class LinkLog:
         opened_at: dt.datetime | None = None,
         activity: Activity | None = None,
     ) -> Issuance:
+        """Complete a mint (see ``complete``)."""
+        return self.complete(
+            row_id, link_id, expires_at, link_fingerprint, opened_at=opened_at, activity=activity
+        ).record
+
+    def complete(
+        self,
+        row_id: int,
+        link_id: str,
+        expires_at: dt.datetime | None,
+        link_fingerprint: str,
+        *,
+        opened_at: dt.datetime | None = None,
+        activity: Activity | None = None,
+    ) -> Completed:
         """Complete a mint. For an invitation's open (``opened_at``), the open is counted in the
-        same transaction: the relay writes twice per open, not three times."""
-        statement = (
-            link_issuance.update()
-            .where(c.id == row_id)
-            .values(
-                link_id=link_id,
-                expires_at=expires_at,
-                link_fingerprint=link_fingerprint,
-                state=MintState.MINTED,
-            )
-            .returning(link_issuance)
-        )
-        with guard("record the link in the history"), writing(self._engine) as conn:
-            row = _issuance(conn.execute(statement).one())
+        same transaction, which also says whether a revoke landed while Scalekit was minting
+        (the open is then not counted): the relay writes twice per open and reads once."""
+        values: dict[str, object] = {"row_id": row_id, "new_link_id": link_id, "new_expires_at": expires_at}
+        values["new_fingerprint"] = link_fingerprint
+
+        def complete(conn: Connection) -> Completed:
+            row = _issuance(conn.execute(_COMPLETE, values).one())
+            found = None
             if opened_at is not None and row.invitation_id is not None:
-                conn.execute(count_open(row.invitation_id, opened_at))
+                opened = {"invitation_id": row.invitation_id, "opened_at": opened_at}
+                # Not counted: a revoke landed meanwhile; the invitation as the revoke left it.
+                found = conn.execute(COUNT_OPEN, opened).first() or conn.execute(BY_ID, opened).first()
             if activity is not None:
                 record_activity(conn, activity)
-        return row
+            return Completed(row, as_invitation(found) if found is not None else None)
+
+        with guard("record the link in the history"):
+            return batched.write(self._engine, complete)
 
     def failed(self, row_id: int) -> None:
         """Scalekit answered with an error: no link exists."""
@@ -137,9 +169,7 @@ class LinkLog:
         mints. A link whose expiry Scalekit did not say is counted from its issue."""
         with guard("tidy the link history"), writing(self._engine) as conn:
             conn.execute(
-                link_issuance.update()
-                .where(c.link_id.is_not(None), _ended(now))
-                .values(link_id=None)
+                link_issuance.update().where(c.link_id.is_not(None), _ended(now)).values(link_id=None)
             )
             conn.execute(
                 link_issuance.update()
@@ -201,9 +231,7 @@ class LinkLog:
         ids, rows = list(link_ids), list(besides)
         if not ids:
             return set()
-        statement = sa.select(c.link_id).where(
-            c.link_id.in_(ids), c.id.not_in(rows), c.revoked_at.is_(None)
-        )
+        statement = sa.select(c.link_id).where(c.link_id.in_(ids), c.id.not_in(rows), c.revoked_at.is_(None))
         with guard("read the live links"), self._engine.connect() as conn:
             return {row.link_id for row in conn.execute(statement)}
 

@@ -142,8 +142,9 @@ def _mint(
     )
     # A revoke may have landed while Scalekit was minting: its sweep of the invitation's links
     # ran before this link was recorded, so this open deletes its own fresh link and answers as
-    # the revoke would have (the open was not counted: see history's count_open).
-    again = history.invitations.get(environment, found.id)
+    # the revoke would have. The transaction that recorded the link says so (the open was not
+    # counted: see history's count_open), so no read follows.
+    again = minted.invitation
     if again is not None and again.revoked_at is not None:
         revoke_live(gateway, history, [minted.record], revoked_by=again.revoked_by or "", now=now)
         return Opened(Outcome.REVOKED, again)
