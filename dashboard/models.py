@@ -26,6 +26,7 @@ class Operator:
     role: str = "viewer"  # one of ROLES
     source: str = "unknown"  # "sign-in", "environment", "typed" or "unknown"
     display_name: str | None = None  # from the identity provider, when it says
+    to_act: str | None = None  # unknown only: what would name them, exactly (a sentence)
 
     @property
     def known(self) -> bool:
