@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -63,7 +63,7 @@ def _pages(operator: Operator) -> list[StreamlitPage]:
     ]
     # Not listed for those who may not read it, but still there: a rep who types /activity is told
     # why and who can, rather than landing on Organizations.
-    shown = "visible" if can(operator, "activity") else "hidden"
+    shown: Literal["visible", "hidden"] = "visible" if can(operator, "activity") else "hidden"
     pages.append(st.Page("pages/activity.py", title="Activity", icon=":material/history:", visibility=shown))
     return pages
 
