@@ -62,10 +62,11 @@ def resolve(
     typed_role: str | None,
 ) -> Operator:
     """The rules above, free of Streamlit."""
+    unknown = Operator(None, to_act=how_to_act(settings, sign_in_configured=sign_in_configured))
     if sign_in_configured:
         email = claims.get("email") if claims else None
         if not isinstance(email, str) or not email:
-            return Operator(None)
+            return unknown
         name = claims.get("name") if claims else None
         role = role_for(email, claims or {}, role_mapping)
         return Operator(email, role, "sign-in", name if isinstance(name, str) else None)
@@ -74,7 +75,24 @@ def resolve(
     typed = (typed_name or "").strip()
     if settings.uses_emulator and typed:
         return Operator(typed, Role(typed_role) if typed_role in ROLES else Role.REP, "typed")
-    return Operator(None)
+    return unknown
+
+
+def how_to_act(settings: Settings, *, sign_in_configured: bool) -> str:
+    """What names an operator in this deployment, as a sentence that says exactly what to do or
+    set (the main area shows it: on a phone the sidebar starts closed)."""
+    if sign_in_configured:
+        return "Sign in with the Sign in button to issue or revoke anything."
+    if settings.uses_emulator:
+        return (
+            "To issue or revoke anything, type your name or email under **Your name or email** in the "
+            "sidebar (on a phone, open it with **>>** at the top left) and pick a role there."
+        )
+    return (
+        "Read-only: nobody is signed in. To act, set `DASHBOARD_OPERATOR` to your email in `.env` "
+        "(with `DASHBOARD_OPERATOR_ROLE`, admin by default) and restart Portal Desk, or configure "
+        "sign-in: an `[auth]` section in `.streamlit/secrets.toml` (README, Who is acting)."
+    )
 
 
 def sign_in_configured() -> bool:

@@ -67,6 +67,7 @@ class Operator:
     role: Role = Role.VIEWER
     source: OperatorSource = "unknown"
     display_name: str | None = None  # from the identity provider, when it says
+    to_act: str | None = None  # unknown only: what would name them, exactly (a sentence)
 
     @property
     def known(self) -> bool:

@@ -68,7 +68,8 @@ def can(operator: Operator, action: Permission) -> bool:
 def require(operator: Operator, action: Permission) -> str:
     """The operator's name, or NotPermitted saying which role it takes."""
     if not operator.known:
-        raise NotPermitted(f"Sign in (or tell Portal Desk who you are) to {DOING[action]}.")
+        how = operator.to_act or "Sign in to act."
+        raise NotPermitted(f"Portal Desk does not know who you are, so you cannot {DOING[action]}. {how}")
     if not can(operator, action):
         needed = ROLE_LABELS[REQUIRED[action]].lower()
         article = "an" if needed[0] in "aeiou" else "a"

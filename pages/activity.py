@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import activity, identity, reporting
 from dashboard.errors import PortalDeskError
-from dashboard.models import ACTIVITY_LABELS
+from dashboard.models import ACTIVITY_LABELS, is_organization_id
 from dashboard.permissions import reason
 from dashboard.ui.feedback import show_error
 from dashboard.ui.notifications import notification_list
@@ -26,13 +26,20 @@ st.caption(
     "previews, organization changes and exports. Links and invitation URLs are never recorded."
 )
 
-actions_tab, told_tab = st.tabs(["Actions", "Notifications"])
+# Every filter (and the tab) is in the address: a reload keeps the view, and a manager can send it.
+actions_tab, told_tab = st.tabs(["Actions", "Notifications"], key="view", bind="query-params")
 with told_tab:  # drawn first: the actions below may stop the page early
     notification_list(history, operator, env)
 with actions_tab:
     today = dt.datetime.now(dt.UTC).date()
     when, who, what, where = st.columns([2.6, 2, 2, 1.8])
-    picked = when.date_input("Between", (today - dt.timedelta(days=30), today), max_value=today)
+    picked = when.date_input(
+        "Between",
+        (today - dt.timedelta(days=30), today),
+        max_value=today,
+        key="between",
+        bind="query-params",
+    )
     days = [d for d in (picked if isinstance(picked, tuple) else (picked,)) if isinstance(d, dt.date)]
     start, end = (days[0], days[-1]) if days else (today, today)
     try:
@@ -40,11 +47,21 @@ with actions_tab:
     except PortalDeskError as error:
         show_error(error)
         st.stop()
-    actors = who.multiselect("Who", people, placeholder="Everyone")
+    actors = who.multiselect("Who", people, placeholder="Everyone", key="who", bind="query-params")
     actions = what.multiselect(
-        "Action", list(ACTIVITY_LABELS), format_func=lambda key: ACTIVITY_LABELS[key], placeholder="Any"
+        "Action",
+        list(ACTIVITY_LABELS),
+        format_func=lambda key: ACTIVITY_LABELS[key],
+        placeholder="Any",
+        key="action",
+        bind="query-params",
     )
-    org_id = where.text_input("Organization id", placeholder="org_…", max_chars=64).strip() or None
+    typed_org = where.text_input(
+        "Organization id", placeholder="org_…", max_chars=64, key="organization", bind="query-params"
+    ).strip()
+    org_id = typed_org if is_organization_id(typed_org) else None
+    if typed_org and org_id is None:
+        where.caption("Not an organization id (org_…): every organization is shown.")
     where_filter = activity.ActivityFilter(
         start=dt.datetime.combine(start, dt.time(), dt.UTC),
         end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), dt.UTC),

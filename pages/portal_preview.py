@@ -36,9 +36,12 @@ with left:
         format_func=lambda name: FEATURE_LABELS[name],
         selection_mode="multi",
         default=list(org.enabled_features) if org else list(FEATURE_LABELS),
-        key="preview_features",
+        key="features",  # in the address, with the organization and the height: a reload keeps them
+        bind="query-params",
     )
-height = right.slider("Height (px)", preview.MIN_HEIGHT, 1200, 700, step=50)
+height = right.slider(
+    "Height (px)", preview.MIN_HEIGHT, 1200, 700, step=50, key="height", bind="query-params"
+)
 if org is None:
     st.info("Choose an organization to preview its admin portal.", icon=":material/preview:")
     st.stop()

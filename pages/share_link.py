@@ -7,7 +7,7 @@ from dashboard.errors import PortalDeskError
 from dashboard.messages import sender_for
 from dashboard.models import DEFAULT_INVITATION_DAYS, MAX_INVITATION_DAYS, MIN_INVITATION_DAYS
 from dashboard.permissions import reason
-from dashboard.ui.countdown import countdown
+from dashboard.ui.direct_link import direct_link_card
 from dashboard.ui.feedback import show_error, show_flash
 from dashboard.ui.invitation_card import issued_invitation_card
 from dashboard.ui.invitation_list import WILL_NOT_EMAIL, InvitationDesk, deliver, invitation_list
@@ -134,14 +134,9 @@ with now_tab:
             )
         except PortalDeskError as error:
             show_error(error)
-        else:
-            with st.container(border=True):
-                st.link_button(
-                    "Open the admin portal", minted.link.location, type="primary", icon=":material/login:"
-                )
-                st.code(minted.link.location, language=None, wrap_lines=True)
-                countdown(minted.link.expires_at or minted.record.issued_at, key="direct-countdown")
-                st.caption("Single use: the first browser to open it starts a session of up to 6 hours.")
+        else:  # the card follows the link: opened here, or its minute over, it is no longer offered
+            expires = minted.link.expires_at or minted.record.issued_at
+            direct_link_card(minted.record.id, minted.link.location, expires)
 
 if org is not None:
     st.subheader("Invitations")

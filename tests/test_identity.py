@@ -62,8 +62,12 @@ def test_live_without_sign_in_only_the_named_operator_acts() -> None:
     assert (named.name, named.role, named.source) == ("ops@acme.test", "manager", "environment")
     anonymous = who(Settings(**LIVE), typed="Mallory", role="admin")
     assert not anonymous.known  # a typed name counts on the emulator only
-    with pytest.raises(NotPermitted, match="Sign in"):
+    # Exactly what to set, not "sign in" where nobody can.
+    with pytest.raises(
+        NotPermitted, match=r"cannot create or change invitations\. .*set `DASHBOARD_OPERATOR`"
+    ):
         permissions.require(anonymous, "invite")
+    assert "[auth]" in str(anonymous.to_act)
 
 
 def test_typed_names_on_the_emulator_are_unverified() -> None:

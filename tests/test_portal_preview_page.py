@@ -80,7 +80,7 @@ def test_nothing_is_issued_without_org_feature_or_operator(
     assert any("cannot preview the admin portal" in i.value for i in at.info)
     monkeypatch.delenv("DASHBOARD_OPERATOR")
     at = open_page(PAGE, org=org.id)
-    assert any("Sign in (or tell Portal Desk who you are)" in i.value for i in at.info)
+    assert any("does not know who you are" in i.value and "Your name or email" in i.value for i in at.info)
     assert len(embed_rows(app_env)) == 1  # only the first load above
 
 

@@ -46,7 +46,8 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'"
     ),
 }
 RETRY_AFTER_S = 60
@@ -155,6 +156,9 @@ def create_app(
     def health(request: Request) -> Response:
         return PlainTextResponse("ok")
 
+    def favicon(request: Request) -> Response:
+        return Response(pages.FAVICON, media_type="image/svg+xml")
+
     def expected(request: Request, error: Exception) -> Response:
         """The history busy or unreachable, or Scalekit failing where no outcome covers it: a
         sentence in the log (no traceback: nothing is broken in the relay) and a 503 page."""
@@ -175,6 +179,7 @@ def create_app(
             Route("/i/{token}", show, methods=["GET"]),
             Route("/i/{token}", open_, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),
+            Route("/favicon.ico", favicon, methods=["GET"]),
         ],
         middleware=[
             Middleware(AddHeaders, headers=SECURITY_HEADERS),

@@ -15,6 +15,7 @@ _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
+<link rel="icon" href="/favicon.ico" type="image/svg+xml">
 <style>
  body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2430;
         background: #f6f7fb; }}
@@ -28,6 +29,13 @@ _PAGE = """<!doctype html>
 </style></head>
 <body><header>{brand}</header><main><div class="card">{body}</div></main></body></html>
 """
+
+# A padlock: the tab of an invitation reads as a sign-in step, not a stray page (served at /favicon.ico).
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" '
+    'fill="#2f6fed"/><path d="M11 14v-3a5 5 0 0 1 10 0v3" fill="none" stroke="#fff" stroke-width="2.5"/>'
+    '<rect x="8" y="14" width="16" height="11" rx="2" fill="#fff"/></svg>'
+)
 
 
 def page(title: str, body_html: str, brand: str) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Literal, NamedTuple
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -60,8 +61,10 @@ def _pages(operator: Operator) -> list[StreamlitPage]:
         st.Page("pages/portal_preview.py", title="Portal preview", icon=":material/preview:"),
         st.Page("pages/issuance_stats.py", title="Issuance stats", icon=":material/query_stats:"),
     ]
-    if can(operator, "activity"):
-        pages.append(st.Page("pages/activity.py", title="Activity", icon=":material/history:"))
+    # Not listed for those who may not read it, but still there: a rep who types /activity is told
+    # why and who can, rather than landing on Organizations.
+    shown: Literal["visible", "hidden"] = "visible" if can(operator, "activity") else "hidden"
+    pages.append(st.Page("pages/activity.py", title="Activity", icon=":material/history:", visibility=shown))
     return pages
 
 
@@ -75,12 +78,16 @@ def draw_shell() -> StreamlitPage:
     try:
         config = runtime.settings()
     except ConfigError as error:
-        st.title("Portal Desk")
-        st.error(str(error), icon=":material/settings_alert:")
-        st.stop()
+        problem = str(error)
+
+        def settings_screen() -> None:
+            st.title("Portal Desk")
+            st.error(problem, icon=":material/settings_alert:")
+
+        return _only(settings_screen, "Settings")
     environment_badge(config, None if config.uses_emulator else runtime.scalekit_problem(config))
     if identity.sign_in_configured() and not st.user.get("is_logged_in"):
-        return _sign_in_only()
+        return _only(_sign_in_screen, "Sign in")
     try:
         history: History | None = runtime.store(config.database_url)
     except PortalDeskError:
@@ -89,6 +96,8 @@ def draw_shell() -> StreamlitPage:
     with st.sidebar:
         email_switch(config, history, operator)
     page = st.navigation(_pages(operator))
+    if not operator.known:  # said in the main area too: on a phone the sidebar starts closed
+        st.info(operator.to_act or "", icon=":material/person_alert:")
     # Remember whether this run entered the page from elsewhere (or from a fresh browser load).
     st.session_state[_ENTERED] = st.session_state.get(_CURRENT) != page.url_path
     st.session_state[_CURRENT] = page.url_path
@@ -110,11 +119,12 @@ def _sign_in_screen() -> None:
     st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
 
 
-def _sign_in_only() -> StreamlitPage:
-    """With sign-in configured, a signed-out visitor gets the sign-in screen and nothing else, at
-    every address: no page list, no organization, invitation, email or note."""
-    pages = [st.Page(_sign_in_screen, title="Sign in", url_path="sign_in", default=True)]
-    pages += [st.Page(_sign_in_screen, title="Sign in", url_path=path) for path in _PAGE_PATHS]
+def _only(screen: Callable[[], None], title: str) -> StreamlitPage:
+    """One screen and nothing else, at every address: with sign-in configured, a signed-out
+    visitor gets the sign-in screen (no page list, no organization, invitation, email or note);
+    settings that cannot load get what is wrong with them (not Streamlit's list of files)."""
+    pages = [st.Page(screen, title=title, url_path="sign_in", default=True)]
+    pages += [st.Page(screen, title=title, url_path=path) for path in _PAGE_PATHS]
     page = st.navigation(pages, position="hidden")
     st.session_state[_CURRENT] = None  # whatever page comes after the sign-in is entered afresh
     _forget_other_pages_secrets("")

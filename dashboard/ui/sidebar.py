@@ -68,11 +68,9 @@ def operator_box(config: Settings, history: History | None) -> Operator:
             return operator
         if config.uses_emulator:
             return _typed(config)
-        st.caption(
-            "Read-only: nobody is signed in. Configure sign-in (`[auth]` in secrets), or name the one "
-            "operator in DASHBOARD_OPERATOR, to issue or revoke anything."
-        )
-        return Operator(None)
+        operator = identity.current(config)  # nobody: it says what to set
+        st.caption(operator.to_act or "")
+        return operator
 
 
 def _who(operator: Operator, how: str) -> None:

@@ -7,6 +7,7 @@ import html
 import json
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import quote
 
 
 class AppServer(ThreadingHTTPServer):
@@ -52,6 +53,7 @@ class BaseHandler(BaseHTTPRequestHandler):
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="{icon}">
 <style>
  body {{ font-family: system-ui, sans-serif; margin: 0; color: #1f2430; background: #f6f7fb; }}
  header {{ background: #fff; border-bottom: 1px solid #e3e6ef; padding: 16px 28px; display: flex;
@@ -69,5 +71,22 @@ _PAGE = """<!doctype html>
 def render_page(title: str, heading: str, body: str, accent: str = "#5b5bd6") -> str:
     """Callers pass already-escaped ``body``; ``title``, ``heading`` and ``accent`` are escaped here."""
     return _PAGE.format(
-        title=html.escape(title), heading=html.escape(heading), body=body, accent=html.escape(accent)
+        title=html.escape(title),
+        heading=html.escape(heading),
+        body=body,
+        accent=html.escape(accent),
+        icon=favicon(accent),
     )
+
+
+def favicon(accent: str, initial: str = "") -> str:
+    """The tab's icon as a data URI, in the environment's accent colour (as Scalekit brands its
+    pages): nothing to fetch, so no request for /favicon.ico ends in a 404."""
+    letter = html.escape(initial[:1])
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'>"
+        f"<rect width='32' height='32' rx='7' fill='{html.escape(accent)}'/>"
+        "<text x='16' y='22' font-family='system-ui,sans-serif' font-size='17' font-weight='700' "
+        f"fill='#fff' text-anchor='middle'>{letter}</text></svg>"
+    )
+    return "data:image/svg+xml," + quote(svg)

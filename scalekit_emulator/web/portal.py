@@ -30,7 +30,7 @@ from ..errors import BackendError
 from ..providers import DIRECTORY_PROVIDERS, SSO_PROVIDERS, for_connection, label
 from ..records import ConnectionRecord, DirectoryRecord, OrgRecord
 from . import oidc
-from .base import BaseHandler, render_page
+from .base import BaseHandler, favicon, render_page
 from .control import PREFIX, handle_control
 
 COOKIE = "sk_portal_session"
@@ -228,6 +228,7 @@ class PortalHandler(BaseHandler):
             brand_color=html.escape(brand.accent),
             brand_initial=html.escape(brand.name[:1].upper()),
             brand_name=html.escape(brand.name),
+            icon=favicon(brand.accent, brand.name),
             org_name=html.escape(org.display_name),
             data_json=_script_json(data),
             events_js=EVENTS_JS,

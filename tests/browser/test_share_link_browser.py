@@ -124,6 +124,28 @@ def test_open_the_portal_now_for_a_call(dashboard: Dashboard, page: Page, shot) 
         link.click()
     portal = opened.value
     expect(portal.locator("#org-name")).to_have_text(ORG.display_name, timeout=20_000)
+    # Used once, the link is no longer offered, nor its text: the card says what to do instead.
+    expect(page.get_by_role("link", name="Open the admin portal")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="Opened in a new tab")).to_be_visible()
+    expect(page.locator("code").filter(has_text="/magicLink/")).to_have_count(0)
+    shot(page, "-direct-used")
+
+
+def test_a_direct_link_whose_minute_is_over_is_no_longer_offered(
+    dashboard: Dashboard, browser: Browser, shot
+) -> None:
+    context = browser.new_context()
+    context.clock.install()
+    page = context.new_page()
+    page.goto(f"{dashboard.url}/share_link?org={ORG.id}")
+    page.get_by_role("tab", name="Open the portal now").click()
+    page.get_by_role("button", name="Open the portal now").click()
+    expect(page.get_by_role("link", name="Open the admin portal")).to_be_visible(timeout=20_000)
+    page.clock.fast_forward("01:30")
+    expect(page.get_by_role("link", name="Open the admin portal")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="minute is over")).to_be_visible()
+    shot(page)
+    context.close()
 
 
 def test_choosing_an_organization_typing_at_once_and_creating_keeps_what_was_typed(
