@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 
+import streamlit as st
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from streamlit import config as streamlit_config
 
 _HEAD = b"<head>"
 
@@ -75,4 +75,4 @@ def _wants_html(scope: Scope) -> bool:
 
 
 def _base_path() -> str:
-    return str(streamlit_config.get_option("server.baseUrlPath") or "")
+    return str(st.get_option("server.baseUrlPath") or "")
