@@ -16,7 +16,6 @@ from dashboard.ui.stats_view import (
     figures,
     filter_bar,
     keep_in_url,
-    split_control,
     table_toggle,
 )
 from dashboard.ui.text import md
@@ -87,8 +86,7 @@ if not report.kpis.issued:
 # One element per question (the browser lays out each one): the figures, issues over time, the
 # reps, the organizations and the statuses; the rows only when asked for.
 st.markdown(figures(report.kpis, report.funnel))
-by = split_control()
-keep_in_url(dataclasses.replace(view, split=by, table=bool(st.session_state.get("stats_table"))), today)
+by = view.split
 try:
     grain = "day" if flt.days() <= 31 else "week"
     over_time = runtime.stats_per_period(config.database_url, flt, grain, by, version)
@@ -103,6 +101,7 @@ chart(status_col, "status_breakdown", report.status)
 toggle_col, csv_col = st.columns([3, 1], vertical_alignment="center")
 with toggle_col:
     show_table = table_toggle()
+keep_in_url(dataclasses.replace(view, table=show_table), today)
 no_export = reason(operator, "export")
 csv_col.download_button(
     "Download CSV",

@@ -69,7 +69,9 @@ def filter_bar(
     """The filters, as the wanted StatsFilter (reporting.scope narrows it to what the operator may
     see), and the view they make (the page keeps it in the URL once every widget is drawn)."""
     _seed(choices, today)
-    when, rep, org, kind, feature = st.columns([2.4, 2.2, 2.2, 2, 1.6])
+    # Two rows of three: at 1,280 px beside the sidebar, five in a row cut their values short.
+    when, rep, org = st.columns(3)
+    kind, feature, split = st.columns(3)
     picked = when.date_input("Issued between", key=KEYS["dates"], max_value=today, format="YYYY-MM-DD")
     days = [d for d in (picked if isinstance(picked, tuple) else (picked,)) if isinstance(d, dt.date)]
     start, end = (days[0], days[-1]) if days else (today, today)  # mid-selection: one day chosen
@@ -121,6 +123,8 @@ def filter_bar(
                 key=KEYS["features"],
             )
         ),
+        split=split.segmented_control("Split the chart by", ["kind", "feature"], key=KEYS["split"]) or "kind",
+        table=bool(st.session_state.get(KEYS["table"])),
     )
     wanted = StatsFilter(
         environment=environment,
@@ -132,10 +136,6 @@ def filter_bar(
         features=view.features,
     )
     return wanted, view
-
-
-def split_control() -> str:
-    return st.segmented_control("Split by", ["kind", "feature"], key=KEYS["split"]) or "kind"
 
 
 def table_toggle() -> bool:
@@ -194,4 +194,5 @@ def chart(where: DeltaGenerator, name: str, frame: pd.DataFrame, *args: object) 
     can find). Its Vega-Lite is made once per chart and data: a later visit, or a filter change
     that leaves a chart's numbers alone, draws it without building it again."""
     spec = _spec(name, frame, *args) | {"usermeta": {"embedOptions": {"renderer": "svg"}}}
-    where.vega_lite_chart(spec=spec, width="stretch")
+    # Vega-Lite stretches single and layered views only (a concatenation warns in the console).
+    where.vega_lite_chart(spec=spec, width="content" if "hconcat" in spec else "stretch")
