@@ -135,6 +135,8 @@ def per_rep(funnel: pd.DataFrame, items: pd.DataFrame, names: dict[str, str]) ->
         column("to_sso", "Open → SSO"),
         spacing=8,
         title="Per rep: invitations issued, opened, SSO enabled; median times",
+        # Sized by its parts: Streamlit's default ("fit") works for single and layered views only.
+        autosize=alt.AutoSizeParams(type="pad"),
     ).configure_view(stroke=None)
 
 
@@ -148,7 +150,7 @@ def top_organizations(frame: pd.DataFrame) -> alt.LayerChart:
     )
     labels = base.mark_text(align="left", dx=3, color=INK).encode(text=alt.Text("items:Q"))
     return alt.LayerChart(layer=[base.mark_bar(color="#5b5bd6"), labels]).properties(
-        height=max(140, 26 * len(frame)), title="Top organizations"
+        height=alt.Step(24), title="Top organizations"
     )
 
 
@@ -161,9 +163,7 @@ def status_breakdown(frame: pd.DataFrame) -> alt.LayerChart:
     colors = alt.Scale(domain=list(shown["label"]), range=STATUS_COLORS)
     base = alt.Chart(shown).encode(
         theta=alt.Theta("items:Q", stack=True),
-        color=alt.Color(
-            "label:N", scale=colors, title="Status", legend=alt.Legend(orient="bottom", columns=2)
-        ),
+        color=alt.Color("label:N", scale=colors, title="Status", legend=alt.Legend(orient="right")),
         tooltip=["status:N", alt.Tooltip("items:Q", title="Items")],
     )
     arcs = base.mark_arc(innerRadius=50, outerRadius=90)
