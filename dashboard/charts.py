@@ -149,8 +149,12 @@ def top_organizations(frame: pd.DataFrame) -> alt.LayerChart:
         tooltip=["organization:N", "organization_id:N", alt.Tooltip("items:Q", title="Issued")],
     )
     labels = base.mark_text(align="left", dx=3, color=INK).encode(text=alt.Text("items:Q"))
+    # A bar's room fixed (24 px) and the width fitted to the column: Streamlit's default "fit"
+    # would squeeze ten bars into the status chart's height and drop their labels.
     return alt.LayerChart(layer=[base.mark_bar(color="#5b5bd6"), labels]).properties(
-        height=alt.Step(24), title="Top organizations"
+        height=24 * max(len(frame), 4),
+        title="Top organizations",
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 
