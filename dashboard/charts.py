@@ -170,10 +170,8 @@ def status_breakdown(frame: pd.DataFrame) -> alt.LayerChart:
         color=alt.Color("label:N", scale=colors, title="Status", legend=alt.Legend(orient="right")),
         tooltip=["status:N", alt.Tooltip("items:Q", title="Items")],
     )
-    arcs = base.mark_arc(innerRadius=50, outerRadius=90)
-    counts = (
-        base.transform_filter(alt.datum.items > 0).mark_text(radius=108, color=INK).encode(text="items:Q")
-    )
+    arcs = base.mark_arc(innerRadius=40, outerRadius=70)  # fits a third of the row beside its legend
+    counts = base.transform_filter(alt.datum.items > 0).mark_text(radius=84, color=INK).encode(text="items:Q")
     return alt.LayerChart(layer=[arcs, counts]).properties(height=260, title="Status")
 
 
