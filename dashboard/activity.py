@@ -64,7 +64,11 @@ def record_sign_in(
         ActivityAction.SIGNED_IN,
         environment,
         at=at,
-        details={"provider": provider if isinstance(provider, str) else ""},
+        # The directory's display name: the stats name reps by it (their email stays the key).
+        details={
+            "provider": provider if isinstance(provider, str) else "",
+            "name": operator.display_name or "",
+        },
     )
     return history.activity.record_once(made)
 

@@ -17,15 +17,17 @@ from .gateway import ScalekitGateway
 from .history import History, NewInvitation, NewLink, fingerprint
 from .models import Activity, ActivityAction, Feature, LinkKind, Operator, Role
 
-# A few reps do most of the work: the skew a manager expects to see. The first three are the reps
-# the emulator signs in (so a demo rep sees their own work); the last two have left the team.
-REPS = (
-    ("ana.silva@portaldesk.example", 30),
-    ("ben.okafor@portaldesk.example", 22),
-    ("chloe.martin@portaldesk.example", 18),
-    ("dev.patel@portaldesk.example", 9),
-    ("eli.novak@portaldesk.example", 4),
+# A few people do most of the work: the skew a manager expects to see. Every one of them can sign
+# in on the emulator (its directory, scalekit_emulator/backends/identity.py), under that name and
+# role, so whoever a demo signs in as sees their own work and the stats name everyone.
+REPS: tuple[tuple[str, str, Role, int], ...] = (
+    ("ana.silva@portaldesk.example", "Ana Silva", Role.REP, 30),
+    ("ben.okafor@portaldesk.example", "Ben Okafor", Role.REP, 22),
+    ("chloe.martin@portaldesk.example", "Chloe Martin", Role.REP, 18),
+    ("maya.chen@portaldesk.example", "Maya Chen", Role.MANAGER, 9),
+    ("omar.haddad@portaldesk.example", "Omar Haddad", Role.ADMIN, 4),
 )
+ROLES: dict[str, Role] = {email: role for email, _, role, _ in REPS}
 ORGANIZATIONS = 150
 DAYS = 182
 LINK_LIFETIME = dt.timedelta(minutes=1)
@@ -74,8 +76,8 @@ def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int =
         enabled = {org.id for org in picks if any(c.enabled for c in gateway.list_connections(org.id))}
     except ScalekitError:
         return 0  # no demo history is better than a half one; the next start tries again
-    reps = [name for name, _ in REPS]
-    weights = [weight for _, weight in REPS]
+    reps = [email for email, *_ in REPS]
+    weights = [weight for *_, weight in REPS]
     invitations: list[NewInvitation] = []
     links: list[NewLink] = []
     observations: list[tuple[str, str, object, str]] = []
@@ -162,7 +164,12 @@ def seed_demo_history(history: History, gateway: ScalekitGateway, *, seed: int =
             lag = dt.timedelta(days=min(60.0, rng.lognormvariate(0.8, 0.9)))
             observations.append(("emulator", org.id, min(start + lag, now - dt.timedelta(hours=1)), "demo"))
     links = [link for link in links if link.issued_at < now]
-    history.import_history(invitations, links, observations, _activities(invitations, links))
+    signed_in = [
+        entry(Operator(email, role, "sign-in", name), ActivityAction.SIGNED_IN, "emulator",
+              at=now - dt.timedelta(days=DAYS + 1), details={"provider": "demo", "name": name})
+        for email, name, role, _ in REPS
+    ]  # fmt: skip
+    history.import_history(invitations, links, observations, signed_in + _activities(invitations, links))
     return len(invitations) + len(links)
 
 
@@ -176,7 +183,7 @@ def _activities(invitations: list[NewInvitation], links: list[NewLink]) -> list[
     def did(
         by: str, action: ActivityAction, at: dt.datetime, org_id: str, name: str, **details: object
     ) -> None:
-        rep = Operator(by, Role.REP, "sign-in")
+        rep = Operator(by, ROLES.get(by, Role.REP), "sign-in")
         done.append(
             entry(
                 rep,

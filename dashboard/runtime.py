@@ -23,7 +23,7 @@ from .errors import PortalDeskError
 from .gateway import ScalekitGateway
 from .history import History
 from .history.issued import StatsFilter
-from .history.stats import IssuanceStats, StatsReport
+from .history.stats import Choices, IssuanceStats, StatsReport
 from .local_stack import running_emulator
 from .mailer import Mailer
 from .models import Organization, OrganizationDetail
@@ -226,9 +226,9 @@ def forget_listings() -> None:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def stats_choices(database_url: str, environment: str) -> tuple[list[str], list[str], dict[str, str]]:
-    """Environments, reps and organizations the history knows, for the stats filters. A minute
-    fresh: they change as slowly as the team does, and listing them scans an index."""
+def stats_choices(database_url: str, environment: str) -> Choices:
+    """Environments, reps (and their names) and organizations the history knows, for the stats
+    filters. A minute fresh: they change as slowly as the team does, and listing them scans an index."""
     return IssuanceStats(store(database_url)).choices(environment)
 
 

@@ -1,5 +1,6 @@
 """Issuance stats: invitations issued, opened, and turned into working SSO; per rep and over time."""
 
+import dataclasses
 import datetime as dt
 
 import streamlit as st
@@ -9,7 +10,14 @@ from dashboard.errors import PortalDeskError
 from dashboard.permissions import can, reason
 from dashboard.ui.feedback import show_error
 from dashboard.ui.shell import ensure_app_shell
-from dashboard.ui.stats_view import TABLE_CONFIG, chart, filter_bar, funnel_row, kpi_row
+from dashboard.ui.stats_view import (
+    TABLE_CONFIG,
+    chart,
+    figures,
+    filter_bar,
+    keep_in_url,
+    table_toggle,
+)
 from dashboard.ui.text import md
 
 ensure_app_shell()
@@ -36,21 +44,21 @@ today = dt.datetime.now(dt.UTC).date()
 
 env = config.environment_host
 try:
-    environments, reps, orgs = runtime.stats_choices(config.database_url, env)
-    if set(environments) - {env}:
-        options = sorted(set(environments) | {env})
+    choices = runtime.stats_choices(config.database_url, env)
+    if set(choices.environments) - {env}:
+        options = sorted(set(choices.environments) | {env})
         env = st.selectbox(
             "Environment",
             options,
             index=options.index(env),
             help="Only this environment's history is counted; demo rows are filed under 'emulator'.",
         )
-        _, reps, orgs = runtime.stats_choices(config.database_url, env)
+        choices = runtime.stats_choices(config.database_url, env)
 except PortalDeskError as error:
     show_error(error)
     st.stop()
 
-wanted, start, end = filter_bar(env, reps, orgs, operator, today)
+wanted, view = filter_bar(env, choices, operator, today)
 try:
     flt = reporting.scope(operator, wanted)
 except PortalDeskError as error:
@@ -62,9 +70,12 @@ try:
 except PortalDeskError as error:
     show_error(error)
     st.stop()
-kpis, funnel, table = report.kpis, report.funnel, report.newest
+names = choices.names | (
+    {operator.name: operator.display_name} if operator.name and operator.display_name else {}
+)
 
-if not kpis.issued:
+if not report.kpis.issued:
+    keep_in_url(view, today)
     st.info(
         "Nothing was issued in this range with these filters. Widen the dates or clear a filter; invitations "
         "appear here as soon as reps create them on the Share link page.",
@@ -72,57 +83,40 @@ if not kpis.issued:
     )
     st.stop()
 
-st.subheader("Invitation funnel")
-funnel_row(funnel)
-st.subheader("Everything issued")
-kpi_row(kpis)
+# One element per question (the browser lays out each one): the figures, issues over time, the
+# reps, the organizations and the statuses; the rows only when asked for.
+st.markdown(figures(report.kpis, report.funnel))
+by = view.split
+try:
+    grain = "day" if flt.days() <= 31 else "week"
+    over_time = runtime.stats_per_period(config.database_url, flt, grain, by, version)
+    chart(st.container(), "items_over_time", over_time, grain, by, view.start, view.end)
+except PortalDeskError as error:
+    show_error(error)
+chart(st.container(), "per_rep", report.funnel_by_rep, report.per_rep, names)
+orgs_col, status_col = st.columns([3, 2])
+chart(orgs_col, "top_organizations", report.top_organizations)
+chart(status_col, "status_breakdown", report.status)
 
-# The table is sent before the charts (it stays below them): the browser fetches and lays out
-# the grid while the charts are drawn, instead of after.
-charts_area = st.container()
-st.markdown("**Issued items**")
-st.caption(
-    f"Newest {len(table):,} of {kpis.issued:,}. The CSV has all of them. No link or invitation that could "
-    "open a portal is ever stored, so none is exported: invitations are named by reference."
-)
-st.dataframe(table, hide_index=True, column_config=TABLE_CONFIG)
+toggle_col, csv_col = st.columns([3, 1], vertical_alignment="center")
+with toggle_col:
+    show_table = table_toggle()
+keep_in_url(dataclasses.replace(view, table=show_table), today)
 no_export = reason(operator, "export")
-st.download_button(
+csv_col.download_button(
     "Download CSV",
     data=lambda: reporting.issued_csv(history, operator, flt),  # made, and recorded, on the click
-    file_name=f"portal-desk-{start}-{end}.csv",
+    file_name=f"portal-desk-{view.start}-{view.end}.csv",
     mime="text/csv",
     icon=":material/download:",
     on_click="ignore",
     disabled=bool(no_export),
     help=no_export,
 )
-
-with charts_area:
-    grain_col, by_col = st.columns(2)
-    short = flt.days() <= 31
-    grain = (
-        grain_col.segmented_control(
-            "Per", ["day", "week"], default="day" if short else "week", key=f"grain-{short}"
-        )
-        or "week"
+if show_table:
+    st.caption(
+        f"Newest {len(report.newest):,} of {report.kpis.issued:,}. The CSV has all of them. No link or "
+        "invitation that could open a portal is ever stored, so none is exported: invitations are named "
+        "by reference."
     )
-    by = by_col.segmented_control("Split by", ["kind", "feature"], default="kind", key="stats_by") or "kind"
-    try:
-        over_time = runtime.stats_per_period(config.database_url, flt, grain, by, version)
-        chart(st.container(), "items_over_time", over_time, grain, by, start, end)
-    except PortalDeskError as error:
-        show_error(error)
-    funnel_col, orgs_col = st.columns(2)
-    funnel_col.markdown("**Funnel per rep** (invitations)")
-    if report.funnel_by_rep.empty:
-        funnel_col.caption("No invitation in this selection.")
-    else:
-        chart(funnel_col, "funnel_by_rep", report.funnel_by_rep)
-    orgs_col.markdown("**Top organizations**")
-    chart(orgs_col, "top_organizations", report.top_organizations)
-    rep_col, status_col = st.columns([2, 1])
-    rep_col.markdown("**Issued per rep**")
-    chart(rep_col, "per_rep", report.per_rep)
-    status_col.markdown("**Status**")
-    chart(status_col, "status_breakdown", report.status)
+    st.dataframe(report.newest, hide_index=True, column_config=TABLE_CONFIG)

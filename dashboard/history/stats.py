@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from .dialects import period_start
 from .events import PREVIEW
 from .funnel import Funnel, days_between, funnel_frame, median, totals
 from .issued import StatsFilter, branches, feature_label, issued_items, kind_label, utc
-from .schema import invitation, link_issuance, sso_observation
+from .schema import activity, invitation, link_issuance, sso_observation
 from .store import History
 
 # Each item is in exactly one: revoked, else expired, else (still open) opened or not. Links are
@@ -84,6 +85,17 @@ class StatsReport:
         return IssuanceStats.status_breakdown(self.kpis)
 
 
+@dataclass(frozen=True)
+class Choices:
+    """What the filters offer: environments, reps (emails), organizations (id -> name), and the
+    reps' display names (email -> name) for those whose sign-in gave one."""
+
+    environments: list[str]
+    reps: list[str]
+    organizations: dict[str, str]
+    names: dict[str, str]
+
+
 class IssuanceStats:
     def __init__(self, history: History) -> None:
         self.history = history
@@ -106,6 +118,25 @@ class IssuanceStats:
         ).subquery()
         statement = sa.select(union.c.issued_by).order_by(union.c.issued_by)
         return [row.issued_by for row in self._rows("list reps", statement)]
+
+    def rep_names(self, environment: str) -> dict[str, str]:
+        """Email -> the display name the identity provider gave at the rep's latest sign-in (the
+        activity log keeps it); reps who never signed in with a name are not in it."""
+        a = activity.c
+        statement = (
+            sa.select(a.actor, a.details)
+            .where(a.environment == environment, a.action == "signed_in")
+            .order_by(a.id)
+        )
+        names: dict[str, str] = {}
+        for row in self._rows("list reps' names", statement):
+            try:
+                name = json.loads(row.details).get("name")
+            except (ValueError, AttributeError):
+                continue  # a row older than names in the log, or not a JSON object
+            if isinstance(name, str) and name.strip():
+                names[row.actor] = name.strip()
+        return names
 
     def organizations(self, environment: str) -> dict[str, str]:
         """Organization id -> its latest name, for every organization in the history. Per table,
@@ -285,13 +316,14 @@ class IssuanceStats:
             funnel, by_rep = funnels.result()
             return StatsReport(kpis.result(), funnel, by_rep, per_rep.result(), top.result(), newest.result())
 
-    def choices(self, environment: str) -> tuple[list[str], list[str], dict[str, str]]:
-        """Environments, reps and organizations for the filters, read at once."""
-        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="stats") as pool:
+    def choices(self, environment: str) -> Choices:
+        """Environments, reps (with their names) and organizations for the filters, read at once."""
+        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="stats") as pool:
             environments = pool.submit(self.environments)
             reps = pool.submit(self.reps, environment)
+            names = pool.submit(self.rep_names, environment)
             organizations = pool.submit(self.organizations, environment)
-            return environments.result(), reps.result(), organizations.result()
+            return Choices(environments.result(), reps.result(), organizations.result(), names.result())
 
     @staticmethod
     def status_breakdown(kpis: Kpis) -> pd.DataFrame:
