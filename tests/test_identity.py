@@ -82,7 +82,7 @@ def test_typed_names_on_the_emulator_are_unverified() -> None:
     [
         (NOBODY, {"read"}),
         (VIV, {"read"}),
-        (ANA, {"read", "invite", "direct_link", "preview", "revoke_own"}),
+        (ANA, {"read", "invite", "direct_link", "preview", "revoke_own", "own"}),
         (
             BO,
             {
@@ -94,6 +94,8 @@ def test_typed_names_on_the_emulator_are_unverified() -> None:
                 "revoke_any",
                 "stats_all",
                 "export",
+                "own",
+                "assign_owner",
                 "activity",
             },
         ),

@@ -19,6 +19,7 @@ from dashboard.history import History
 from dashboard.history.stats import StatsFilter
 from dashboard.mailer import Mailer
 from dashboard.models import ACTIVITY_LABELS, Operator
+from dashboard.organizations import owners
 
 from .mail_server import settings as smtp_settings
 from .people import ANA, BEN, BO, OMAR, VIV
@@ -77,6 +78,7 @@ def test_every_action_leaves_one_row_and_no_secret(
     organizations.set_feature(
         gateway, history, OMAR, environment=ENV, organization_id=made.id, feature="dir_sync", enabled=False
     )
+    owners.set_owner(history, OMAR, environment=ENV, organization=made, owner=ANA.name)
     renamed = organizations.update(
         gateway,
         history,

@@ -19,6 +19,7 @@ from .feedback import show_error
 from .notifications import email_switch
 from .sidebar import environment_badge, operator_box
 from .streamlit_workarounds import leave_legacy_multipage_mode
+from .text import md
 
 _CURRENT, _ENTERED, _SECRETS = "shell_current_page", "shell_entered_page", "shell_page_secrets"
 
@@ -82,7 +83,7 @@ def draw_shell() -> StreamlitPage:
 
         def settings_screen() -> None:
             st.title("Portal Desk")
-            st.error(problem, icon=":material/settings_alert:")
+            st.error(md(problem, None), icon=":material/settings_alert:")
 
         return _only(settings_screen, "Settings")
     environment_badge(config, None if config.uses_emulator else runtime.scalekit_problem(config))
