@@ -53,11 +53,15 @@ lint: $(VENV)/.test
 layers: $(VENV)/.test
 	$(PY) -m pytest -q tests/test_layers.py
 
+# Three processes on two cores: the tests mostly wait on servers, browsers and databases. Whole
+# files go to one process, so a module's fixtures (a dashboard server, seeded histories) start once.
+PYTEST_PARALLEL ?= -n 3 --dist loadfile
+
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
 
 check: lint
-	$(PY) -m pytest -q -m "not browser and not postgres"
+	$(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not browser and not postgres"
 
 # The emulator on its own, for any team testing a Scalekit integration.
 emulator: $(VENV)/.runtime
