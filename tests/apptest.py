@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -10,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import runtime
 from dashboard.config import load_settings
 from dashboard.errors import PortalDeskError
+from dashboard.ui.text import WORD_JOINER
 from dashboard.worker import Worker
 from scalekit_emulator import Emulator
 
@@ -81,6 +83,12 @@ def app_emulator() -> Emulator:
 def rendered_text(at: AppTest) -> str:
     """Everything a person could read on the page, for "never rendered" checks."""
     return "\n".join(str(getattr(e, "value", "")) for kind in TEXT_ELEMENTS for e in at.get(kind))
+
+
+def read(markdown: str) -> str:
+    """What a person reads of a message shown through md(): its backslash escapes and the word
+    joiners that break autolinks are not seen."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 def button(at: AppTest, label: str):

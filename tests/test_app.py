@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .apptest import open_page, rendered_text, sweep
+from .apptest import open_page, read, rendered_text, sweep
 
 
 def test_boots_on_the_embedded_emulator_with_no_credentials(app_env: Path) -> None:
@@ -26,7 +26,7 @@ def test_partial_credentials_stop_with_a_clear_error(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("SCALEKIT_CLIENT_SECRET", "do-not-render-me")
     at = open_page(timeout=30)
     assert not at.exception
-    assert "SCALEKIT_CLIENT_ID is missing" in at.error[0].value
+    assert "SCALEKIT_CLIENT_ID is missing" in read(at.error[0].value)
     assert "do-not-render-me" not in rendered_text(at)
 
 

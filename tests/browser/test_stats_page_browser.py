@@ -14,7 +14,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from ..ports import free_port
+from bench.servers import free_port
+
 from .conftest import ROOT, Dashboard
 
 pytestmark = pytest.mark.browser
