@@ -154,7 +154,7 @@ def test_every_page_shows_hostile_text_as_text(hostile, spy: Spy, page: Page, sh
         (f"/?org={org_ids[0]}", "Admin portal features"),
         (f"/?org={org_ids[4]}", "Admin portal features"),
         (f"/share_link?org={org_ids[1]}", "Invitations"),
-        ("/issuance_stats", "Invitation funnel"),
+        ("/issuance_stats?table=1", "Show the issued items"),  # the table too: every name
         (f"/share_link?org={quote('[Re-authenticate here](https://evil.example/login)')}", "Share link"),
         (f"/?org={quote('![x](' + spy.origin + '/q.png)')}", "not valid"),
     ]
