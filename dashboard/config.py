@@ -297,14 +297,18 @@ def _smtp(values: Mapping[str, str]) -> SmtpSettings | None:
 
 
 def load_settings(
-    environ: Mapping[str, str] | None = None, dotenv_path: str | Path | None = ".env"
+    environ: Mapping[str, str] | None = None,
+    dotenv_path: str | Path | None = ".env",
+    overrides: Mapping[str, str] | None = None,
 ) -> Settings:
-    """Read settings; the process environment wins over ``.env``. Every value is checked here,
-    so a bad one is one ConfigError sentence at start, never a traceback later."""
+    """Read settings; the process environment wins over ``.env``, and ``overrides`` (what this
+    process started itself, like make run's emulator and relay) over both. Every value is checked
+    here, so a bad one is one ConfigError sentence at start, never a traceback later."""
     values: dict[str, str] = {}
     if dotenv_path and Path(dotenv_path).is_file():
         values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
     values.update(os.environ if environ is None else environ)
+    values.update(overrides or {})
     present = {key: values.get(key, "").strip() for key in SCALEKIT_KEYS}
     missing = [key for key, value in present.items() if not value]
     if 0 < len(missing) < len(SCALEKIT_KEYS):
@@ -360,13 +364,3 @@ def load_settings(
         emulator_readings=tuple(r for r in (_text(values, "DASHBOARD_EMULATOR_READINGS") or "").split() if r),
     )
 
-
-def trust_ca_bundle(path: str) -> None:
-    """Make the SDK's HTTP and gRPC clients trust ``path``.
-
-    gRPC reads GRPC_DEFAULT_SSL_ROOTS_FILE_PATH once per process, before its first secure
-    channel, so this must run before any Scalekit client is built. Both variables are
-    overwritten: machines often preset them to the system bundle, which lacks the emulator CA.
-    """
-    os.environ["REQUESTS_CA_BUNDLE"] = path
-    os.environ["GRPC_DEFAULT_SSL_ROOTS_FILE_PATH"] = path
