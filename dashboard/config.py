@@ -12,6 +12,7 @@ Each part of Portal Desk reads its own variables through a pydantic-settings mod
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 
 from . import config_parts
-from .config_checks import relay_url_when_live
+from .config_checks import readable_file, relay_url_when_live
 from .config_parts import (
     EmulatorPart,
     HistoryPart,
@@ -109,6 +110,19 @@ def load_settings(
         values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
     values.update(os.environ if environ is None else environ)
     values.update(overrides or {})
+    settings = _checked(tuple(sorted(values.items())))
+    # Files are looked at every time: one removed since is a sentence now, not a failed call later.
+    readable_file("SCALEKIT_CA_BUNDLE", settings.ca_bundle)
+    readable_file("DASHBOARD_SMTP_CA_FILE", settings.smtp.ca_file if settings.smtp else None)
+    return settings
+
+
+@functools.lru_cache(maxsize=16)
+def _checked(items: tuple[tuple[str, str], ...]) -> Settings:
+    """Settings from the merged variables. The same variables give the same Settings, so the
+    pages, which read them on every rerun, pay a lookup: pydantic-settings builds its sources
+    anew for each part, about 1 ms each. A refusal is not kept: it is raised again each time."""
+    values = dict(items)
     present = {key: values.get(key, "").strip() for key in SCALEKIT_KEYS}
     missing = [key for key, value in present.items() if not value]
     if 0 < len(missing) < len(SCALEKIT_KEYS):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic_settings import SettingsConfigDict
 
@@ -82,3 +84,24 @@ def test_every_switch_reads_the_same_words() -> None:
     for variable in switches:
         with pytest.raises(ConfigError, match=f"{variable} must be on or off"):
             load_settings({variable: "t"}, dotenv_path=None)
+
+
+LIVE = {
+    "SCALEKIT_ENVIRONMENT_URL": "https://acme.scalekit.dev",
+    "SCALEKIT_CLIENT_ID": "skc_123",
+    "SCALEKIT_CLIENT_SECRET": "top-secret-value",
+}
+
+
+def test_the_same_variables_read_again_still_check_the_files(tmp_path: Path) -> None:
+    """Read again and again (every rerun), the settings are kept, but a CA bundle removed since
+    is still a sentence at once, and a changed value applies at once."""
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    environ = {**LIVE, "SCALEKIT_CA_BUNDLE": str(bundle)}
+    first = load_settings(environ, dotenv_path=None)
+    assert load_settings(environ, dotenv_path=None) is first
+    assert load_settings({**environ, "DASHBOARD_RELAY_PORT": "9000"}, dotenv_path=None).relay_port == 9000
+    bundle.unlink()
+    with pytest.raises(ConfigError, match=r"SCALEKIT_CA_BUNDLE names .* which is not a file"):
+        load_settings(environ, dotenv_path=None)
