@@ -13,8 +13,8 @@ import os
 import statistics
 import time
 
-from dashboard.config import Settings, trust_ca_bundle
-from dashboard.gateway import ScalekitGateway
+from dashboard.config import Settings
+from dashboard.gateway import ScalekitGateway, trust_ca_bundle
 from scalekit_emulator import Emulator
 from scalekit_emulator.seed import generate
 

@@ -45,8 +45,8 @@ from dotenv import dotenv_values
 from scalekit import ScalekitClient
 
 from bench.browser import CHROMIUM, ENVIRONMENT, LAUNCH_ARGS, Server, Stack, cpu_seconds, emulator_process
-from dashboard.config import Settings, trust_ca_bundle
-from dashboard.gateway import ScalekitGateway
+from dashboard.config import Settings
+from dashboard.gateway import ScalekitGateway, trust_ca_bundle
 from dashboard.history import History
 from dashboard.worker.board import StatusBoard
 

@@ -170,19 +170,51 @@ def _tell_state_problem(log: Path) -> None:
             print(f"Portal Desk: {line}", file=sys.stderr)
 
 
+class Started:
+    """What ``make run`` started beside this server, for the pages' settings in the same process.
+
+    Said here rather than through ``os.environ``, which every library of the process (and every
+    child it starts) would read too. ``runtime.settings()`` lays these over the environment."""
+
+    def __init__(self) -> None:
+        self.env_file: str | None = None  # the emulator's settings file
+        self.relay_url: str | None = None  # the relay's address: invitations point there
+
+    def settings(self) -> dict[str, str]:
+        """As settings variables, for ``load_settings(overrides=...)``."""
+        named = {ENV_FILE_VARIABLE: self.env_file, "DASHBOARD_RELAY_URL": self.relay_url}
+        return {key: value for key, value in named.items() if value}
+
+    def clear(self) -> None:
+        self.env_file = self.relay_url = None
+
+
+STARTED = Started()
+
+
 def _clean_environment() -> dict[str, str]:
     """The emulator's own process must not inherit trust settings meant for the dashboard."""
     return {k: v for k, v in os.environ.items() if not k.startswith(("SCALEKIT_", "GRPC_DEFAULT_SSL"))}
 
 
-def start_worker(env_file: Path | None) -> subprocess.Popen[bytes]:
-    """The worker in its own process, beside the server (``make run``): it lists, polls and
-    notifies, so the server's pages only read. ``env_file``: the emulator's settings, on the
-    emulator. Its log lines go where the server's go; it stops when the server does, or by
-    itself when the server is killed outright."""
+def worker_environment(env_file: Path | None, relay_url: str | None) -> dict[str, str]:
+    """The worker's own environment: the server's, with the emulator's settings file and the
+    relay's address this server started (a child process learns them only this way)."""
     env = dict(os.environ)
     if env_file is not None:
         env[ENV_FILE_VARIABLE] = str(env_file.resolve())
+    if relay_url:
+        env["DASHBOARD_RELAY_URL"] = relay_url
+    return env
+
+
+def start_worker(env_file: Path | None, relay_url: str | None = None) -> subprocess.Popen[bytes]:
+    """The worker in its own process, beside the server (``make run``): it lists, polls and
+    notifies, so the server's pages only read. ``env_file``: the emulator's settings, on the
+    emulator; ``relay_url``: the relay this server started, where reminders point. Its log lines
+    go where the server's go; it stops when the server does, or by itself when the server is
+    killed outright."""
+    env = worker_environment(env_file, relay_url)
     command = [sys.executable, "-m", "dashboard.worker", "--exit-with-parent"]
     return subprocess.Popen(command, env=env)
 

@@ -17,14 +17,14 @@ import streamlit as st
 from scalekit_emulator import Branding, Emulator, local_origins
 
 from . import organizations
-from .config import Settings, load_settings, trust_ca_bundle
+from .config import Settings, load_settings
 from .demo_history import seed_demo_history
 from .errors import PortalDeskError
-from .gateway import ScalekitGateway
+from .gateway import ScalekitGateway, trust_ca_bundle
 from .history import History
 from .history.issued import StatsFilter
 from .history.stats import Choices, IssuanceStats, StatsReport
-from .local_stack import running_emulator
+from .local_stack import STARTED, running_emulator
 from .mailer import Mailer
 from .models import Organization, OrganizationDetail
 from .relay import EmbeddedRelay, RelayContext, create_app
@@ -33,8 +33,9 @@ DEMO_BRANDING = Branding(name="Portal Desk Demo", accent="#5b5bd6")
 
 
 def settings() -> Settings:
-    """Fresh on every call (it is cheap), so a changed ``.env`` applies on the next rerun."""
-    return load_settings(dotenv_path=os.environ.get("DASHBOARD_DOTENV", ".env"))
+    """Fresh on every call (it is cheap), so a changed ``.env`` applies on the next rerun; what
+    make run started beside this server (its emulator, its relay) laid over the environment."""
+    return load_settings(dotenv_path=os.environ.get("DASHBOARD_DOTENV", ".env"), overrides=STARTED.settings())
 
 
 @st.cache_resource(show_spinner="Starting the local Scalekit emulator…")

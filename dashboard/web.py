@@ -4,6 +4,7 @@ stop, and the warm-up that spares the first visit the server's cold start (see `
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -69,10 +70,11 @@ async def local_stack(app: Any) -> AsyncIterator[None]:
         except ConfigError as error:  # the pages then run on an emulator inside this process
             print(f"Portal Desk: {error} Falling back to an emulator inside the server.", file=sys.stderr)
         else:
-            os.environ[stack_module.ENV_FILE_VARIABLE] = str(stack.env_file.resolve())
+            stack_module.STARTED.env_file = str(stack.env_file.resolve())
             if stack.secrets:
                 merge_secrets(stack.secrets)
-    relay = None
+    relay: subprocess.Popen[bytes] | None = None
+    relay_url: str | None = None
     if stack is not None and config is not None and not config.relay_url:
         try:
             relay, relay_url = await anyio.to_thread.run_sync(
@@ -81,7 +83,7 @@ async def local_stack(app: Any) -> AsyncIterator[None]:
         except ConfigError as error:  # the pages then run the relay inside this process
             print(f"Portal Desk: {error}", file=sys.stderr)
         else:
-            os.environ["DASHBOARD_RELAY_URL"] = relay_url  # the pages' settings: invitations point there
+            stack_module.STARTED.relay_url = relay_url  # the pages' settings: invitations point there
     worker = None
     if (
         config is not None
@@ -89,16 +91,15 @@ async def local_stack(app: Any) -> AsyncIterator[None]:
         and (stack is not None or not config.uses_emulator or config.emulator_env_file)
     ):
         env_file = stack.env_file if stack is not None else None
-        worker = stack_module.start_worker(env_file)
+        worker = stack_module.start_worker(env_file, relay_url)
     await anyio.to_thread.run_sync(warm_up)
     try:
         yield
     finally:
         if worker is not None:
             stack_module.stop_process(worker)
+        stack_module.STARTED.clear()
         if relay is not None:
-            os.environ.pop("DASHBOARD_RELAY_URL", None)
             stack_module.stop_process(relay)
         if stack is not None:
-            os.environ.pop(stack_module.ENV_FILE_VARIABLE, None)
             stack.stop()

@@ -4,9 +4,9 @@ the server's pages."""
 
 from __future__ import annotations
 
-from .config import Settings, trust_ca_bundle
+from .config import Settings
 from .errors import ConfigError
-from .gateway import ScalekitGateway
+from .gateway import ScalekitGateway, trust_ca_bundle
 from .history import History
 from .local_stack import ENV_FILE_VARIABLE, running_emulator
 

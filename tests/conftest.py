@@ -10,8 +10,8 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import runtime
-from dashboard.config import SCALEKIT_KEYS, Settings, trust_ca_bundle
-from dashboard.gateway import ScalekitGateway
+from dashboard.config import SCALEKIT_KEYS, Settings
+from dashboard.gateway import ScalekitGateway, trust_ca_bundle
 from dashboard.history import History
 from scalekit_emulator import Emulator
 

@@ -32,6 +32,7 @@ from ..models import FEATURES, Connection, Directory, Domain, Organization, Port
 from . import bulk, convert
 from .channel import SdkChannel
 from .translate import translate
+from .trust import trust_ca_bundle
 
 LIST_PAGE_SIZE = 100  # ListOrganization's largest page: fewest round trips for a full listing
 SEARCH_PAGE_SIZE = 30  # SearchOrganization's page_size rule: at most 30
@@ -301,4 +302,4 @@ def _error(error: grpc.RpcError, org_id: str) -> ScalekitError:
     raise AssertionError("translate() turns every SDK exception into a ScalekitError")
 
 
-__all__ = ["ProgressCallback", "ScalekitError", "ScalekitGateway"]
+__all__ = ["ProgressCallback", "ScalekitError", "ScalekitGateway", "trust_ca_bundle"]
