@@ -328,11 +328,8 @@ def measure(args: argparse.Namespace) -> list[Row]:
                     relay,
                     pid,
                 ):
-                    needed = (
-                        1
-                        if args.flood
-                        else (2 + len(args.openers) * args.repeat * args.opens) // PER_INVITATION + 2
-                    )
+                    total = 2 * PER_INVITATION + len(args.openers) * args.repeat * args.opens  # and warm-up
+                    needed = 1 if args.flood else total // PER_INVITATION + 1
                     urls = [
                         invitations.create(
                             gateway, history, environment=url.removeprefix("https://"), relay_url=relay,

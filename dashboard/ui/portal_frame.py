@@ -29,6 +29,11 @@ export default function (component) {
     parentElement.appendChild(frame);
   }
   frame.style.height = data.height + "px";
+  // Streamlit can mount the component afresh while the previous mount still shows (a rerun under
+  // load): one portal on the page, never the same link framed twice.
+  document.querySelectorAll("iframe[data-link]").forEach((other) => {
+    if (other !== frame && other.dataset.link === data.link_id) { other.remove(); }
+  });
 
   const listener = (event) => {
     if (event.origin !== data.origin) { return; }
