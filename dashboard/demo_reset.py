@@ -19,7 +19,7 @@ from scalekit_emulator.state import in_use, lock_path
 
 from .config import Settings, load_settings
 from .errors import ConfigError, PortalDeskError
-from .local_stack import EMULATOR_STATE
+from .local_stack import state_file_for
 
 
 class NotTheDemo(PortalDeskError):
@@ -71,7 +71,7 @@ def reset_demo(config: Settings, state_file: Path) -> Reset:
 def main() -> int:
     try:
         config = load_settings(dotenv_path=os.environ.get("DASHBOARD_DOTENV", ".env"))
-        done = reset_demo(config, EMULATOR_STATE)
+        done = reset_demo(config, state_file_for(config))
     except PortalDeskError as error:
         print(f"reset-demo: {error}", file=sys.stderr)
         return 1

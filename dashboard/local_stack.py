@@ -26,6 +26,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from scalekit_emulator import local_origins
 from scalekit_emulator.state import PROBLEM as STATE_PROBLEM
@@ -38,6 +40,19 @@ DEMO_BRAND = ("Portal Desk Demo", "#5b5bd6")
 START_TIMEOUT_S = 60.0
 ENV_FILE_VARIABLE = "DASHBOARD_EMULATOR_ENV_FILE"  # how the app's sessions find the emulator
 EMULATOR_STATE = Path("data") / "emulator-state.json"  # make run's Scalekit data, kept across restarts
+
+
+def state_file_for(config: Settings) -> Path:
+    """Where the emulator keeps its data across restarts: beside the SQLite history that mentions
+    it, so another history (a test's, a second checkout's) never meets these organizations;
+    ``data/`` when the history is on a database server."""
+    try:
+        url = make_url(config.database_url)
+    except ArgumentError:
+        return EMULATOR_STATE
+    if url.drivername.startswith("sqlite") and url.database and url.database != ":memory:":
+        return Path(url.database.removeprefix("file:")).with_name(EMULATOR_STATE.name)
+    return EMULATOR_STATE
 
 
 def _private_write(path: Path, text: str) -> None:

@@ -64,7 +64,7 @@ async def local_stack(app: Any) -> AsyncIterator[None]:
                     dashboard_url=dashboard_url(),
                     folder=DATA,
                     sign_in=want_sign_in,
-                    state_file=stack_module.EMULATOR_STATE,
+                    state_file=stack_module.state_file_for(config),
                 )
             )
         except ConfigError as error:  # the pages then run on an emulator inside this process

@@ -12,6 +12,7 @@ import pytest
 
 from dashboard.config import Settings
 from dashboard.demo_reset import NotTheDemo, reset_demo
+from dashboard.local_stack import state_file_for
 from scalekit_emulator import Emulator
 
 REPO = Path(__file__).resolve().parents[1]
@@ -84,3 +85,12 @@ def test_the_command_make_runs(tmp_path: Path) -> None:
         text=True,
     )
     assert again.returncode == 1 and "nothing was deleted" in again.stderr
+
+
+def test_the_emulator_keeps_its_data_beside_the_history_that_mentions_it(tmp_path: Path) -> None:
+    """A test's or a second checkout's history never meets make run's organizations."""
+    assert state_file_for(Settings()) == Path("data") / "emulator-state.json"  # make run's default
+    mine = Settings(database_url=f"sqlite:///{tmp_path}/issuance.db")
+    assert state_file_for(mine) == tmp_path / "emulator-state.json"
+    server = Settings(database_url="postgresql+psycopg://desk@db.internal/portal_desk")
+    assert state_file_for(server) == Path("data") / "emulator-state.json"
