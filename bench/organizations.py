@@ -386,7 +386,8 @@ def main() -> None:
         )
     else:
         print(f"\n(no Chromium rows: {'--no-browser' if args.no_browser else CHROMIUM + ' not found'})")
-    print(f"\nLoad average at the end {load_average()}; 2 cores; logs and databases in {folder}")
+    print(f"\nLoad average at the end {load_average()}; 2 cores")
+    print(f"Logs and databases in {folder}")
 
 
 if __name__ == "__main__":
