@@ -97,12 +97,15 @@ forget_on_leave(STATE)  # the link is a credential: it leaves memory with the pa
 link = current.link
 portal, feed = st.columns([3, 1])
 with portal:
-    raw_events = admin_portal(
+    mounted = admin_portal(
         link_id=link.id, src=link.location, origin=preview.origin_of(link.location), height=height
     )
+if mounted.spent:  # the browser framed this single-use link already: a fresh one, not an error page
+    st.session_state.pop(STATE, None)
+    st.rerun()
 try:
     fresh = current.take(
-        raw_events, history, org_id=org.id, environment=config.environment_host, actor=operator.name or ""
+        mounted.events, history, org_id=org.id, environment=config.environment_host, actor=operator.name or ""
     )
     if any(event.event_type in preview.STATUS_EVENTS for event in fresh):
         # The worker polls this organization (a link was minted for it); its detail is stale now.

@@ -372,9 +372,9 @@ def test_unknown_hosts_and_plain_http_still_cannot_be_reached(emulator: Emulator
 
 
 @pytest.fixture
-def reading_gateway(emulator: Emulator, settings: Settings, request: pytest.FixtureRequest) -> Iterator[
-    tuple[Emulator, ScalekitGateway]
-]:
+def reading_gateway(
+    emulator: Emulator, settings: Settings, request: pytest.FixtureRequest
+) -> Iterator[tuple[Emulator, ScalekitGateway]]:
     """An emulator playing ``request.param`` (readings), signed by the process's CA like the
     session's (``emulator`` is asked for so that CA is trusted first)."""
     with Emulator(orgs=1, seed=5, readings=request.param) as emu:

@@ -10,7 +10,7 @@ import pytest
 from dashboard.ui.text import md
 from scalekit_emulator import Fault
 
-from .apptest import app_emulator, button, open_page, rendered_text
+from .apptest import app_emulator, button, listed, open_page, rendered_text
 
 PAGE = "pages/portal_preview.py"
 
@@ -116,3 +116,28 @@ def test_the_demo_organization_is_offered_first_without_warnings(
     assert at.selectbox[0].value == demo.id
     assert not at.warning and not at.error  # a demo organization may be clicked through freely
     assert [r[0] for r in embed_rows(app_env)] == [demo.id]
+
+
+def _place_of(node, kind: str, trail: tuple[int, ...] = ()) -> tuple[int, ...] | None:
+    for index, child in getattr(node, "children", {}).items():
+        if getattr(child, "type", None) == kind:
+            return (*trail, index)
+        found = _place_of(child, kind, (*trail, index))
+        if found:
+            return found
+    return None
+
+
+def test_the_portal_keeps_its_place_when_the_listing_arrives(app_env: Path) -> None:
+    # Streamlit remounts an element whose place moved, and a remounted iframe loads its
+    # single-use link again: cross-site (no portal cookie) the customer's portal then says
+    # "link unavailable". The worker's first listing used to remove a notice above it.
+    org = orgs()[0]
+    at = open_page(PAGE, org=org.id, listing=False)
+    assert any("has not listed" in i.value for i in at.info)
+    before = _place_of(at._tree, "bidi_component")
+    listed()
+    at.run()
+    assert not any("has not listed" in i.value for i in at.info)
+    assert before is not None and _place_of(at._tree, "bidi_component") == before
+    assert len(embed_rows(app_env)) == 1  # the same link, still framed

@@ -33,9 +33,7 @@ def an_org() -> str:
     return next(o.id for o in page.items if all(o.features.values()))
 
 
-def test_the_activity_filters_come_from_the_address(
-    app_env: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_activity_filters_come_from_the_address(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DASHBOARD_OPERATOR_ROLE", "manager")
     org = an_org()
     button(open_page(SHARE, org=org), "Create invitation").click().run()  # one action, by ana

@@ -63,8 +63,12 @@ def choose_organization(gateway: ScalekitGateway, preferred: str | None = None) 
     except PortalDeskError as error:
         show_error(error)
         st.stop()
+    # The notice keeps its place on the page whether shown or not: when the listing arrives, what
+    # follows must not move (Streamlit remounts a moved element, and the portal preview's iframe
+    # would load its single-use link a second time).
+    notice = st.empty()
     if not board.listed:
-        st.info(
+        notice.info(
             "Portal Desk's worker has not listed this environment's organizations yet; they appear here as "
             "soon as it has (make run starts it, or `make worker`).",
             icon=":material/hourglass_top:",

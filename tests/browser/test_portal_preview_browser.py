@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from scalekit_emulator import Emulator
 from scalekit_emulator.seed import generate
 
 from .conftest import Dashboard, running_dashboard
@@ -22,6 +23,7 @@ ORGS = [o for o in generate(7, 40).orgs if all(o.features.values())]
 CONFIRM = "I understand: open their live portal"  # asked first for an organization with SSO enabled
 PORTAL = 'iframe[title="Scalekit admin portal"]'
 XSS = "<img src=x onerror=alert(1)>"
+PORTAL_PAGE = re.compile(r"/magicLink/[^/]+$")
 
 
 def confirm_if_asked(page: Page) -> None:
@@ -188,3 +190,34 @@ def test_session_expiry_offers_a_new_session(tmp_path: Path, page: Page, shot) -
             "PORTAL_SESSION_WARNING",
             "PORTAL_SESSION_EXPIRY",
         }
+
+
+def test_the_portal_stays_open_when_the_listing_arrives_after_it(
+    emulator: Emulator, tmp_path: Path, page: Page, shot
+) -> None:
+    # Streamlit remounts an element whose place on the page moved, and a remounted iframe would
+    # load its single-use link again: cross-site (no portal cookie) the portal then says "link
+    # unavailable". Before the worker's first listing a notice stood above the portal; the
+    # organization the address names is put in the listing, so the next run had no notice.
+    with Emulator(orgs=20, seed=7) as target:  # one CA for every emulator here: already trusted
+        env = {k: v for k, v in target.env_vars().items() if k.startswith("SCALEKIT_")}
+        env.pop("SCALEKIT_EMULATOR_CONTROL_TOKEN")
+        backends = target.backends
+        org = next(  # SSO not live: no confirmation, the portal is framed on the first run
+            o
+            for o in backends.organizations.listing(page_size=20).items
+            if all(o.features.values()) and not any(c.enabled for c in backends.connections.listing(o.id))
+        )
+        with running_dashboard(tmp_path, **env, DASHBOARD_WORKER="off") as alone:
+            cross_site = replace(alone, url=alone.url.replace("://127.0.0.1:", "://localhost:"))
+            target.backends.portal.allow_origin(cross_site.url)
+            framed: list[str] = []  # every portal page the browser asked for
+            page.on("request", lambda r: framed.append(r.url) if PORTAL_PAGE.search(r.url) else None)
+            portal = open_preview(page, cross_site, org.id)
+            expect(page.get_by_text("PORTAL_LOAD_SUCCESS")).to_be_visible(timeout=30_000)  # a rerun came
+            page.get_by_role("slider", name="Height (px)").press("ArrowRight")  # and another
+            expect(page.get_by_role("group", name="Height (px)")).to_contain_text("750")
+            expect(page.locator(PORTAL)).to_have_count(1)
+            expect(portal.locator("#org-name")).to_have_text(org.display_name)
+            assert len(framed) == len(set(framed)) == 1, "a single-use link was framed twice"
+            shot(page)
