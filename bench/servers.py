@@ -129,5 +129,3 @@ def drop_database(server: PostgresServer, name: str) -> None:
                     raise
                 time.sleep(0.1)
     engine.dispose()
-
-
