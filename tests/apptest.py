@@ -53,14 +53,11 @@ def open_page(
     if listing:
         listed()
     at = AppTest.from_file(APP, default_timeout=timeout)
+    if page:
+        at.switch_page(page)  # a deep link: the first run is that page's
     if org:
         at.query_params["org"] = org
     at.run()
-    if page:
-        at.switch_page(page)
-        if org:
-            at.query_params["org"] = org
-        at.run()
     return at
 
 
