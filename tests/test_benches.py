@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every bench runs as a command (make check leaves them to make test)
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("PORTAL_DESK_CHROMIUM", "/usr/bin/chromium")
 

@@ -62,6 +62,7 @@ def test_nothing_is_deleted_while_an_emulator_keeps_the_state(tmp_path: Path) ->
     assert set(reset_demo(config, state).deleted) >= set(made)
 
 
+@pytest.mark.slow
 def test_the_command_make_runs(tmp_path: Path) -> None:
     """``make reset-demo`` runs ``python -m dashboard.demo_reset`` in the checkout: data/ there."""
     _, _, made = _demo(tmp_path)

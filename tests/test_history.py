@@ -253,6 +253,7 @@ def loaded_machine(burners: int = 1) -> Iterator[None]:
             proc.wait()
 
 
+@pytest.mark.slow
 def test_sixteen_threads_write_without_locking_errors(history: History, tmp_path: Path) -> None:
     errors: list[BaseException] = []
 

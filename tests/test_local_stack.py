@@ -17,6 +17,8 @@ import requests
 from dashboard import local_stack
 from dashboard.config import Settings
 
+pytestmark = pytest.mark.slow  # emulator processes, started and killed (make check leaves them to make test)
+
 
 def test_the_stack_runs_the_emulator_beside_us_with_sign_in_and_cleans_up(tmp_path: Path) -> None:
     config = Settings(emulator_orgs=12)

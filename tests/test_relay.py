@@ -353,6 +353,7 @@ def test_log_lines_never_hold_a_token() -> None:
     assert redact("GET /i/tok?x=1 and /i/other") == "GET /i/[token]?x=1 and /i/[token]"
 
 
+@pytest.mark.slow
 def test_a_real_uvicorn_server_serves_the_same_and_logs_no_token(
     relay_context: RelayContext, org_id: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -373,6 +374,7 @@ def test_a_real_uvicorn_server_serves_the_same_and_logs_no_token(
         server.stop()
 
 
+@pytest.mark.slow
 def test_the_standalone_relay_refuses_to_start_without_scalekit(tmp_path: Path) -> None:
     env = {
         "PATH": "/usr/bin:/bin",
@@ -391,6 +393,7 @@ def test_the_standalone_relay_refuses_to_start_without_scalekit(tmp_path: Path) 
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_the_standalone_relay_serves_a_live_environment(
     emulator: Emulator, database_url: str, gateway: ScalekitGateway, org_id: str
 ) -> None:

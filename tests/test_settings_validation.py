@@ -268,6 +268,7 @@ STARTS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bad", STARTS, ids=lambda bad: sorted(bad)[-1] if len(bad) == 1 else "live")
 def test_a_bad_setting_in_dotenv_stops_the_start_with_a_sentence(bad: dict[str, str], tmp_path: Path) -> None:
     """As the pages, the relay and the worker start: ``load_settings()`` reading ``.env``."""

@@ -106,6 +106,7 @@ def test_token_endpoint_and_keys(emulator: Emulator) -> None:
     assert claims["sub"] == emulator.client_id and claims["kind"] == "client"
 
 
+@pytest.mark.slow
 def test_standalone_emulator_serves_another_process_and_keeps_its_file_private(tmp_path: Path) -> None:
     env_file = tmp_path / "emulator.env"
     process = subprocess.Popen(
@@ -175,6 +176,7 @@ def test_standalone_emulator_serves_another_process_and_keeps_its_file_private(t
     assert "emulator-local-secret" not in output and values["SCALEKIT_EMULATOR_CONTROL_TOKEN"] not in output
 
 
+@pytest.mark.slow
 def test_the_emulator_imports_nothing_from_portal_desk() -> None:
     code = (
         "import sys, scalekit_emulator.__main__; print(any(m.startswith('dashboard') for m in sys.modules))"
@@ -198,6 +200,7 @@ def test_seed_is_deterministic_and_realistic() -> None:
     assert len(generate(7, 10_000).orgs) == 10_000
 
 
+@pytest.mark.slow
 def test_pip_install_gives_the_emulator_and_its_command(tmp_path: Path) -> None:
     import zipfile
 

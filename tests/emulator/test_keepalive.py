@@ -8,11 +8,14 @@ from __future__ import annotations
 import time
 
 import grpc
+import pytest
 from scalekit.v1.organizations import organizations_pb2 as org_pb
 from scalekit.v1.organizations import organizations_pb2_grpc as org_grpc
 
 from scalekit_emulator import Emulator
 from scalekit_emulator.server import MIN_PING_INTERVAL_S
+
+pytestmark = pytest.mark.slow  # waits out keepalive pings on purpose (make check leaves it to make test)
 
 SDK_PING_S = 60  # scalekit.core.DEFAULT_KEEPALIVE_TIME_MS / 1000
 

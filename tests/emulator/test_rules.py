@@ -149,6 +149,7 @@ def test_an_undefined_enum_value_is_invalid_not_a_crash(client: ScalekitClient) 
     assert code == grpc.StatusCode.INVALID_ARGUMENT and "region_code" in message
 
 
+@pytest.mark.slow
 def test_coverage_meets_the_floor_and_the_readme_shows_it() -> None:
     by_service = {row.service: len(row.implemented) for row in coverage(IMPLEMENTED)}
     assert by_service["OrganizationService"] >= 16

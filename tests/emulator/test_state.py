@@ -94,6 +94,7 @@ def test_what_clients_made_survives_a_restart(emulator: Emulator, tmp_path: Path
         assert seeded.backends.organizations.count == ORGS
 
 
+@pytest.mark.slow
 def test_a_change_is_on_disk_within_seconds_without_a_stop(tmp_path: Path) -> None:
     """A process killed outright (kill -9) loses at most the last second's changes."""
     state = tmp_path / "state.json"
