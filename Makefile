@@ -7,7 +7,7 @@ PYTHON ?= python3
 
 # Bytecode caches on, whatever the shell says: make test starts a hundred Python processes, and
 # without __pycache__ each compiles the dashboard, the emulator and pytest's rewritten test modules
-# again (a pytest process took 15 s to collect instead of 8 here). __pycache__/ is git-ignored.
+# again. __pycache__/ is git-ignored.
 unexport PYTHONDONTWRITEBYTECODE
 VENV ?= .venv
 PY := $(VENV)/bin/python
