@@ -9,7 +9,8 @@ from typing import Any
 import streamlit as st
 
 # The iframe survives reruns (a height change must not reload a single-use link); it is only
-# replaced when Python passes a new link. Messages count only if they come from the link's origin.
+# replaced when Python passes a new link. Messages count only if they come from the link's origin
+# and from this frame's window.
 _JS = """
 export default function (component) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
@@ -20,11 +21,12 @@ export default function (component) {
   let frame = parentElement.querySelector("iframe");
   if (!frame || frame.dataset.link !== data.link_id) {
     if (frame) { frame.remove(); }
-    const earlier = framed.get(data.link_id);
+    const seen = framed.get(data.link_id);  // a weak reference: a removed frame is not kept alive
+    const earlier = seen && seen.deref();
     if (earlier && earlier.isConnected && typeof parentElement.moveBefore === "function") {
       parentElement.moveBefore(earlier, null);  // a live move: the portal keeps its page
       frame = earlier;
-    } else if (earlier) {
+    } else if (seen) {
       const note = document.createElement("p");
       note.textContent = "Opening a fresh portal link…";
       parentElement.replaceChildren(note);
@@ -42,7 +44,7 @@ export default function (component) {
       frame.src = data.src;
       frame.portalEvents = [];
       frame.portalSeq = 0;
-      framed.set(data.link_id, frame);
+      framed.set(data.link_id, new WeakRef(frame));
       parentElement.replaceChildren(frame);
     }
   }
