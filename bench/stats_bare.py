@@ -17,6 +17,7 @@ the floor's. The issue's bar: within 2x.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from pathlib import Path
@@ -139,7 +140,8 @@ def main() -> None:
         return
     print(f"\nThe stats page beside a bare page, {args.repeat} warm loads each, turn about\n")
     print(table)
-    print(f"\nDatabases and logs in {args.folder}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nLoad average at the end: {load} ({os.cpu_count()} cores)\nDatabases and logs in {args.folder}")
 
 
 if __name__ == "__main__":
