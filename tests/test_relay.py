@@ -21,7 +21,7 @@ from starlette.testclient import TestClient
 from dashboard import invitations
 from dashboard.gateway import ScalekitGateway
 from dashboard.history import History
-from dashboard.ratelimits import digest
+from dashboard.ratelimits import Windows, digest
 from dashboard.relay import EmbeddedRelay, RelayContext, create_app
 from dashboard.relay.app import THREADS
 from dashboard.relay.limits import PER_CLIENT_OPENS, PER_TOKEN, RateLimiter
@@ -322,6 +322,38 @@ def test_a_flood_of_garbage_tokens_stores_nothing_and_spares_other_clients(
     page = customer.get(path)
     assert page.status_code == 200 and "Open the admin portal" in page.text
     assert customer.post(path).status_code == 303
+
+
+def test_the_limiter_starts_no_thread_per_hit_and_still_forgets_old_keys() -> None:
+    """The library's memory storage started a thread after hits to scan every key it held (a
+    sixth of the relay's CPU under load): the windows trim themselves on their prune instead."""
+    started: set[str] = set()
+
+    def watch(frame: object, event: str, arg: object) -> None:
+        if isinstance(threading.current_thread(), threading.Timer):
+            started.add(threading.current_thread().name)
+
+    windows = Windows(prune_every_s=0.2)
+    second = RateLimitItemPerSecond(3, 2)
+    previous = threading.gettrace()
+    threading.settrace(watch)  # type: ignore[arg-type]  # called as each new thread begins
+    try:
+        for n in range(150):  # three hits for each of fifty clients
+            assert windows.hit(second, f"client {n % 50}") == 0.0
+            time.sleep(0.0005)
+        for timer in [t for t in threading.enumerate() if isinstance(t, threading.Timer)]:
+            timer.join(5)
+    finally:
+        threading.settrace(previous)  # type: ignore[arg-type]
+    assert started == set()
+    assert windows.hit(second, "client 0") > 0  # a fourth within its two seconds: refused
+    deadline = time.monotonic() + 10
+    while windows.stored_keys > 1:  # the others' windows empty and their keys gone, on a hit
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+        windows.hit(second, "the one still hitting")
+    [key] = windows.keys()
+    assert digest("the one still hitting") in key
 
 
 def test_the_limiter_slides_and_keeps_no_token() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -92,7 +92,7 @@ class LinkLog:
 
     @staticmethod
     def values(new: NewLink, invitation_ids: Sequence[int] = ()) -> dict[str, object]:
-        values = asdict(new)
+        values = dict(vars(new))  # shallow: asdict() copies each field deeply, slower than the insert's SQL
         index = values.pop("invitation_index")
         if index is not None:
             values["invitation_id"] = invitation_ids[index]
