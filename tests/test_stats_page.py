@@ -13,6 +13,7 @@ from altair.vegalite.v6.schema import load_schema
 
 from dashboard.history import History, NewInvitation, fingerprint
 from dashboard.history.stats import IssuanceStats, StatsFilter
+from dashboard.ui.stats_view import ORG_CHOICES
 
 from .apptest import open_page, rendered_text
 
@@ -290,3 +291,30 @@ def test_query_values_the_page_does_not_offer_are_ignored(demo: Path) -> None:
     assert not at.dataframe
     assert "nobody@example.com" not in rendered_text(at)
     assert dict(at.query_params) == {}  # the URL says what the page shows: the default view
+
+
+def test_the_organization_filter_offers_the_most_recent_and_a_link_reaches_any(app_env: Path) -> None:
+    # Thousands of options cost the browser seconds at every load: the filter offers the
+    # ORG_CHOICES organizations issued to most recently, and whatever a link names.
+    history = History(f"sqlite:///{app_env}")
+    now = dt.datetime.now(dt.UTC)
+    count = ORG_CHOICES + 5
+    issued = [
+        NewInvitation(fingerprint(f"t{n}"), "emulator", f"org_{n:04d}", f"Company {n:04d}", ("sso",),
+                      "ana", now - dt.timedelta(minutes=n), now + dt.timedelta(days=7))
+        for n in range(count)
+    ]  # fmt: skip
+    history.import_history(issued, [], [])
+    oldest = f"org_{count - 1:04d}"
+    at = _open_with({"organization": [oldest]})
+    assert not at.exception
+    offered = at.multiselect(key="stats_orgs").options
+    assert (
+        len(offered) == ORG_CHOICES + 1
+        and "Company 0000" in offered
+        and f"Company {count - 2:04d}" not in offered
+    )
+    assert at.multiselect(key="stats_orgs").value == [oldest]
+    assert metric(at, "Invitations issued") == "1"  # the named organization's figures
+    at.multiselect(key="stats_orgs").set_value([]).run()
+    assert len(at.multiselect(key="stats_orgs").options) == ORG_CHOICES

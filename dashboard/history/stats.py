@@ -139,7 +139,8 @@ class IssuanceStats:
         return names
 
     def organizations(self, environment: str) -> dict[str, str]:
-        """Organization id -> its latest name, for every organization in the history. Per table,
+        """Organization id -> its latest name, for every organization in the history, the most
+        recently issued to first. Per table,
         each organization's newest row, looked up through its (environment, organization, issued
         at) index; the newer of the two tables wins."""
         newest: dict[str, tuple[dt.datetime, str]] = {}
@@ -162,7 +163,7 @@ class IssuanceStats:
             for row in self._rows("list organizations", statement):
                 if row.organization_id not in newest or newest[row.organization_id][0] < row.at:
                     newest[row.organization_id] = (row.at, row.name)
-        ordered = sorted(newest.items(), key=lambda item: (item[1][1], item[0]))
+        ordered = sorted(newest.items(), key=lambda item: (item[1][0], item[0]), reverse=True)
         return {org_id: name for org_id, (_, name) in ordered}
 
     # -- aggregates --------------------------------------------------------------------------
