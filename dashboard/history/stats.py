@@ -140,9 +140,8 @@ class IssuanceStats:
 
     def organizations(self, environment: str) -> dict[str, str]:
         """Organization id -> its latest name, for every organization in the history, the most
-        recently issued to first. Per table,
-        each organization's newest row, looked up through its (environment, organization, issued
-        at) index; the newer of the two tables wins."""
+        recently issued to first. Per table, each organization's newest row, looked up through its
+        (environment, organization, issued at) index; the newer of the two tables wins."""
         newest: dict[str, tuple[dt.datetime, str]] = {}
         for table in (invitation, link_issuance):
             c = table.c
